@@ -1,0 +1,209 @@
+"""The recurrent layer: torch's fused kernels for training, our explainable cells for tracing.
+
+One ``RecurrentLayer`` owns one ``torch.nn.RNN/GRU/LSTM`` (``layer.fused``, batch_first=True):
+its parameters are the layer's parameters, and ``forward`` runs it (fast). ``trace`` runs the
+equations of ``rnn.cells`` on those same parameters, step by step, and keeps every hidden state,
+cell state and gate, per layer and direction. Its outputs equal ``forward``'s within float error,
+and gradients flow from a traced loss into ``layer.fused``'s parameters.
+"""
+from dataclasses import dataclass
+from functools import partial
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from rnn.cells import GRUCell, LSTMCell, RNNCell, gru_step, lstm_step, rnn_step
+
+# arch -> (fused module class, explainable cell class, step function, gates stacked in W_hh)
+ARCHS = {
+    "rnn": (nn.RNN, RNNCell, rnn_step, 1),
+    "gru": (nn.GRU, GRUCell, gru_step, 3),
+    "lstm": (nn.LSTM, LSTMCell, lstm_step, 4),
+}
+
+
+@dataclass
+class Trace:
+    """Everything one traced pass computed.
+
+    output: (N, L, D*H), equal to ``RecurrentLayer.forward``'s ``out``; 0 at padding.
+    steps[layer][direction]: name -> (N, L, H); names "h", plus "c", "i", "f", "g", "o" (LSTM)
+        or "r", "z", "n" (GRU); 0 at padded positions. direction 0 = forward, 1 = backward.
+    hidden[layer][direction]: the L per-step states h_t, (N, H) each, in time order, exactly the
+        tensors the recurrence used (so ``retain_grad`` on them measures dL/dh_t). At padded
+        positions they hold the carried state (see ``RecurrentLayer.trace``).
+    final: h_n, or (h_n, c_n) for the LSTM, (num_layers*D, N, H), as torch.nn returns it.
+    """
+
+    output: Tensor
+    steps: list
+    hidden: list
+    final: object
+
+
+class RecurrentLayer(nn.Module):
+    """A stack of (bi)directional recurrent layers: vanilla RNN, GRU or LSTM.
+
+    Args:
+        arch: "rnn" | "gru" | "lstm".
+        input_size: D_in, the size of each input vector.
+        hidden_size: H.
+        num_layers: how many layers are stacked (layer k reads layer k-1's output).
+        bidirectional: if True each layer has a forward and a backward direction (D = 2) and its
+            output is [h_forward, h_backward], size 2H.
+        dropout: dropout on the output of every layer except the last (as torch.nn.RNN does).
+        nonlinearity: "tanh" | "relu", vanilla RNN only.
+    """
+
+    def __init__(self, arch: str, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bidirectional: bool = False, dropout: float = 0.0, nonlinearity: str = "tanh"):
+        super().__init__()
+        if arch not in ARCHS:
+            raise ValueError(f"arch must be one of {sorted(ARCHS)}, got {arch!r}")
+        fused_cls, _, step, num_gates = ARCHS[arch]
+        kwargs = {"nonlinearity": nonlinearity} if arch == "rnn" else {}
+        # torch warns about dropout with one layer: it would never be applied anyway
+        self.fused = fused_cls(input_size, hidden_size, num_layers, batch_first=True,
+                               bidirectional=bidirectional,
+                               dropout=dropout if num_layers > 1 else 0.0, **kwargs)
+        self.arch, self.nonlinearity, self.dropout = arch, nonlinearity, dropout
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.num_directions = 2 if bidirectional else 1
+        self.output_size = hidden_size * self.num_directions
+        self.num_gates = num_gates
+        self._step = partial(rnn_step, nonlinearity=nonlinearity) if arch == "rnn" else step
+
+    def forward(self, x: Tensor, lengths: Tensor | None = None, state=None):
+        """Run the fused kernel.
+
+        Args:
+            x: (N, L, D_in). lengths: (N,) true lengths, each in 1..L, or None (all L).
+            state: initial h_0 (or (h_0, c_0)), (num_layers*D, N, H); None means zeros.
+        Returns:
+            out (N, L, D*H), exactly 0 at padded positions; final: h_n (or (h_n, c_n)),
+            (num_layers*D, N, H), taken at each sequence's true last step.
+        """
+        if lengths is None:
+            return self.fused(x, state)
+        # packing (not masking) is what keeps padding out of the backward direction
+        packed = pack_padded_sequence(x, torch.as_tensor(lengths).cpu(), batch_first=True,
+                                      enforce_sorted=False)
+        out, final = self.fused(packed, state)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+        return out, final
+
+    def trace(self, x: Tensor, lengths: Tensor | None = None, state=None) -> Trace:
+        """Run the explainable cells on the fused weights; same arguments as ``forward``.
+
+        The input projections W_ih x_t + b_ih of all steps are one matmul per layer and
+        direction; only the recurrence loops over t. With ``lengths``, a sequence's state is
+        carried unchanged through its padding: the forward direction's state after the padding is
+        its state at the true last token, and the backward direction starts from h_0 at each
+        sequence's true last token, so padding never reaches it. Dropout between layers is
+        applied as in training mode; call ``eval()`` to compare with ``forward``.
+        """
+        n, length, _ = x.shape
+        mask = _length_mask(lengths, n, length, x.device)
+        h0 = _split_state(state, self.num_layers, self.num_directions)
+        steps, hidden, finals, inp = [], [], [], x
+        for layer in range(self.num_layers):
+            if layer > 0:
+                inp = F.dropout(inp, self.dropout, self.training)
+            runs = [self._run_direction(inp, layer, d, mask, h0[layer][d] if h0 else None)
+                    for d in range(self.num_directions)]
+            steps.append([r[0] for r in runs])
+            hidden.append([r[1] for r in runs])
+            finals.extend(r[2] for r in runs)
+            inp = torch.cat([r[0]["h"] for r in runs], dim=-1)  # (N, L, D*H)
+        return Trace(output=inp, steps=steps, hidden=hidden, final=_stack_final(finals))
+
+    def _run_direction(self, inp: Tensor, layer: int, direction: int, mask, state):
+        """One direction of one layer: (steps dict of (N, L, H), list of h_t, final state)."""
+        w_ih, w_hh, b_ih, b_hh = self._weights(layer, direction)
+        gx = F.linear(inp, w_ih, b_ih)  # (N, L, G*H): W_ih x_t + b_ih for every t at once
+        n, length = inp.shape[:2]
+        if state is None:
+            zero = inp.new_zeros(n, self.hidden_size)
+            state = (zero, zero) if self.arch == "lstm" else zero
+        per_step = [None] * length
+        order = range(length) if direction == 0 else range(length - 1, -1, -1)
+        for t in order:
+            new_state, gates = self._step(gx[:, t], state, w_hh, b_hh)
+            if mask is not None:  # past a sequence's end, keep (carry) its state unchanged
+                keep = mask[:, t, None]
+                new_state = _map(new_state, state, lambda a, b: torch.where(keep, a, b))
+            state = new_state
+            per_step[t] = (state, gates)
+        return self._collect(per_step, mask) + (state,)
+
+    def _collect(self, per_step, mask):
+        """Stack per-step states and gates into (N, L, H) tensors, zeroed at padding."""
+        lstm = self.arch == "lstm"
+        hidden = [s[0] if lstm else s for s, _ in per_step]
+        names = [k for k in per_step[0][1] if k not in ("h", "c")]
+        steps = {"h": torch.stack(hidden, dim=1)}
+        if lstm:
+            steps["c"] = torch.stack([s[1] for s, _ in per_step], dim=1)
+        for k in names:
+            steps[k] = torch.stack([g[k] for _, g in per_step], dim=1)
+        if mask is not None:
+            steps = {k: v * mask[..., None] for k, v in steps.items()}
+        return steps, hidden
+
+    def _weights(self, layer: int, direction: int):
+        """(W_ih, W_hh, b_ih, b_hh) of one layer and direction: the fused module's parameters."""
+        sfx = f"_l{layer}" + ("_reverse" if direction == 1 else "")
+        return tuple(getattr(self.fused, f"{name}{sfx}")
+                     for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+
+    def w_hh(self, layer_index: int = 0, direction: int = 0) -> Tensor:
+        """The recurrent weight W_hh of one layer and direction, (G*H, H), gates stacked as torch."""
+        return self._weights(layer_index, direction)[1]
+
+    def cell(self, layer_index: int, direction: int = 0):
+        """An RNNCell/GRUCell/LSTMCell holding copies of one layer's and direction's weights."""
+        cell_cls = ARCHS[self.arch][1]
+        in_size = self.input_size if layer_index == 0 else self.output_size
+        kwargs = {"nonlinearity": self.nonlinearity} if self.arch == "rnn" else {}
+        cell = cell_cls(in_size, self.hidden_size, **kwargs)
+        w_ih, w_hh, b_ih, b_hh = self._weights(layer_index, direction)
+        cell.load_state_dict({"weight_ih": w_ih.detach().clone(), "weight_hh": w_hh.detach().clone(),
+                              "bias_ih": b_ih.detach().clone(), "bias_hh": b_hh.detach().clone()})
+        return cell
+
+
+def _length_mask(lengths, n: int, length: int, device):
+    """(N, L) bool mask of real tokens, or None when every sequence is full length."""
+    if lengths is None:
+        return None
+    lengths = torch.as_tensor(lengths, device=device)
+    if lengths.shape != (n,) or lengths.min() < 1 or lengths.max() > length:
+        raise ValueError(f"lengths must be shape ({n},) with values in 1..{length}")
+    if bool((lengths == length).all()):
+        return None
+    return torch.arange(length, device=device)[None, :] < lengths[:, None]
+
+
+def _map(a, b, fn):
+    """fn over h (or over both of (h, c)) of two states."""
+    if isinstance(a, tuple):
+        return tuple(fn(x, y) for x, y in zip(a, b))
+    return fn(a, b)
+
+
+def _split_state(state, num_layers: int, num_dirs: int):
+    """torch's (num_layers*D, N, H) initial state -> state[layer][direction] (N, H), or None."""
+    if state is None:
+        return None
+    def at(i):
+        return tuple(s[i] for s in state) if isinstance(state, tuple) else state[i]
+    return [[at(layer * num_dirs + d) for d in range(num_dirs)] for layer in range(num_layers)]
+
+
+def _stack_final(finals):
+    """Final (N, H) states in torch's order (layer-major, then direction) -> (layers*D, N, H)."""
+    if isinstance(finals[0], tuple):
+        return tuple(torch.stack([f[k] for f in finals]) for k in range(2))
+    return torch.stack(finals)
