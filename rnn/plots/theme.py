@@ -1,0 +1,95 @@
+"""One look for every chart in the app: a plotly template, a colour-blind-safe palette, helpers.
+
+Every figure function in ``rnn.plots`` starts from :func:`new_figure` so fonts, colours and margins
+are the same on every page. Fonts are large because the app is read off a projector at the back
+of a classroom. The palette is Okabe & Ito's (safe for the common kinds of colour blindness);
+diverging maps are centred at 0 so "negative" and "positive" read the same everywhere.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+
+# Okabe-Ito, reordered so the first three (used for RNN, GRU, LSTM) differ in hue and lightness.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+ARCH_COLOURS = {"rnn": PALETTE[0], "gru": PALETTE[1], "lstm": PALETTE[2]}
+DIVERGING = "RdBu_r"       # ColorBrewer RdBu is colour-blind safe; reversed so positive = red
+SEQUENTIAL = "Viridis"     # perceptually uniform, readable in greyscale too
+MAX_POINTS = 400           # longest line we send to the browser (payloads stay small)
+FONT_SIZE = 18
+TEMPLATE_NAME = "rnn_playground"
+
+
+def _build_template() -> go.layout.Template:
+    axis = dict(title_font=dict(size=FONT_SIZE), tickfont=dict(size=FONT_SIZE - 2),
+                gridcolor="#E5E5E5", zerolinecolor="#BBBBBB", automargin=True)
+    layout = go.Layout(
+        font=dict(family="Source Sans Pro, Arial, sans-serif", size=FONT_SIZE, color="#222222"),
+        title=dict(font=dict(size=FONT_SIZE + 4), x=0.0, xanchor="left"),
+        colorway=PALETTE,
+        paper_bgcolor="white", plot_bgcolor="white",
+        xaxis=axis, yaxis=axis,
+        legend=dict(font=dict(size=FONT_SIZE - 2), orientation="h", yanchor="bottom", y=1.02,
+                    x=1.0, xanchor="right"),
+        margin=dict(l=70, r=30, t=90, b=60),
+        hoverlabel=dict(font_size=FONT_SIZE - 2),
+    )
+    return go.layout.Template(layout=layout)
+
+
+pio.templates[TEMPLATE_NAME] = _build_template()
+
+
+def new_figure(title: str, x_title: str = "", y_title: str = "", height: int = 420) -> go.Figure:
+    """An empty figure in the app's template with a title that says what is shown."""
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE_NAME, title_text=title, height=height,
+                      xaxis_title=x_title, yaxis_title=y_title)
+    return fig
+
+
+def empty_figure(title: str, message: str = "no data yet", height: int = 320) -> go.Figure:
+    """A figure with no traces and a centred note, shown instead of raising on empty input."""
+    fig = new_figure(title, height=height)
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=FONT_SIZE + 2, color="#777777"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def downsample(xs: Sequence[float], ys: Sequence[float], max_points: int = MAX_POINTS,
+               how: str = "mean") -> tuple[list, list]:
+    """Shrink a long curve to at most ``max_points`` points.
+
+    ``how="mean"`` averages each bucket (a smooth loss curve); ``"max"`` keeps each bucket's
+    largest value (so a gradient spike stays visible). x is the bucket's last x, so the final
+    point of the curve is always the latest step.
+    """
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    if len(xs) <= max_points:
+        return xs.tolist(), ys.tolist()
+    edges = np.linspace(0, len(xs), max_points + 1).astype(int)
+    reduce = np.nanmax if how == "max" else np.nanmean
+    out_x = [xs[hi - 1] for lo, hi in zip(edges[:-1], edges[1:]) if hi > lo]
+    out_y = [reduce(ys[lo:hi]) for lo, hi in zip(edges[:-1], edges[1:]) if hi > lo]
+    return [float(v) for v in out_x], [float(v) for v in out_y]
+
+
+def short_labels(tokens: Sequence[str], width: int = 12) -> list[str]:
+    """Axis labels that stay readable: long tokens are cut, and repeated tokens made unique.
+
+    Plotly merges equal category labels into one tick, so the second "the" in a sentence would
+    vanish; a zero-width-space suffix keeps it a separate column while looking identical.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for tok in tokens:
+        label = str(tok) if len(str(tok)) <= width else str(tok)[: width - 1] + "…"
+        count = seen.get(label, 0)
+        seen[label] = count + 1
+        out.append(label + "\u200b" * count)
+    return out

@@ -1,0 +1,149 @@
+"""Training curves from the trainer's records (loss, task metric, gradient norms, run comparison).
+
+Records are the plain dicts the trainer yields:
+``{"kind": "step", "step", "loss", "grad_norm", "grad_norm_clipped", "clipped", "lr", ...}`` and
+``{"kind": "eval", "step", "val_loss", <metric>: float, ...}``. Records of other kinds (e.g.
+``"stop"``) are ignored, so a whole ``exp.history`` can be passed as is.
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable, Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from rnn.plots.theme import ARCH_COLOURS, PALETTE, downsample, empty_figure, new_figure
+
+
+def split_records(records: Iterable[dict]) -> tuple[list[dict], list[dict]]:
+    """(step records, eval records), in order."""
+    steps, evals = [], []
+    for rec in records or ():
+        kind = rec.get("kind")
+        if kind == "step":
+            steps.append(rec)
+        elif kind == "eval":
+            evals.append(rec)
+    return steps, evals
+
+
+def _series(records: Sequence[dict], key: str) -> tuple[list, list]:
+    """(steps, values) for the records that carry ``key`` as a number."""
+    pairs = [(r["step"], r[key]) for r in records
+             if isinstance(r.get(key), (int, float)) and not isinstance(r.get(key), bool)]
+    return [p[0] for p in pairs], [float(p[1]) for p in pairs]
+
+
+def loss_figure(records: Iterable[dict], reference_lines: Mapping[str, float] | None = None,
+                vocab_size: int | None = None, title: str = "Loss (cross-entropy, lower is better)"
+                ) -> go.Figure:
+    """Training loss per step and validation loss per evaluation, with dotted reference lines.
+
+    ``vocab_size`` adds the loss of a model that guesses uniformly over V classes, ln V: a model
+    above this line has learnt nothing yet. ``reference_lines`` maps a label to a loss value.
+    """
+    steps, evals = split_records(records)
+    if not steps and not evals:
+        return empty_figure(title)
+    fig = new_figure(title, "training step", "loss (nats per token)")
+    x, y = downsample(*_series(steps, "loss"), how="mean")
+    if x:
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name="train loss",
+                                 line=dict(color=PALETTE[0], width=2)))
+    vx, vy = _series(evals, "val_loss")
+    if vx:
+        fig.add_trace(go.Scatter(x=vx, y=vy, mode="lines+markers", name="validation loss",
+                                 line=dict(color=PALETTE[1], width=3), marker=dict(size=8)))
+    refs = dict(reference_lines or {})
+    if vocab_size and vocab_size > 1:
+        refs[f"uniform guess: ln {vocab_size} = {math.log(vocab_size):.2f}"] = math.log(vocab_size)
+    for i, (label, value) in enumerate(refs.items()):
+        fig.add_hline(y=value, line=dict(dash="dot", color=PALETTE[3 + i % 4], width=2),
+                      annotation_text=label, annotation_position="top right",
+                      annotation_font_size=15)
+    return fig
+
+
+def metric_figure(records: Iterable[dict], metric: str, title: str | None = None,
+                  y_range: tuple[float, float] | None = None) -> go.Figure:
+    """The task metric (e.g. F1, accuracy, BLEU) at every evaluation."""
+    _, evals = split_records(records)
+    title = title or f"Validation {metric}"
+    x, y = _series(evals, metric)
+    if not x:
+        return empty_figure(title)
+    fig = new_figure(title, "training step", metric)
+    fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=metric,
+                             line=dict(color=PALETTE[2], width=3), marker=dict(size=8)))
+    if y_range:
+        fig.update_yaxes(range=list(y_range))
+    return fig
+
+
+def grad_norm_figure(records: Iterable[dict], clip: float | None = None,
+                     title: str = "Gradient norm before clipping") -> go.Figure:
+    """||grad|| per step on a log scale, the clipping threshold dashed, clipped steps marked.
+
+    Buckets keep their largest norm when the history is downsampled, so an explosion is never
+    averaged away.
+    """
+    steps, _ = split_records(records)
+    x, y = _series(steps, "grad_norm")
+    if not x:
+        return empty_figure(title)
+    fig = new_figure(title, "training step", "‖gradient‖ (log scale)")
+    dx, dy = downsample(x, y, how="max")
+    fig.add_trace(go.Scatter(x=dx, y=dy, mode="lines", name="norm before clipping",
+                             line=dict(color=PALETTE[0], width=2)))
+    clipped = [(r["step"], r["grad_norm"]) for r in steps if r.get("clipped")]
+    if clipped:
+        cx, cy = downsample([c[0] for c in clipped], [c[1] for c in clipped], how="max")
+        fig.add_trace(go.Scatter(x=cx, y=cy, mode="markers", name=f"clipped ({len(clipped)} steps)",
+                                 marker=dict(symbol="x", size=9, color=PALETTE[1])))
+    if clip:
+        fig.add_hline(y=clip, line=dict(dash="dash", color=PALETTE[1], width=2),
+                      annotation_text=f"clip threshold {clip:g}", annotation_font_size=15)
+    fig.update_yaxes(type="log")
+    return fig
+
+
+def grad_norm_histogram(records: Iterable[dict], clip: float | None = None,
+                        title: str = "How large were the gradients? (before clipping)") -> go.Figure:
+    """Histogram of pre-clip gradient norms (log-spaced bins) with the threshold marked."""
+    steps, _ = split_records(records)
+    _, norms = _series(steps, "grad_norm")
+    norms = [n for n in norms if n > 0 and math.isfinite(n)]
+    if not norms:
+        return empty_figure(title)
+    fig = new_figure(title, "log10 ‖gradient‖", "number of steps")
+    fig.add_trace(go.Histogram(x=[math.log10(n) for n in norms], nbinsx=40, name="steps",
+                               marker_color=PALETTE[0]))
+    if clip:
+        fig.add_vline(x=math.log10(clip), line=dict(dash="dash", color=PALETTE[1], width=3),
+                      annotation_text=f"clip {clip:g}", annotation_font_size=15)
+    return fig
+
+
+def compare_figure(runs: Mapping[str, Iterable[dict]], key: str = "val_loss",
+                   title: str | None = None, x: str = "step") -> go.Figure:
+    """Several runs on one chart: ``runs`` maps a label (e.g. "GRU") to its records.
+
+    ``key`` is a step field ("loss") or an eval field ("val_loss", a metric); ``x`` is "step"
+    or "elapsed" (seconds), the fairer axis when architectures differ in speed.
+    """
+    title = title or f"{key} by architecture"
+    fig = new_figure(title, "seconds of training" if x == "elapsed" else "training step", key)
+    for i, (label, records) in enumerate((runs or {}).items()):
+        steps, evals = split_records(records)
+        source = steps if key in ("loss", "grad_norm") else evals
+        pts = [(r.get(x), r[key]) for r in source
+               if isinstance(r.get(key), (int, float)) and r.get(x) is not None]
+        if not pts:
+            continue
+        px, py = downsample([p[0] for p in pts], [p[1] for p in pts])
+        colour = ARCH_COLOURS.get(str(label).lower(), PALETTE[i % len(PALETTE)])
+        fig.add_trace(go.Scatter(x=px, y=py, mode="lines+markers" if len(px) < 60 else "lines",
+                                 name=str(label), line=dict(color=colour, width=3)))
+    if not fig.data:
+        return empty_figure(title)
+    return fig
