@@ -35,6 +35,7 @@ def test_hidden_grad_norms_equal_hand_unrolled_autograd():
     assert len(norms) == 1 and len(norms[0]) == 1 and norms[0][0].shape == (6,)
     np.testing.assert_allclose(norms[0][0], ref, rtol=1e-5, atol=1e-6)
     # and against the chain rule written out: dL/dh_{t-1} = W^T (phi'(.) * dL/dh_t) + direct
+    hs = [h.detach() for h in hs]
     grad = 2 * hs[-1]
     manual = [float(grad.norm())]
     for t in range(5, 0, -1):
