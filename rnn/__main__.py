@@ -1,0 +1,5 @@
+import sys
+
+from rnn.cli import main
+
+sys.exit(main())

@@ -1,0 +1,238 @@
+"""An experiment: one task, one model, its data, its training run and its history.
+
+This is the one object the pages and the CLI hold. It is deliberately plain: build it, train it a
+slice at a time, ask it for predictions and traces, save it. Pretrained experiments shared between
+sessions are never trained in place: ``clone()`` gives a session its own copy.
+"""
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import asdict, fields
+from pathlib import Path
+
+import torch
+
+from rnn.checkpoint import (CheckpointError, checkpoint_from_files, checkpoint_to_files,
+                            load_checkpoint, save_checkpoint)
+from rnn.data import DataFormatError, Vocab
+from rnn.models.config import ModelConfig
+from rnn.tasks import get_task
+from rnn.train.trainer import TrainConfig, Trainer
+
+FORMAT = "rnn-playground/1"
+EVAL_ITEMS = 500            # validation examples scored during training (keeps ticks short)
+
+__all__ = ["Experiment", "ModelConfig", "TrainConfig", "FORMAT"]
+
+
+class Experiment:
+    def __init__(self, task: str, model_config: ModelConfig, train_config: TrainConfig, vocabs: dict,
+                 dataset: str, splits=None, options: dict | None = None):
+        self.task = get_task(task)
+        if model_config.bidirectional and not self.task.allows_bidirectional:
+            model_config = ModelConfig.from_dict({**model_config.to_dict(), "bidirectional": False})
+        self.model_config = model_config
+        self.train_config = train_config
+        self.vocabs = vocabs
+        self.dataset = dataset
+        self.splits = splits
+        self.options = dict(options or {})
+        torch.manual_seed(train_config.seed)
+        self.model = self.task.build_model(model_config, vocabs)
+        self.trainer: Trainer | None = None
+        self.history: list[dict] = []
+        self.status = "ready"
+        self.stop_reason = ""
+
+    # ---- construction --------------------------------------------------------------------
+    @classmethod
+    def create(cls, task: str, model_config: ModelConfig | None = None,
+               train_config: TrainConfig | None = None, dataset: str | None = None, data=None,
+               data_name: str | None = None, options: dict | None = None) -> "Experiment":
+        """A fresh, untrained experiment on a built-in dataset (by name) or on loaded ``data``."""
+        spec = get_task(task)
+        model_config = model_config or ModelConfig()
+        train_config = train_config or TrainConfig()
+        if data is None:
+            dataset = dataset or next(iter(spec.datasets()))
+            data = spec.load_builtin(dataset, seed=0)
+        else:
+            dataset = f"file:{data_name or 'upload'}"
+        options = dict(options or {})
+        if spec.name == "translation":
+            join = _joiners(dataset)
+            options.setdefault("joiners", list(join))
+        if spec.name == "textgen":
+            options.setdefault("stop", "\n" if dataset == "names" and model_config.level == "char" else None)
+        vocabs = spec.build_vocabs(data, model_config)
+        return cls(task, model_config, train_config, vocabs, dataset, data, options)
+
+    def clone(self) -> "Experiment":
+        """An independent copy (its own weights and history) sharing the read-only data and vocabularies."""
+        other = copy.copy(self)
+        other.model = copy.deepcopy(self.model)
+        other.trainer = None
+        other.history = list(self.history)
+        other.options = dict(self.options)
+        return other
+
+    def ensure_data(self):
+        """Load the built-in data of a restored experiment (user files are not stored in checkpoints)."""
+        if self.splits is None:
+            if self.dataset.startswith("file:"):
+                raise DataFormatError(f"this model was trained on an uploaded file ({self.dataset[5:]}) "
+                                      "that is not part of the checkpoint; upload it again to continue")
+            self.splits = self.task.load_builtin(self.dataset, seed=0)
+        return self.splits
+
+    # ---- training ------------------------------------------------------------------------
+    def _make_trainer(self) -> Trainer:
+        splits = self.ensure_data()
+        batches = self.task.batches(splits.train, self.vocabs, self.model_config,
+                                    self.train_config.batch_size, self.train_config.seed)
+        return Trainer(self.model, lambda model, batch: self.task.loss(model, batch, self.options),
+                       batches, self.train_config, eval_fn=self._eval_fn)
+
+    def _eval_fn(self, model) -> dict:
+        items = self.splits.val[:EVAL_ITEMS] if not isinstance(self.splits.val, str) else self.splits.val
+        result = self._evaluate_items(items)
+        result["val_loss"] = result.pop("loss", float("nan"))
+        return {k: v for k, v in result.items() if isinstance(v, (int, float))}
+
+    def train_for(self, seconds: float) -> list[dict]:
+        """Train for about ``seconds`` (one UI tick). Returns the new records; also kept in ``history``."""
+        if self.trainer is None:
+            self.trainer = self._make_trainer()
+        if self.trainer.done:
+            return []
+        self.status = "training"
+        records = self.trainer.run_for(seconds)
+        self.history.extend(records)
+        if self.trainer.done:
+            self.status = "diverged" if self.trainer.diverged else "done"
+            self.stop_reason = self.trainer.stop_reason or ""
+        self.model.eval()
+        return records
+
+    def train(self, progress=None) -> list[dict]:
+        """Train for the whole budget (the CLI's path). ``progress(record)`` is called per record."""
+        if self.trainer is None:
+            self.trainer = self._make_trainer()
+        self.status = "training"
+        for record in self.trainer.run():
+            self.history.append(record)
+            if progress is not None:
+                progress(record)
+        self.status = "diverged" if self.trainer.diverged else "done"
+        self.stop_reason = self.trainer.stop_reason or ""
+        self.model.eval()
+        return self.history
+
+    @property
+    def fraction_done(self) -> float:
+        """How much of the step or time budget is used, 0..1 (for progress bars)."""
+        steps = [r for r in self.history if r.get("kind") == "step"]
+        if self.status in ("done", "diverged"):
+            return 1.0
+        if not steps:
+            return 0.0
+        cfg, last = self.train_config, steps[-1]
+        parts = [last["step"] / cfg.steps if cfg.steps else 0.0,
+                 last["elapsed"] / cfg.seconds if cfg.seconds else 0.0]
+        return min(1.0, max(parts))
+
+    # ---- using the model -----------------------------------------------------------------
+    def _evaluate_items(self, items) -> dict:
+        kwargs = {"joiners": tuple(self.options["joiners"])} if "joiners" in self.options else {}
+        return self.task.evaluate(self.model, items, self.vocabs, self.model_config, **kwargs)
+
+    def evaluate(self, split: str = "test", data=None) -> dict:
+        """Metrics on a split of the experiment's data, or on ``data`` (a list of examples / a text)."""
+        items = data if data is not None else getattr(self.ensure_data(), split)
+        return self._evaluate_items(items)
+
+    def predict(self, text: str, **options) -> dict:
+        if "joiners" in self.options:
+            options.setdefault("joiners", tuple(self.options["joiners"]))
+        if self.task.name == "textgen" and "stop" not in options:
+            options["stop"] = self.options.get("stop")
+        return self.task.predict(self.model, self.vocabs, self.model_config, text, **options)
+
+    def trace(self, text: str) -> dict:
+        return self.task.trace(self.model, self.vocabs, self.model_config, text)
+
+    def metrics(self) -> dict:
+        """The last validation record's metrics (empty before any evaluation)."""
+        evals = [r for r in self.history if r.get("kind") == "eval"]
+        return {k: v for k, v in evals[-1].items() if k != "kind"} if evals else {}
+
+    # ---- saving and loading ---------------------------------------------------------------
+    def meta(self) -> dict:
+        return {"format": FORMAT, "task": self.task.name, "dataset": self.dataset,
+                "model_config": self.model_config.to_dict(), "train_config": asdict(self.train_config),
+                "options": self.options, "status": self.status, "stop_reason": self.stop_reason,
+                "vocabs": {k: v.to_json() for k, v in self.vocabs.items()},
+                "history": [_finite(r) for r in self.history]}
+
+    def save(self, directory) -> Path:
+        return save_checkpoint(directory, self.model.state_dict(), self.meta())
+
+    def to_files(self) -> dict[str, bytes]:
+        return checkpoint_to_files(self.model.state_dict(), self.meta())
+
+    @classmethod
+    def load(cls, directory) -> "Experiment":
+        state, meta = load_checkpoint(directory)
+        return cls._from_checkpoint(state, meta, str(directory))
+
+    @classmethod
+    def from_files(cls, files: dict[str, bytes]) -> "Experiment":
+        state, meta = checkpoint_from_files(files)
+        return cls._from_checkpoint(state, meta, "the uploaded checkpoint")
+
+    @classmethod
+    def _from_checkpoint(cls, state: dict, meta: dict, where: str) -> "Experiment":
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise CheckpointError(f"{where}: not an RNN Playground checkpoint (meta.json format is "
+                                  f"{meta.get('format') if isinstance(meta, dict) else None!r}, expected {FORMAT!r})")
+        try:
+            vocabs = {k: Vocab.from_json(v) for k, v in meta["vocabs"].items()}
+            model_config = ModelConfig.from_dict(meta["model_config"])
+            known = {f.name for f in fields(TrainConfig)}
+            train_config = TrainConfig(**{k: v for k, v in meta.get("train_config", {}).items() if k in known})
+            exp = cls(meta["task"], model_config, train_config, vocabs, meta["dataset"],
+                      options=meta.get("options"))
+        except (KeyError, TypeError, ValueError) as err:
+            raise CheckpointError(f"{where}: meta.json is incomplete or invalid ({err})") from None
+        _load_weights(exp.model, state, where)
+        exp.history = list(meta.get("history", []))
+        exp.status = "ready"
+        exp.model.eval()
+        return exp
+
+
+def _load_weights(model: torch.nn.Module, state: dict, where: str) -> None:
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    wrong = [k for k in expected if k in state and tuple(state[k].shape) != tuple(expected[k].shape)]
+    if missing or unexpected or wrong:
+        detail = "; ".join(filter(None, [
+            f"missing {', '.join(missing[:3])}" if missing else "",
+            f"unexpected {', '.join(unexpected[:3])}" if unexpected else "",
+            ", ".join(f"{k} has shape {tuple(state[k].shape)}, expected {tuple(expected[k].shape)}"
+                      for k in wrong[:3])]))
+        raise CheckpointError(f"{where}: the weights do not fit the model in meta.json ({detail})")
+    model.load_state_dict({k: v.to(expected[k].dtype) for k, v in state.items()})
+
+
+def _joiners(dataset: str) -> tuple[str, str]:
+    from rnn.data import TRANSLATION_SETS
+    spec = TRANSLATION_SETS.get(dataset, {})
+    return spec.get("src_join", " "), spec.get("tgt_join", " ")
+
+
+def _finite(record: dict) -> dict:
+    """JSON has no NaN/inf: store them as None."""
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in record.items()}

@@ -1,0 +1,65 @@
+"""Typed model configuration (one dataclass for every task model, like nanoGPT's GPTConfig).
+
+A checkpoint stores ``asdict(config)`` in its JSON and loading rebuilds the model from it, so every
+field is a plain JSON value.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+ARCHS = ("rnn", "gru", "lstm")
+ATTENTIONS = ("none", "dot", "additive")
+LEVELS = ("char", "word")
+
+
+@dataclass
+class ModelConfig:
+    """Architecture of a task model.
+
+    arch: recurrent cell, ``rnn`` (vanilla), ``gru`` or ``lstm``.
+    hidden: hidden units per direction and layer. embed: size of the token embedding.
+    layers: stacked recurrent layers. bidirectional: run a second RNN right-to-left (ignored by
+    the language model and the decoder, which must not see the future).
+    dropout: between stacked layers. nonlinearity: ``tanh`` or ``relu`` (vanilla RNN only).
+    attention: Seq2Seq only, ``none`` | ``dot`` | ``additive`` (Bahdanau).
+    level: LanguageModel only, ``char`` or ``word`` tokens.
+    char_features: Tagger only, add spelling features of each word (character n-grams and word
+    shape) so that a name never seen in training can still be recognised (Lample et al. 2016).
+    """
+
+    arch: str = "lstm"
+    hidden: int = 64
+    embed: int = 32
+    layers: int = 1
+    bidirectional: bool = False
+    dropout: float = 0.0
+    nonlinearity: str = "tanh"
+    attention: str = "additive"
+    level: str = "char"
+    char_features: bool = True
+
+    def __post_init__(self) -> None:
+        self.arch = str(self.arch).lower()
+        if self.arch not in ARCHS:
+            raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {self.arch!r}")
+        if self.attention not in ATTENTIONS:
+            raise ValueError(f"attention must be one of {', '.join(ATTENTIONS)}, got {self.attention!r}")
+        if self.level not in LEVELS:
+            raise ValueError(f"level must be 'char' or 'word', got {self.level!r}")
+        if self.nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {self.nonlinearity!r}")
+        for name in ("hidden", "embed", "layers"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+        if not 0.0 <= float(self.dropout) < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ModelConfig":
+        """Rebuild from JSON, ignoring unknown keys (checkpoints from newer versions still load)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})

@@ -1,0 +1,104 @@
+"""Encoder-decoder (sequence to sequence) with optional attention.
+
+    h_j = Encoder(x_1..x_S)_j                        (optionally bidirectional)
+    s_0 = tanh(W_b [final encoder states])           the "bridge": all the decoder gets without attention
+    c_t = Attention(s_{t-1}, h_1..h_S)               (none: no c_t at all, the encoder bottleneck)
+    s_t = RNN(s_{t-1}, [E y_{t-1} ; c_t])
+    p(y_t | y_<t, x) = softmax(W_o [s_t ; c_t])
+
+Training feeds the true previous word y_{t-1} with probability ``teacher_forcing`` and the model's
+own previous guess otherwise (scheduled sampling). Decoding is greedy or beam search.
+"""
+from __future__ import annotations
+
+import random
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from rnn.layer import RecurrentLayer
+from rnn.models.attention import Attention
+from rnn.models.config import ModelConfig
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self, config: ModelConfig, src_vocab_size: int, tgt_vocab_size: int):
+        super().__init__()
+        self.config = config
+        H, E, D = config.hidden, config.embed, 2 if config.bidirectional else 1
+        self.src_embedding = nn.Embedding(src_vocab_size, E, padding_idx=0)
+        self.tgt_embedding = nn.Embedding(tgt_vocab_size, E, padding_idx=0)
+        self.encoder = RecurrentLayer(config.arch, E, H, num_layers=config.layers,
+                                      bidirectional=config.bidirectional, dropout=config.dropout,
+                                      nonlinearity=config.nonlinearity)
+        self.bridge = nn.Linear(D * H, H)
+        self.attention = None if config.attention == "none" else Attention(config.attention, H, D * H)
+        ctx = 0 if self.attention is None else D * H
+        self.decoder = RecurrentLayer(config.arch, E + ctx, H, num_layers=config.layers,
+                                      dropout=config.dropout, nonlinearity=config.nonlinearity)
+        self.out = nn.Linear(H + ctx, tgt_vocab_size)
+
+    def encode(self, src: torch.Tensor, src_lengths: torch.Tensor) -> dict:
+        """Run the encoder once; returns what every decoder step needs."""
+        enc, final = self.encoder(self.src_embedding(src), src_lengths)       # (N, S, D*H)
+        h_n = final[0] if isinstance(final, tuple) else final                  # (layers*D, N, H)
+        D = 2 if self.config.bidirectional else 1
+        layers = h_n.view(self.config.layers, D, h_n.shape[1], h_n.shape[2])
+        s0 = torch.tanh(self.bridge(torch.cat(list(layers.transpose(0, 1)), dim=-1)))  # (layers, N, H)
+        state = (s0, torch.zeros_like(s0)) if self.config.arch == "lstm" else s0
+        mask = torch.arange(src.shape[1]).unsqueeze(0) < src_lengths.unsqueeze(1)
+        keys = self.attention.keys(enc) if self.attention is not None else None
+        return {"enc": enc, "keys": keys, "mask": mask, "state": state}
+
+    def step(self, y_prev: torch.Tensor, memory: dict, state):
+        """One decoder step. y_prev (N,) -> logits (N, V), new state, attention weights (N, S) or None."""
+        e = self.tgt_embedding(y_prev)                                         # (N, E)
+        top = (state[0] if isinstance(state, tuple) else state)[-1]            # s_{t-1}: (N, H)
+        alpha = None
+        if self.attention is not None:
+            c, alpha = self.attention(top, memory["enc"], memory["keys"], memory["mask"])
+            e = torch.cat([e, c], dim=-1)
+        s, state = self.decoder(e.unsqueeze(1), state=state)                   # (N, 1, H)
+        features = s[:, 0] if alpha is None else torch.cat([s[:, 0], c], dim=-1)
+        return self.out(features), state, alpha
+
+    def loss(self, batch, teacher_forcing: float = 1.0) -> torch.Tensor:
+        """batch.words/lengths: source; batch.targets: (N, T) = <bos> y_1 .. y_n <eos> <pad>..."""
+        memory = self.encode(batch.words, batch.lengths)
+        state, y_prev = memory["state"], batch.targets[:, 0]
+        losses = []
+        for t in range(1, batch.targets.shape[1]):
+            logits, state, _ = self.step(y_prev, memory, state)
+            gold = batch.targets[:, t]
+            losses.append(F.cross_entropy(logits, gold, ignore_index=0, reduction="sum"))
+            use_gold = teacher_forcing >= 1.0 or random.random() < teacher_forcing
+            y_prev = gold if use_gold else logits.argmax(-1)
+        return torch.stack(losses).sum() / (batch.targets[:, 1:] != 0).sum().clamp(min=1)
+
+    @torch.no_grad()
+    def greedy(self, src, src_lengths, bos: int, eos: int, max_len: int = 40):
+        """Batched greedy decoding -> (list of id lists, list of (T_out, S) attention arrays)."""
+        self.eval()
+        memory = self.encode(src, src_lengths)
+        state = memory["state"]
+        y = torch.full((src.shape[0],), bos, dtype=torch.long)
+        outputs, alphas, done = [], [], torch.zeros(src.shape[0], dtype=torch.bool)
+        for _ in range(max_len):
+            logits, state, alpha = self.step(y, memory, state)
+            y = logits.argmax(-1)
+            outputs.append(y)
+            alphas.append(alpha)
+            done |= y == eos
+            if bool(done.all()):
+                break
+        ids = torch.stack(outputs, 1).tolist()
+        result, attn = [], []
+        for row, seq in enumerate(ids):
+            n = seq.index(eos) if eos in seq else len(seq)
+            result.append(seq[:n])
+            if alphas[0] is None:
+                attn.append(None)
+            else:   # (T_out, S) cropped to this sentence's real source length
+                attn.append(torch.stack([a[row] for a in alphas[:n + 1]])[:, : int(src_lengths[row])].numpy())
+        return result, attn

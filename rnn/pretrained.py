@@ -1,0 +1,66 @@
+"""The pretrained models shipped in checkpoints/, so every page works before anyone trains.
+
+``python -m rnn build-checkpoints`` rebuilds them all from this table: the budgets are in steps
+and every run is seeded, so the same code and library versions give the same weights.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rnn.models.config import ModelConfig
+
+CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+
+
+@dataclass(frozen=True)
+class PretrainedSpec:
+    name: str
+    task: str
+    dataset: str
+    model: dict
+    steps: int
+    lr: float = 3e-3
+    batch_size: int = 32
+    options: dict = field(default_factory=dict)
+
+    def model_config(self) -> ModelConfig:
+        return ModelConfig(**self.model)
+
+
+def _per_arch(prefix: str, task: str, dataset: str, steps: int, **model) -> list[PretrainedSpec]:
+    return [PretrainedSpec(f"{prefix}-{arch}", task, dataset, {"arch": arch, **model}, steps)
+            for arch in ("rnn", "gru", "lstm")]
+
+
+SPECS: list[PretrainedSpec] = [
+    *_per_arch("ner", "ner", "names", 600, bidirectional=True),
+    # the unidirectional twin of ner-lstm, for the bidirectional lab (same size, data, seed, budget)
+    PretrainedSpec("ner-lstm-uni", "ner", "names", {"arch": "lstm", "bidirectional": False}, 600),
+    *_per_arch("textgen", "textgen", "names", 1500, hidden=128),
+    *_per_arch("sentiment", "sentiment", "reviews", 500),
+    *_per_arch("translation", "translation", "numbers", 1500, attention="additive"),
+]
+BY_NAME = {spec.name: spec for spec in SPECS}
+
+
+def checkpoint_path(name: str) -> Path:
+    """The folder of a shipped checkpoint. Only names from the table are accepted, so a name that
+    comes from a URL can never point outside checkpoints/."""
+    if name not in BY_NAME:
+        raise ValueError(f"no pretrained model named {name!r}")
+    return CHECKPOINT_DIR / name
+
+
+def pretrained_name(task: str, arch: str, bidirectional: bool | None = None) -> str | None:
+    """The shipped checkpoint closest to a page's settings (None if the task has none)."""
+    if task == "ner" and bidirectional is False:
+        return "ner-lstm-uni" if arch == "lstm" else None
+    name = f"{task}-{arch}"
+    return name if name in BY_NAME else None
+
+
+def load_pretrained(name: str):
+    """Load a shipped checkpoint as an Experiment (read-only use: clone() before training)."""
+    from rnn.experiment import Experiment
+    return Experiment.load(checkpoint_path(name))
