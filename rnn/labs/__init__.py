@@ -1,0 +1,1 @@
+"""Engines behind the lesson pages' experiments ("labs"): plain functions and records, no UI."""

@@ -1,0 +1,261 @@
+"""The gradient-flow lab: can a recurrent net carry one fact across T steps, and why not?
+
+Task "recall": x_1 is one of K signal symbols, x_2..x_T are distractor symbols, and the net must
+name x_1 at step T (classification, chance 1/K). Task "adding" (Hochreiter & Schmidhuber): each
+step carries (value, marker); the target is the sum of the two marked values (regression; counted
+correct within ``ADD_TOL``). Either way the loss sits at t = T and its gradient must travel back
+T - 1 steps to where the information entered, through one Jacobian per step; for the vanilla RNN
+||dL/dh_t|| <= (beta_W beta_h)^(T-t) ||dL/dh_T||, which is what the page draws.
+"""
+import math
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from rnn.cells import rnn_step
+from rnn.gradflow import hidden_grads, operator_norm, spectrum
+from rnn.layer import RecurrentLayer
+
+ADD_TOL = 0.1  # an adding-problem answer counts as correct within this distance
+
+
+@dataclass
+class MemoryTask:
+    """Seeded data for a dependency of length T. kind: "recall" | "adding"."""
+
+    kind: str = "recall"
+    T: int = 20
+    num_symbols: int = 4      # K, recall only: the classes
+    num_distractors: int = 4  # recall only: the filler symbols, disjoint from the classes
+
+    @property
+    def input_size(self) -> int:
+        return self.num_symbols + self.num_distractors if self.kind == "recall" else 2
+
+    @property
+    def output_size(self) -> int:
+        return self.num_symbols if self.kind == "recall" else 1
+
+    @property
+    def chance(self) -> float:
+        """Accuracy of the best constant guess (adding: always answer 1.0)."""
+        if self.kind == "recall":
+            return 1.0 / self.num_symbols
+        return 1 - (1 - ADD_TOL) ** 2  # P(|u1 + u2 - 1| < tol), u ~ U(0, 1)
+
+    def batch(self, n: int, generator: torch.Generator) -> tuple[Tensor, Tensor]:
+        """x (n, T, input_size) float, y: (n,) class ids (recall) or (n,) sums (adding)."""
+        if self.kind == "recall":
+            first = torch.randint(0, self.num_symbols, (n, 1), generator=generator)
+            rest = torch.randint(self.num_symbols, self.input_size, (n, self.T - 1),
+                                 generator=generator)
+            x = F.one_hot(torch.cat([first, rest], 1), self.input_size).float()
+            return x, first[:, 0]
+        if self.kind != "adding":
+            raise ValueError(f"task kind must be 'recall' or 'adding', got {self.kind!r}")
+        values = torch.rand(n, self.T, generator=generator)
+        half = max(self.T // 2, 1)  # one marker in each half, so the gap is ~T/2 or more
+        a = torch.randint(0, half, (n,), generator=generator)
+        b = torch.randint(half, self.T, (n,), generator=generator) if self.T > 1 else a
+        marks = torch.zeros(n, self.T)
+        marks[torch.arange(n), a] = 1.0
+        marks[torch.arange(n), b] = 1.0
+        return torch.stack([values, marks], -1), (values * marks).sum(1)
+
+
+@dataclass
+class MemoryConfig:
+    """The small model: one-hot (or (value, marker)) -> RecurrentLayer -> linear head at step T.
+
+    leak: alpha of a leaky unit, h_t = alpha h_{t-1} + (1 - alpha) v_t with
+        v_t = tanh(W_hh h_{t-1} + W_ih x_t + b) (arch "rnn" only; None = plain RNN).
+    echo_state: freeze the random recurrent weights (scaled to ``radius``, default 1.0) and
+        train only the head: an echo state network.
+    radius: rescale W_hh at init to this spectral radius (None keeps torch's init).
+    forget_bias: LSTM only: set b_if + b_hf to this value at init (None keeps torch's init, where
+        f_t starts near sigma(0) = 0.5 and c_t halves every step). The seeds' practical tip is 1.
+    """
+
+    arch: str = "rnn"
+    hidden: int = 32
+    nonlinearity: str = "tanh"
+    leak: float | None = None
+    echo_state: bool = False
+    radius: float | None = None
+    forget_bias: float | None = None
+
+
+class MemoryModel(nn.Module):
+    """RecurrentLayer (1 layer) + linear head on the last step, for a ``MemoryTask``."""
+
+    def __init__(self, task: MemoryTask, config: MemoryConfig = MemoryConfig(), seed: int = 0):
+        super().__init__()
+        if config.leak is not None and (config.arch != "rnn" or not 0 <= config.leak < 1):
+            raise ValueError("a leaky unit needs arch='rnn' and 0 <= leak < 1")
+        self.task, self.config = task, config
+        with torch.random.fork_rng(devices=[]):  # seeded init without touching global RNG
+            torch.manual_seed(seed)
+            self.layer = RecurrentLayer(config.arch, task.input_size, config.hidden,
+                                        nonlinearity=config.nonlinearity)
+            self.head = nn.Linear(config.hidden, task.output_size)
+        radius = config.radius if config.radius is not None else (1.0 if config.echo_state else None)
+        if radius is not None:
+            rescale_spectral_radius(self.layer.w_hh(), radius)
+        if config.forget_bias is not None:
+            _set_forget_bias(self.layer, config.forget_bias)
+        if config.echo_state:
+            self.layer.requires_grad_(False)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """x (N, T, input_size) -> (N, output_size), read from h_T."""
+        if self.config.leak is None:
+            return self.head(self.layer(x)[0][:, -1])  # the fused kernel: fast to train
+        return self.hidden_states(x)[1]
+
+    def hidden_states(self, x: Tensor) -> tuple[list[Tensor], Tensor]:
+        """(the T in-graph h_t (N, H), output): the pass gradient flow is measured on."""
+        if self.config.leak is None:
+            tr = self.layer.trace(x)
+            return tr.hidden[0][0], self.head(tr.output[:, -1])
+        alpha, fused = self.config.leak, self.layer.fused
+        gx = F.linear(x, fused.weight_ih_l0, fused.bias_ih_l0)  # (N, T, H), all steps at once
+        h, hs = x.new_zeros(x.shape[0], self.config.hidden), []
+        for t in range(x.shape[1]):
+            v = rnn_step(gx[:, t], h, fused.weight_hh_l0, fused.bias_hh_l0,
+                         self.config.nonlinearity)[0]
+            h = alpha * h + (1 - alpha) * v
+            hs.append(h)
+        return hs, self.head(h)
+
+
+def rescale_spectral_radius(w_hh: Tensor, radius: float) -> float:
+    """Scale W_hh in place so its recurrent block has spectral radius ``radius``; returns the factor.
+
+    For gated cells the candidate block (see ``rnn.gradflow.recurrent_block``) gets the radius
+    and the gate blocks are scaled by the same factor, keeping their proportions.
+    """
+    current = spectrum(w_hh)[1]
+    factor = radius / current if current > 0 else 1.0
+    with torch.no_grad():
+        w_hh.mul_(factor)
+    return factor
+
+
+def _set_forget_bias(layer: RecurrentLayer, value: float) -> None:
+    """b_if = value, b_hf = 0 (torch stacks i, f, g, o, so f is the second block of H)."""
+    if layer.arch != "lstm":
+        raise ValueError("forget_bias applies to the LSTM only")
+    h, fused = layer.hidden_size, layer.fused
+    with torch.no_grad():
+        fused.bias_ih_l0[h:2 * h] = value
+        fused.bias_hh_l0[h:2 * h] = 0.0
+
+
+def loss_and_accuracy(task: MemoryTask, out: Tensor, y: Tensor) -> tuple[Tensor, float]:
+    """Cross-entropy and accuracy (recall), or MSE and within-``ADD_TOL`` accuracy (adding)."""
+    if task.kind == "recall":
+        return F.cross_entropy(out, y), float((out.argmax(1) == y).float().mean())
+    pred = out[:, 0]
+    return F.mse_loss(pred, y), float(((pred - y).abs() < ADD_TOL).float().mean())
+
+
+def evaluate(model: MemoryModel, n: int = 512, seed: int = 12345) -> float:
+    """Accuracy on n fresh sequences from a fixed seed (not the training stream)."""
+    x, y = model.task.batch(n, torch.Generator().manual_seed(seed))
+    with torch.no_grad():
+        return loss_and_accuracy(model.task, model(x), y)[1]
+
+
+def train(model: MemoryModel, steps: int = 300, lr: float = 1e-2, clip: float | None = 1.0,
+          batch_size: int = 32, seed: int = 0) -> Iterator[dict]:
+    """Adam on fresh seeded batches; yields one record per step, then one "stop" record.
+
+    Step record: {"kind": "step", "step", "loss", "accuracy", "grad_norm" (before clipping),
+    "grad_norm_clipped" (after), "clipped"}. A non-finite loss or gradient does not raise: the
+    weights of the last good step are restored and a "stop" record says why. ``clip=None`` turns
+    clipping off (the page's exploding-gradient demonstration).
+    """
+    gen = torch.Generator().manual_seed(seed)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(params, lr=lr)
+    good = _snapshot(model)
+    for step in range(1, steps + 1):
+        x, y = model.task.batch(batch_size, gen)
+        loss, acc = loss_and_accuracy(model.task, model(x), y)
+        loss_value = loss.item()
+        opt.zero_grad()
+        loss.backward()
+        norm = float(nn.utils.clip_grad_norm_(params, clip if clip is not None else math.inf))
+        if not (math.isfinite(loss_value) and math.isfinite(norm)):
+            model.load_state_dict(good)  # the update would poison every weight: undo, stop
+            yield {"kind": "stop", "step": step, "reason":
+                   f"non-finite loss or gradient at step {step}; kept the weights of step {step - 1}"}
+            return
+        opt.step()
+        good = _snapshot(model)
+        clipped = clip is not None and norm > clip
+        yield {"kind": "step", "step": step, "loss": loss_value, "accuracy": acc,
+               "grad_norm": norm, "grad_norm_clipped": min(norm, clip) if clipped else norm,
+               "clipped": clipped}
+    yield {"kind": "stop", "step": steps, "reason": "budget"}
+
+
+def _snapshot(model: nn.Module) -> dict:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def grad_norms_through_time(model: MemoryModel, batch: tuple[Tensor, Tensor]) -> np.ndarray:
+    """||dL_T/dh_t|| for t = 1..T (array (T,)), L_T the loss at the last step, over the batch."""
+    x, y = batch
+    hs, out = model.hidden_states(x)
+    loss = loss_and_accuracy(model.task, out, y)[0]
+    return np.array([float(g.norm()) for g in hidden_grads(hs, loss)])
+
+
+def beta(model: MemoryModel) -> float | None:
+    """beta_W * beta_h, the per-step factor of the bound, or None where no such bound holds.
+
+    Vanilla RNN: beta_W = ||W_hh||_2 and beta_h = 1 (|tanh'| <= 1, relu' in {0, 1}). Leaky unit:
+    the Jacobian is alpha I + (1 - alpha) diag(phi') W_hh, so alpha + (1 - alpha) beta_W beta_h.
+    Gated cells (GRU, LSTM): None; their Jacobians pass through input-dependent gates and, for
+    the LSTM, the cell state, so the vanilla bound does not apply.
+    """
+    if model.config.arch != "rnn":
+        return None
+    b = operator_norm(model.layer.w_hh())
+    alpha = model.config.leak
+    return b if alpha is None else alpha + (1 - alpha) * b
+
+
+def bound_curve(b: float, T: int) -> np.ndarray:
+    """(beta_W beta_h)^(T-t) for t = 1..T: the bound on ||dL/dh_t|| / ||dL/dh_T||."""
+    return float(b) ** (T - np.arange(1, T + 1, dtype=np.float64))
+
+
+def gradient_curves(archs=("rnn", "gru", "lstm"), T: int = 50, seed: int = 0,
+                    task_kind: str = "recall", batch_size: int = 32,
+                    **config) -> dict[str, np.ndarray]:
+    """At initialisation: arch -> ||dL/dh_t||, t = 1..T, on one seeded batch."""
+    task = MemoryTask(task_kind, T)
+    batch = task.batch(batch_size, torch.Generator().manual_seed(seed))
+    return {arch: grad_norms_through_time(
+        MemoryModel(task, MemoryConfig(arch=arch, **config), seed), batch) for arch in archs}
+
+
+def accuracy_vs_T(archs=("rnn", "lstm"), Ts=(5, 10, 20, 40), budget_steps: int = 300,
+                  seed: int = 0, task_kind: str = "recall", lr: float = 1e-2,
+                  clip: float | None = 1.0, **config) -> dict[str, dict[int, float]]:
+    """arch -> {T: held-out accuracy after ``budget_steps`` of training} (same seed for all)."""
+    results = {}
+    for arch in archs:
+        results[arch] = {}
+        for T in Ts:
+            model = MemoryModel(MemoryTask(task_kind, T), MemoryConfig(arch=arch, **config), seed)
+            for _ in train(model, budget_steps, lr=lr, clip=clip, seed=seed):
+                pass
+            results[arch][T] = evaluate(model)
+    return results
