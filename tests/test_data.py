@@ -1,0 +1,161 @@
+"""Built-in data: determinism, NER name splits and ambiguity, sentiment rule, corpora, translation,
+plus the tokenizer, vocabulary and splitting helpers."""
+import json
+import re
+import time
+from collections import Counter, defaultdict
+
+import pytest
+
+from rnn.data import (AMBIGUOUS_WORDS, CORPORA, MINIMAL_PAIRS, TRANSLATION_SETS, DataFormatError,
+                      Vocab, ambiguous_indices, build_ner, build_sentiment, build_translation,
+                      detokenize, join_tokens, load_corpus, split_user_data, tokenize_words)
+from rnn.data import sentiment as S
+from rnn.data.ner import name_pools
+from rnn.data.translation import MONTHS, WEEKDAYS, english_number, french_number
+
+
+@pytest.fixture(scope="module")
+def ner():
+    return build_ner(seed=0)
+
+
+# --------------------------------------------------------------------------- tokenizer
+@pytest.mark.parametrize("text, tokens", [
+    ('He said, "Teddy bears are on sale!"',
+     ["He", "said", ",", '"', "Teddy", "bears", "are", "on", "sale", "!", '"']),
+    ("Dr. O'Neill's well-known café costs 3.50 €.",
+     ["Dr.", "O'Neill's", "well-known", "café", "costs", "3.50", "€", "."]),
+    ("don’t stop -- now", ["don’t", "stop", "-", "-", "now"]),
+    ("नमस्ते दुनिया। 東京", ["नमस्ते", "दुनिया", "।", "東京"]),
+    ("quatre-vingt-dix-neuf", ["quatre-vingt-dix-neuf"]),
+    ("  \n\t ", []),
+])
+def test_tokenize_words(text, tokens):
+    assert tokenize_words(text) == tokens
+
+
+def test_detokenize_round_trips_plain_sentences():
+    for text in ['He said, "Teddy bears are on sale!"', "Why did Anna leave Acme?"]:
+        assert detokenize(tokenize_words(text)) == text
+
+
+# --------------------------------------------------------------------------- vocab and splits
+def test_vocab_specials_encode_decode_and_json():
+    vocab = Vocab(["a", "b", "a", "<unk>"], specials=("<pad>", "<unk>", "<bos>", "<eos>"))
+    assert vocab.itos == ["<pad>", "<unk>", "<bos>", "<eos>", "a", "b"] and len(vocab) == 6
+    assert (vocab.pad_id, vocab.unk_id, vocab.bos_id, vocab.eos_id) == (0, 1, 2, 3)
+    assert vocab.encode(["a", "zzz"], add_bos=True, add_eos=True) == [2, 4, 1, 3]
+    assert vocab.decode([2, 4, 1, 3, 5], skip_specials=True) == ["a", "b"]
+    assert vocab.decode([4, 3, 5], stop_at_eos=True) == ["a"]
+    again = Vocab.from_json(json.loads(json.dumps(vocab.to_json())))
+    assert again == vocab and again.encode(["b"]) == [5]
+    with pytest.raises(ValueError):
+        Vocab(["a"]).encode(["a"], add_bos=True)
+    with pytest.raises(ValueError):
+        Vocab(["a"], specials=("<unk>", "<pad>"))
+
+
+def test_vocab_build_orders_by_frequency_and_caps():
+    seqs = [["x", "y", "y", "z"], ["y", "x", "w"]]
+    assert Vocab.build(seqs).itos[2:] == ["y", "x", "z", "w"]
+    assert Vocab.build(seqs, min_freq=2).itos[2:] == ["y", "x"]
+    assert Vocab.build(seqs, max_size=3).itos == ["<pad>", "<unk>", "y"]
+
+
+def test_split_user_data_sizes_determinism_and_too_small():
+    splits = split_user_data(list(range(100)), seed=1)
+    assert splits.sizes() == {"train": 80, "val": 10, "test": 10}
+    assert sorted(splits.train + splits.val + splits.test) == list(range(100))
+    assert split_user_data(list(range(100)), seed=1) == splits
+    assert split_user_data(list(range(100)), seed=2) != splits
+    tiny = split_user_data(list(range(10)))
+    assert min(tiny.sizes().values()) >= 1
+    with pytest.raises(DataFormatError, match="need at least 10 examples.*got 4"):
+        split_user_data([1, 2, 3, 4], name="mine.tsv")
+
+
+# --------------------------------------------------------------------------- NER
+def test_ner_is_deterministic_and_fast():
+    start = time.perf_counter()
+    a = build_ner(seed=5)
+    assert time.perf_counter() - start < 2.0
+    assert a.sizes() == {"train": 4000, "val": 500, "test": 500}
+    assert build_ner(seed=5) == a
+    assert build_ner(seed=6).train != a.train
+
+
+def test_ner_sentences_are_well_formed(ner):
+    for s in ner.train + ner.val + ner.test:
+        assert len(s.tokens) == len(s.tags) == len(s.ambiguous) > 0
+        assert set(s.tags) <= {0, 1}
+        assert all(tokenize_words(tok) == [tok] for tok in s.tokens)
+    # capital letters alone do not mean "name": many capitalised words are tagged 0
+    capitalised_non_names = {t for s in ner.train for t, g in zip(s.tokens, s.tags)
+                             if g == 0 and t[:1].isupper()}
+    assert {"London", "Monday", "January", "France", "Acme", "Sony"} <= capitalised_non_names
+
+
+def test_ner_test_names_unseen_in_train_and_val(ner):
+    def names(sentences):
+        return {t for s in sentences for t, g in zip(s.tokens, s.tags)
+                if g == 1 and t not in AMBIGUOUS_WORDS}
+    seen = names(ner.train) | names(ner.val)
+    test = names(ner.test)
+    assert len(test) > 300 and not test & seen
+    assert not names(ner.val) & names(ner.train)
+
+
+def test_ner_names_come_from_many_languages():
+    train_pool, _, test_pool = name_pools(0)
+    assert len(train_pool) >= 20 and len(test_pool) >= 20
+
+
+def test_ner_ambiguous_words_balanced_in_both_senses(ner):
+    assert len(AMBIGUOUS_WORDS) >= 20
+    senses = defaultdict(Counter)
+    for s in ner.train:
+        for tok, tag, amb in zip(s.tokens, s.tags, s.ambiguous):
+            assert amb == (tok in AMBIGUOUS_WORDS)   # ambiguous words appear only where flagged
+            if amb:
+                senses[tok][tag] += 1
+    assert set(senses) == set(AMBIGUOUS_WORDS)
+    for word, count in senses.items():
+        assert count[0] > 10 and count[1] > 10, word
+        assert abs(count[1] / (count[0] + count[1]) - 0.5) <= 0.05, (word, count)
+
+
+def test_ner_words_before_an_ambiguous_word_do_not_decide(ner):
+    """Every left context seen with one sense is seen with the other one too."""
+    contexts = {0: set(), 1: set()}
+    for s in ner.train:
+        for i, amb in enumerate(s.ambiguous):
+            if amb:
+                contexts[s.tags[i]].add(tuple(s.tokens[:i]))
+    assert len(contexts[0]) >= 5 and contexts[0] == contexts[1]
+
+
+def test_ner_teddy_example(ner):
+    tokens = tokenize_words("Teddy bears are on sale.")
+    assert ambiguous_indices(tokens) == [0]
+    assert ambiguous_indices(tokenize_words("Teddy Roosevelt was a great President.")) == [0]
+    teddy = [s for s in ner.train if "Teddy" in s.tokens]
+    bears = [s for s in teddy if s.tokens[s.tokens.index("Teddy") + 1] == "bears"]
+    named = [s for s in teddy if s.tags[s.tokens.index("Teddy")] == 1]
+    assert bears and named
+    for s in bears:
+        i = s.tokens.index("Teddy")
+        assert s.tags[i] == 0 and s.ambiguous[i] and sum(s.ambiguous) == 1
+    for s in named:
+        assert s.ambiguous[s.tokens.index("Teddy")]
+
+
+def test_minimal_pairs_differ_only_after_the_ambiguous_word():
+    assert MINIMAL_PAIRS[0] == ("Teddy bears are on sale.", "Teddy Roosevelt was a great President.")
+    assert len(MINIMAL_PAIRS) >= 10
+    for a, b in MINIMAL_PAIRS:
+        ta, tb = tokenize_words(a), tokenize_words(b)
+        idx = ambiguous_indices(ta)
+        assert idx and idx == ambiguous_indices(tb)
+        i = idx[0]
+        assert ta[:i + 1] == tb[:i + 1] and ta[i + 1:] != tb[i + 1:]
