@@ -92,8 +92,9 @@ class MemoryConfig:
 class MemoryModel(nn.Module):
     """RecurrentLayer (1 layer) + linear head on the last step, for a ``MemoryTask``."""
 
-    def __init__(self, task: MemoryTask, config: MemoryConfig = MemoryConfig(), seed: int = 0):
+    def __init__(self, task: MemoryTask, config: MemoryConfig | None = None, seed: int = 0):
         super().__init__()
+        config = config or MemoryConfig()
         if config.leak is not None and (config.arch != "rnn" or not 0 <= config.leak < 1):
             raise ValueError("a leaky unit needs arch='rnn' and 0 <= leak < 1")
         self.task, self.config = task, config
