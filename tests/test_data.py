@@ -1,11 +1,13 @@
 """Built-in data: determinism, NER name splits and ambiguity, sentiment rule, corpora, translation,
 plus the tokenizer, vocabulary and splitting helpers."""
+import datetime
 import json
 import re
 import time
 from collections import Counter, defaultdict
 
 import pytest
+from num2words import num2words
 
 from rnn.data import (AMBIGUOUS_WORDS, CORPORA, MINIMAL_PAIRS, TRANSLATION_SETS, DataFormatError,
                       Vocab, ambiguous_indices, build_ner, build_sentiment, build_translation,
@@ -159,3 +161,154 @@ def test_minimal_pairs_differ_only_after_the_ambiguous_word():
         assert idx and idx == ambiguous_indices(tb)
         i = idx[0]
         assert ta[:i + 1] == tb[:i + 1] and ta[i + 1:] != tb[i + 1:]
+
+
+# --------------------------------------------------------------------------- sentiment
+NEGATIONS = {"not", "never"}
+
+
+def _clause_polarity(words):
+    """Polarity of one clause: its opinion word, flipped by a negation (not / never / ...n't)."""
+    opinion = {**{w: 1 for w in S.POSITIVE}, **{w: 0 for w in S.NEGATIVE}}
+    for pol, verbs in S.VERBS.items():
+        for past, base in verbs:
+            opinion[past] = opinion[base] = pol
+    found = [opinion[w] for w in words if w in opinion]
+    assert len(found) == 1, words
+    negated = any(w in NEGATIONS or w.endswith("n't") for w in words)
+    return 1 - found[0] if negated else found[0]
+
+
+
+def rule_label(tokens):
+    """An independent reading of the documented rule, applied to the words of a review."""
+    text = " ".join(tokens).lower().rstrip(" .")
+    for lead in S.LEADS:
+        if lead and text.startswith(lead.lower() + " "):
+            text = text[len(lead) + 1:]
+    for connective in (" , but ", " ; however , ", " , yet ", " but "):
+        if connective in text:
+            return _clause_polarity(text.split(connective)[-1].split())
+    if text.startswith("although "):
+        return _clause_polarity(text.split(" , ", 1)[1].split())
+    for connective in (" , although ", " , even though "):
+        if connective in text:
+            return _clause_polarity(text.split(connective)[0].split())
+    clauses = text.split(" and ")
+    polarities = {_clause_polarity(c.split()) for c in clauses}
+    assert len(polarities) == 1, text
+    return polarities.pop()
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Good acting but a dull plot.", 0),
+    ("A dull plot but good acting.", 1),
+    ("Although the plot was dull, the acting was superb.", 1),
+    ("The acting was superb, although the plot was dull.", 1),
+    ("The plot was not bad at all.", 1),
+    ("The plot was never boring.", 1),
+    ("The plot was not very good.", 0),
+    ("The food was extremely good.", 1),
+    ("I didn't enjoy the food; however, the service was great.", 1),
+])
+def test_rule_reader_agrees_with_the_documented_examples(text, label):
+    assert rule_label(tokenize_words(text)) == label
+
+
+def test_sentiment_labels_follow_the_rule_and_are_balanced():
+    splits = build_sentiment(seed=0)
+    assert splits.sizes() == {"train": 4000, "val": 500, "test": 500}
+    everything = splits.train + splits.val + splits.test
+    for example in everything:
+        assert example.label == rule_label(example.tokens), detokenize(example.tokens)
+    assert sum(e.label for e in splits.train) == 2000
+    texts = [" ".join(e.tokens) for e in everything]
+    assert len(set(texts)) == len(texts)
+    joined = " ".join(texts)
+    for phrase in (" but ", "although", "not", "never", "n't", "very", "extremely", "at all"):
+        assert phrase in joined
+    assert build_sentiment(seed=0) == splits and build_sentiment(seed=1) != splits
+
+
+def test_sentiment_order_matters():
+    """Both orders of the same two clauses around "but" occur, with opposite labels."""
+    labels = {}
+    for e in build_sentiment(seed=0).train:
+        text = " ".join(e.tokens).rstrip(" .")
+        if " , but " in text and not text.startswith(tuple(l for l in S.LEADS if l)):
+            a, b = text.split(" , but ")
+            labels[(a.lower(), b.lower())] = e.label
+    flipped = [(k, v) for k, v in labels.items() if (k[1], k[0]) in labels]
+    assert all(labels[(b, a)] != v for (a, b), v in flipped)
+
+
+# --------------------------------------------------------------------------- corpora
+def test_corpora_sizes_determinism_and_character():
+    assert {"names", "prose", "python"} <= set(CORPORA)
+    texts = {name: load_corpus(name) for name in CORPORA}
+    for name, text in texts.items():
+        assert 100_000 <= len(text.encode()) <= 300_000, name
+        assert load_corpus(name) == text
+    assert load_corpus("names", seed=1) != texts["names"]
+    names = texts["names"].splitlines()
+    assert len(names) > 10_000 and max(map(len, names)) < 30 and " " not in texts["names"]
+    assert any(not n.isascii() for n in names)          # accents from many languages
+    python, prose = texts["python"], texts["prose"]
+    assert "def " in python and "import " in python and "return" in python
+    assert "Beautiful is better than ugly." in prose and ">>>" not in prose
+
+    def symbol_share(text):
+        return sum(c in "()[]{}=_:#" for c in text) / len(text)
+    assert symbol_share(python) > 3 * symbol_share(prose)
+    with pytest.raises(KeyError):
+        load_corpus("klingon")
+
+
+# --------------------------------------------------------------------------- translation
+def test_number_words():
+    assert english_number(312) == "three hundred and twelve"
+    assert french_number(312) == "trois cent douze"
+    assert french_number(80) == "quatre-vingts" and french_number(71) == "soixante et onze"
+    assert french_number(2000) == "deux mille"
+    assert english_number(4523) == "four thousand five hundred and twenty-three"
+
+
+def test_translation_numbers_splits_are_disjoint_and_correct():
+    splits = build_translation("numbers", seed=0)
+    assert splits.sizes() == {"train": 8000, "val": 1000, "test": 1000}
+    spec = TRANSLATION_SETS["numbers"]
+    number_of = {num2words(n).replace(",", ""): n for n in range(10_000)}
+    sources = []
+    for split in splits:
+        sources.append({join_tokens(p.src, spec["src_join"]) for p in split})
+        for p in split[:300]:
+            src, tgt = join_tokens(p.src, spec["src_join"]), join_tokens(p.tgt, spec["tgt_join"])
+            assert num2words(number_of[src], lang="fr") == tgt
+            assert p.src == tokenize_words(src) and p.tgt == tokenize_words(tgt)
+    train, val, test = sources
+    assert not test & (train | val) and not val & train
+    assert build_translation("numbers", seed=0, n_train=10, n_val=5, n_test=5).test == splits.test[:5]
+    with pytest.raises(ValueError):
+        build_translation("numbers", n_train=9000, n_val=1000, n_test=1000)
+
+
+def test_translation_dates_are_correct_iso_dates():
+    splits = build_translation("dates", seed=0, n_train=3000, n_val=300, n_test=300)
+    assert TRANSLATION_SETS["dates"]["tgt_join"] == ""
+    targets = [set(), set(), set()]
+    for k, split in enumerate(splits):
+        for p in split:
+            src, iso = "".join(p.src), "".join(p.tgt)
+            assert re.fullmatch(r"(19|20)\d\d-\d\d-\d\d", iso)
+            year, month, day = map(int, iso.split("-"))
+            assert str(year) in src and str(day) in src
+            words = src.lower()
+            if re.search(r"[a-z]{3}", words):
+                assert MONTHS[month - 1][:3].lower() in words
+            named_days = [d for d in WEEKDAYS if d[:3].lower() in words]
+            if named_days:
+                assert named_days == [WEEKDAYS[datetime.date(year, month, day).weekday()]]
+            targets[k].add(iso)
+    assert not targets[2] & (targets[0] | targets[1])
+    sample = " | ".join("".join(p.src) for p in splits.train[:200])
+    assert "," in sample and re.search(r"\d(st|nd|rd|th)", sample) and "." in sample
