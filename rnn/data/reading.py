@@ -26,7 +26,12 @@ _BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_BE, "utf-16")]
 
 
-def _megabytes(n: int) -> str:
+def _size(n: int) -> str:
+    """Human-readable byte count: "512 bytes", "3.4 KB", "25.0 MB"."""
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
     return f"{n / 1024 / 1024:.1f} MB"
 
 
@@ -44,8 +49,8 @@ def read_bytes(source: Source, name: str | None = None,
             raise DataFormatError("file not found", file=name)
         size = path.stat().st_size
         if size > max_bytes:
-            raise DataFormatError(f"the file is {_megabytes(size)}; the limit is "
-                                  f"{_megabytes(max_bytes)}", file=name)
+            raise DataFormatError(f"the file is {_size(size)}; the limit is "
+                                  f"{_size(max_bytes)}", file=name)
         return path.read_bytes(), name
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
@@ -56,7 +61,7 @@ def read_bytes(source: Source, name: str | None = None,
         raise TypeError(f"expected a path, bytes or a binary file object, got {type(source).__name__}")
     name = name or "<uploaded data>"
     if len(data) > max_bytes:
-        raise DataFormatError(f"the file is larger than the limit of {_megabytes(max_bytes)}",
+        raise DataFormatError(f"the file is larger than the limit of {_size(max_bytes)}",
                               file=name)
     return data, name
 
