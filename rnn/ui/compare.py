@@ -1,0 +1,73 @@
+"""The Compare tab: RNN, GRU and LSTM trained one after the other on the same data and seed,
+their curves on one chart and their final metrics in one table.
+
+One after the other (not at once) because each would otherwise get a third of the CPU and the
+gate's slots, and the comparison of speed would be meaningless.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from rnn import plots
+from rnn.ui.live_training import run_buttons, job_state, live_fragment, exp_slot, status_line
+from rnn.ui.setup import show_figure
+from rnn.ui.widgets import ARCH_LABELS
+
+
+def final_metrics_table(runs: dict, metric_name: str) -> pd.DataFrame:
+    """One row per run: its status, steps, seconds, last validation loss and metric."""
+    rows = []
+    for label, exp in runs.items():
+        history = getattr(exp, "history", [])
+        steps = [r for r in history if r.get("kind") == "step"]
+        evals = [r for r in history if r.get("kind") == "eval"]
+        rows.append({"model": ARCH_LABELS.get(label, label),
+                     "status": getattr(exp, "status", "waiting"),
+                     "steps": steps[-1]["step"] if steps else 0,
+                     "seconds": round(steps[-1].get("elapsed", 0.0), 1) if steps else 0.0,
+                     "val loss": evals[-1].get("val_loss") if evals else None,
+                     metric_name: evals[-1].get(metric_name) if evals else None})
+    return pd.DataFrame(rows)
+
+
+def _draw(key: str, labels: Sequence[str], metric_name: str) -> None:
+    job = st.session_state.get(f"_job_{key}", {})
+    runs = {lab: st.session_state.get(exp_slot(key, lab)) for lab in labels}
+    current = labels[min(job.get("index", 0), len(labels) - 1)]
+    if job.get("running"):
+        st.markdown(f"Training **{ARCH_LABELS.get(current, current)}** "
+                    f"({labels.index(current) + 1} of {len(labels)})")
+        status_line(runs[current], True)
+    histories = {ARCH_LABELS.get(lab, lab): getattr(exp, "history", [])
+                 for lab, exp in runs.items() if exp is not None}
+    left, right = st.columns(2)
+    with left:
+        show_figure(plots.compare_figure(histories, key="val_loss", x="elapsed",
+                                         title="Validation loss vs seconds of training"),
+                    key=f"{key}_fig_cmp_loss")
+    with right:
+        show_figure(plots.compare_figure(histories, key=metric_name, x="elapsed",
+                                         title=f"Validation {metric_name}"),
+                    key=f"{key}_fig_cmp_metric")
+    started = {lab: exp for lab, exp in runs.items() if exp is not None}
+    if started:
+        st.dataframe(final_metrics_table(started, metric_name), hide_index=True, width="stretch")
+
+
+def compare_panel(exp_key: str, make_experiment: Callable[[str], object], metric_name: str,
+                  archs: Sequence[str] = ("rnn", "gru", "lstm"), *,
+                  signature: str | None = None) -> dict:
+    """Train one experiment per ``archs`` entry in turn, live; returns {arch: experiment}.
+
+    ``make_experiment(arch)`` builds the session's experiment for that cell (same data, seed
+    and budget otherwise, so the comparison is fair). Runs are kept in
+    ``st.session_state[f"{exp_key}:{arch}"]``; ``signature`` as in ``training_panel``.
+    """
+    labels = list(archs)
+    job = job_state(exp_key, labels, signature)
+    run_buttons(exp_key, job, "Train all three" if len(labels) == 3 else "Train all")
+    live_fragment(exp_key, job, make_experiment, lambda: _draw(exp_key, labels, metric_name))
+    return {lab: st.session_state.get(exp_slot(exp_key, lab)) for lab in labels}

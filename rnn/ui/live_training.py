@@ -1,0 +1,197 @@
+"""Live training on a page: Start/Stop, a timed fragment that trains a slice per tick, live charts.
+
+How it works (shared/DESIGN.md, "Live training in Streamlit"): Start and Stop are buttons whose
+callbacks only flip ``running`` in session_state. A fragment with ``run_every`` re-executes every
+``TICK_EVERY`` seconds while running; each tick trains for ``settings.tick_seconds`` inside one
+slot of the process-wide ``TrainingGate`` and redraws the charts. The timer exists only while
+running: when a run ends inside a tick, ``st.rerun()`` redraws the whole page without it.
+
+A "job" is a list of labelled experiments trained one after the other: one for
+``training_panel``, RNN/GRU/LSTM for ``compare_panel``. Experiments are made lazily (on their
+first tick, inside a gate slot, because building data costs CPU too) by ``make(label)``.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Callable, Sequence
+
+import streamlit as st
+
+from rnn import plots
+from rnn.ui.downloads import download_buttons
+from rnn.ui.errors import show_error
+from rnn.ui.gate import TrainingGate, queue_message
+from rnn.ui.setup import show_figure, ui_settings
+
+TICK_EVERY = 0.5                     # seconds between fragment ticks while training
+TERMINAL = ("done", "diverged")
+
+
+@st.cache_resource
+def _gate(capacity: int) -> TrainingGate:
+    return TrainingGate(capacity)
+
+
+def training_gate() -> TrainingGate:
+    """The one gate of this server process (shared by every session)."""
+    return _gate(ui_settings().max_concurrent_trainings)
+
+
+def _ticket(key: str) -> str:
+    session = st.session_state.setdefault("_rnn_session_id", uuid.uuid4().hex)
+    return f"{session}:{key}"
+
+
+def exp_slot(key: str, label: str | None) -> str:
+    """Where a job's experiment lives in session_state (the panel's own key for a single run)."""
+    return key if label is None else f"{key}:{label}"
+
+
+def job_state(key: str, labels: Sequence[str | None], signature: str | None) -> dict:
+    """The job's state; a changed ``signature`` (new settings) discards the old experiments."""
+    job = st.session_state.get(f"_job_{key}")
+    if job is None or job["signature"] != signature or job["labels"] != list(labels):
+        if job is not None:
+            _discard(key, job)
+        job = {"running": False, "index": 0, "labels": list(labels), "signature": signature}
+        st.session_state[f"_job_{key}"] = job
+    return job
+
+
+def _discard(key: str, job: dict) -> None:
+    job["running"], job["index"] = False, 0
+    training_gate().leave(_ticket(key))
+    for label in job["labels"]:
+        st.session_state.pop(exp_slot(key, label), None)
+
+
+def _on_start(key: str) -> None:
+    st.session_state[f"_job_{key}"]["running"] = True
+
+
+def _on_stop(key: str) -> None:
+    st.session_state[f"_job_{key}"]["running"] = False
+    training_gate().leave(_ticket(key))
+
+
+def _on_reset(key: str) -> None:
+    _discard(key, st.session_state[f"_job_{key}"])
+
+
+def run_buttons(key: str, job: dict, start_label: str) -> None:
+    finished = job["index"] >= len(job["labels"])
+    cols = st.columns([1, 1, 1, 3])
+    cols[0].button(start_label if job["index"] == 0 else "Continue", type="primary",
+                   key=f"{key}_start", on_click=_on_start, args=(key,),
+                   disabled=job["running"] or finished, icon=":material/play_arrow:")
+    cols[1].button("Stop", key=f"{key}_stop", on_click=_on_stop, args=(key,),
+                   disabled=not job["running"], icon=":material/stop:")
+    cols[2].button("Reset", key=f"{key}_reset", on_click=_on_reset, args=(key,),
+                   help="Throw this run away and start again from fresh weights.",
+                   icon=":material/restart_alt:")
+
+
+def _tick(key: str, job: dict, make: Callable[[str | None], object]) -> None:
+    """Train the current experiment for one slice, if the gate lets this session in."""
+    gate, ticket, settings = training_gate(), _ticket(key), ui_settings()
+    label = job["labels"][job["index"]]
+    with gate.slot(ticket) as admitted:
+        if not admitted:
+            st.info(queue_message(gate, ticket), icon="⏳")
+            return
+        try:
+            exp = st.session_state.get(exp_slot(key, label))
+            if exp is None:
+                exp = st.session_state[exp_slot(key, label)] = make(label)
+            if getattr(exp, "status", "ready") not in TERMINAL:
+                exp.train_for(settings.tick_seconds)
+        except Exception as exc:  # noqa: BLE001 -- shown as a message, the job stops
+            job["running"] = False
+            gate.leave(ticket)
+            show_error(exc)
+            return
+    if getattr(exp, "status", "") in TERMINAL:
+        job["index"] += 1
+        if job["index"] >= len(job["labels"]):
+            job["running"] = False
+            gate.leave(ticket)
+        st.rerun()          # full rerun: buttons update, and the tick timer goes away
+
+
+def live_fragment(key: str, job: dict, make, draw: Callable[[], None]) -> None:
+    """The timed fragment: tick (while running), then draw."""
+    def body() -> None:
+        current = st.session_state.get(f"_job_{key}", job)
+        if current["running"] and current["index"] < len(current["labels"]):
+            _tick(key, current, make)
+        draw()
+
+    st.fragment(body, run_every=TICK_EVERY if job["running"] else None)()
+
+
+def _stop_reason(exp) -> str:
+    reason = getattr(exp, "stop_reason", "") or ""
+    if not reason:
+        stops = [r for r in getattr(exp, "history", []) if r.get("kind") == "stop"]
+        reason = stops[-1].get("reason", "") if stops else ""
+    return reason or "the loss became NaN or infinite"
+
+
+def status_line(exp, running: bool) -> None:
+    """Progress bar with time left, or the end-of-run message (error if it diverged)."""
+    if exp is None:
+        st.caption("Press **Start** to train; the charts fill in as it learns.")
+        return
+    if exp.status == "diverged":
+        st.error(f"**Training diverged:** {_stop_reason(exp)}. The last good weights were kept, "
+                 "so the model still works. Try a smaller learning rate or turn on gradient "
+                 "clipping, then Reset.", icon="🚨")
+        return
+    steps = [r for r in exp.history if r.get("kind") == "step"]
+    last = steps[-1] if steps else {}
+    budget = getattr(getattr(exp, "train_config", None), "seconds", None)
+    frac = float(getattr(exp, "fraction_done", 0.0) or 0.0)
+    if exp.status == "done":
+        why = getattr(exp, "stop_reason", "")
+        st.success(f"Finished after {last.get('step', 0)} steps ({last.get('elapsed', 0):.0f} s)"
+                   + (f": {why}." if why else "."))
+        return
+    left = f" · {max(0.0, budget - last.get('elapsed', 0.0)):.0f} s left" if budget else ""
+    state = "training" if running else "paused"
+    loss = f" · loss {last['loss']:.3f}" if "loss" in last else ""
+    st.progress(min(1.0, max(0.0, frac)), text=f"{state} · step {last.get('step', 0)}{loss}{left}")
+
+
+def _draw_single(key: str, metric_name: str, vocab_size: int | None, show_grad: bool) -> None:
+    exp = st.session_state.get(key)
+    job = st.session_state.get(f"_job_{key}", {})
+    status_line(exp, job.get("running", False))
+    history = getattr(exp, "history", []) if exp is not None else []
+    clip = getattr(getattr(exp, "train_config", None), "clip", None)
+    left, right = st.columns(2)
+    with left:
+        show_figure(plots.loss_figure(history, vocab_size=vocab_size), key=f"{key}_fig_loss")
+    with right:
+        show_figure(plots.metric_figure(history, metric_name), key=f"{key}_fig_metric")
+    if show_grad:
+        show_figure(plots.grad_norm_figure(history, clip=clip), key=f"{key}_fig_grad")
+
+
+def training_panel(exp_key: str, make_experiment: Callable[[], object], metric_name: str, *,
+                   signature: str | None = None, vocab_size: int | None = None,
+                   show_grad: bool = True):
+    """Start/Stop/Reset, live charts and downloads for one experiment; returns it (or None).
+
+    ``make_experiment()`` builds the session's Experiment (called on the first tick after Start).
+    The experiment is kept in ``st.session_state[exp_key]``. ``metric_name`` is the eval
+    record's key to chart (e.g. "f1"). ``signature``: anything that names the sidebar settings
+    (e.g. ``repr((model_cfg, train_cfg))``); when it changes the old run is discarded.
+    ``vocab_size`` draws the uniform-guess line ln V on the loss chart.
+    """
+    job = job_state(exp_key, [None], signature)
+    run_buttons(exp_key, job, "Start")
+    live_fragment(exp_key, job, lambda _label: make_experiment(),
+          lambda: _draw_single(exp_key, metric_name, vocab_size, show_grad))
+    exp = st.session_state.get(exp_key)
+    download_buttons(exp, name=exp_key, key=f"{exp_key}_dl")
+    return exp

@@ -1,0 +1,79 @@
+"""What every page does first: page config, one torch thread, the sidebar header, the settings.
+
+Pages call ``setup_page(title, icon)`` as their first line (pages/ auto-discovery, no
+st.navigation: see shared/DESIGN.md). It is safe to call more than once per run.
+"""
+from __future__ import annotations
+
+import logging
+
+import plotly.graph_objects as go
+import streamlit as st
+
+log = logging.getLogger(__name__)
+APP_NAME = "RNN Playground"
+_SETUP_MARK = "_rnn_setup_run"
+
+
+def ui_settings():
+    """The process's limits (``rnn.settings.Settings``), with Streamlit secrets as overrides.
+
+    A secrets.toml may hold the keys at top level or under ``[rnn_playground]``.
+    """
+    from rnn.settings import get_settings
+
+    overrides = None
+    try:
+        if st.secrets.load_if_toml_exists():
+            data = st.secrets.to_dict()
+            overrides = data.get("rnn_playground", data)
+    except Exception:  # a broken secrets file must not take the page down; env still applies
+        log.exception("could not read Streamlit secrets; using environment settings only")
+    return get_settings(overrides)
+
+
+def _first_call_this_run() -> bool:
+    """True once per script run, so the sidebar header is not drawn twice.
+
+    The run context's ``cursors`` dict is replaced at the start of each run; holding a reference
+    to it (not its id, which Python may reuse) tells this run from the previous one.
+    """
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:                      # bare mode (python app.py): nothing to de-duplicate
+        return True
+    if st.session_state.get(_SETUP_MARK) is ctx.cursors:
+        return False
+    st.session_state[_SETUP_MARK] = ctx.cursors
+    return True
+
+
+def setup_page(title: str, icon: str = "🔁") -> None:
+    """Configure the page (wide layout, title, icon), pin torch to one thread, draw the header.
+
+    One thread per session because 30 students share a small CPU server: torch's default of
+    one thread per core would make every training fight every other for all cores.
+    """
+    import torch
+
+    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide",
+                       initial_sidebar_state="expanded")
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+    if not _first_call_this_run():
+        return
+    with st.sidebar:
+        st.markdown(f"### {icon} {APP_NAME}")
+        st.caption("Learn recurrent networks by training them live. Each page is one lesson: "
+                   "**Learn · Train · Try · Inspect · Compare**.")
+
+
+def show_figure(fig: go.Figure, key: str | None = None) -> None:
+    """Draw a plotly figure in the app's own template.
+
+    ``theme=None`` because Streamlit's theme would replace our projector-sized fonts and the
+    colour-blind-safe palette.
+    """
+    st.plotly_chart(fig, theme=None, key=key, width="stretch",
+                    config={"displaylogo": False, "responsive": True})

@@ -1,0 +1,186 @@
+"""Sidebar controls that build the engine's config objects, clamped to the server's limits.
+
+The controls a teacher would want to share (cell, sizes, learning rate, clipping, budget) are
+bound to the URL (``bind="query-params"``), so a link reproduces the experiment. Keys carry the
+task as a prefix (``ner_arch``) so two lessons' settings never leak into each other.
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import types
+from typing import Any, Mapping
+
+import streamlit as st
+
+from rnn.ui.setup import ui_settings
+
+ARCH_LABELS = {"rnn": "Vanilla RNN", "gru": "GRU", "lstm": "LSTM"}
+OPTIMIZERS = ("adam", "sgd")
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
+BATCH_SIZES = (8, 16, 32, 64, 128)
+SIZES = (4, 8, 16, 32, 64, 128, 256, 512, 1024)
+URL = "query-params"
+
+
+def _config_class(name: str, modules: tuple[str, ...]):
+    """The engine's dataclass ``name`` from the first module that has it, or None.
+
+    Imported lazily: the UI must load (and its tests run) while parts of the engine are missing.
+    """
+    for module in modules:
+        try:
+            cls = getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            continue
+        if cls is not None:
+            return cls
+    return None
+
+
+def _build(name: str, modules: tuple[str, ...], values: dict):
+    cls = _config_class(name, modules)
+    if cls is None:
+        return types.SimpleNamespace(**values)
+    known = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def _as_dict(defaults: Any) -> dict:
+    if defaults is None:
+        return {}
+    if dataclasses.is_dataclass(defaults):
+        return dataclasses.asdict(defaults)
+    if isinstance(defaults, Mapping):
+        return dict(defaults)
+    return dict(vars(defaults))
+
+
+def clamp(value, lo, hi):
+    """``value`` forced into [lo, hi] (a URL or a stale session can hold anything)."""
+    return max(lo, min(hi, value))
+
+
+def _size_options(limit: int) -> list[int]:
+    opts = [s for s in SIZES if s <= limit]
+    return opts + [limit] if not opts or opts[-1] != limit else opts
+
+
+def _nearest(options, value):
+    return min(options, key=lambda o: abs(o - value))
+
+
+def _size_slider(label: str, key: str, default: int, limit: int, help: str) -> int:
+    options = _size_options(int(limit))
+    value = st.select_slider(label, options, value=_nearest(options, default), key=key,
+                             bind=URL, help=help)
+    return int(clamp(int(value), 1, int(limit)))
+
+
+def architecture_sidebar(task: str, defaults: Any = None):
+    """Sidebar "Architecture" section; returns a ``ModelConfig`` for ``task``.
+
+    ``defaults``: a ModelConfig, a dict of its fields, or None. Task-specific fields are shown
+    only where they matter: ``attention`` (translation), ``level`` (textgen), ``char_features``
+    (ner); ``bidirectional`` everywhere but textgen (a language model may not read ahead).
+    """
+    lim, d = ui_settings(), _as_dict(defaults)
+    st.sidebar.header("Architecture")
+    values = dict(d)
+    with st.sidebar:
+        arch = str(d.get("arch", "lstm")).lower()
+        values["arch"] = st.selectbox("Recurrent cell", list(ARCH_LABELS),
+                                      index=list(ARCH_LABELS).index(arch) if arch in ARCH_LABELS else 2,
+                                      format_func=ARCH_LABELS.get, key=f"{task}_arch", bind=URL)
+        values["hidden"] = _size_slider("Hidden units (size of a⟨t⟩)", f"{task}_hidden",
+                                        int(d.get("hidden", 64)), lim.max_hidden,
+                                        "More units remember more, but train slower.")
+        values["embed"] = _size_slider("Embedding size (size of e⟨t⟩)", f"{task}_embed",
+                                       int(d.get("embed", 32)), lim.max_embed,
+                                       "Length of the vector that stands for each token.")
+        values["layers"] = int(clamp(st.slider(
+            "Stacked layers", 1, lim.max_layers, int(clamp(int(d.get("layers", 1)), 1, lim.max_layers)),
+            key=f"{task}_layers", bind=URL), 1, lim.max_layers))
+        values.update(_task_specific(task, values, d))
+    return _build("ModelConfig", ("rnn.experiment", "rnn.models.config", "rnn.models"), values)
+
+
+def _task_specific(task: str, values: dict, d: dict) -> dict:
+    """The fields that exist only for some cells or tasks."""
+    out: dict = {}
+    if task != "textgen":
+        out["bidirectional"] = st.toggle("Bidirectional (also read right to left)",
+                                         bool(d.get("bidirectional", False)),
+                                         key=f"{task}_bidirectional", bind=URL)
+    out["dropout"] = 0.0
+    if values["layers"] > 1:
+        out["dropout"] = float(clamp(st.slider("Dropout between layers", 0.0, 0.5,
+                                               float(clamp(d.get("dropout", 0.0), 0.0, 0.5)), 0.1,
+                                               key=f"{task}_dropout"), 0.0, 0.5))
+    if values["arch"] == "rnn":
+        out["nonlinearity"] = st.radio("Nonlinearity g", ("tanh", "relu"), horizontal=True,
+                                       index=1 if d.get("nonlinearity") == "relu" else 0,
+                                       key=f"{task}_nonlinearity", bind=URL)
+    if task == "translation":
+        options = ("none", "dot", "additive")
+        att = d.get("attention", "additive")
+        out["attention"] = st.radio("Attention", options, horizontal=True, key=f"{task}_attention",
+                                    index=options.index(att) if att in options else 2, bind=URL)
+    if task == "textgen":
+        out["level"] = st.radio("Tokens", ("char", "word"), horizontal=True, key=f"{task}_level",
+                                index=1 if d.get("level") == "word" else 0, bind=URL,
+                                format_func={"char": "characters", "word": "words"}.get)
+    if task == "ner":
+        out["char_features"] = st.toggle("Spelling features (capitals, suffixes)",
+                                         bool(d.get("char_features", True)),
+                                         key=f"{task}_char_features")
+    return out
+
+
+def training_sidebar(defaults: Any = None, task: str = ""):
+    """Sidebar "Training" section; returns a ``TrainConfig`` clamped to the limits.
+
+    ``defaults``: a TrainConfig, a dict of its fields, or None. ``task`` prefixes the widget
+    keys (and URL parameters) as in ``architecture_sidebar``.
+    """
+    lim, d = ui_settings(), _as_dict(defaults)
+    p = f"{task}_" if task else ""
+    values = dict(d)
+    with st.sidebar:
+        st.header("Training")
+        opt = d.get("optimizer", "adam")
+        values["optimizer"] = st.radio("Optimizer", OPTIMIZERS, horizontal=True, key=p + "optimizer",
+                                       index=OPTIMIZERS.index(opt) if opt in OPTIMIZERS else 0)
+        values["lr"] = float(st.select_slider("Learning rate", LEARNING_RATES, key=p + "lr", bind=URL,
+                                              value=_nearest(LEARNING_RATES, float(d.get("lr", 3e-3))),
+                                              format_func=lambda v: f"{v:g}"))
+        values["batch_size"] = int(st.select_slider(
+            "Batch size", BATCH_SIZES, value=_nearest(BATCH_SIZES, int(d.get("batch_size", 32))),
+            key=p + "batch_size"))
+        values["clip"] = _clip_control(p, d.get("clip", 1.0))
+        max_s = int(lim.max_seconds)
+        values["seconds"] = float(clamp(st.slider(
+            "Time budget (seconds)", 5, max_s, int(clamp(d.get("seconds") or 60, 5, max_s)), 5,
+            key=p + "seconds", bind=URL), 1, lim.max_seconds))
+        values["seed"] = int(st.number_input("Random seed", 0, 1_000_000, int(d.get("seed", 0)),
+                                             key=p + "seed", bind=URL))
+    if d.get("steps") is not None:
+        values["steps"] = int(clamp(int(d["steps"]), 1, lim.max_steps))
+    return _build("TrainConfig", ("rnn.experiment", "rnn.train", "rnn.train.trainer",
+                                  "rnn.train.config"), values)
+
+
+def _clip_control(prefix: str, default) -> float | None:
+    """A toggle and a threshold: None means "do not clip" (the gradient-flow lesson turns it off)."""
+    on = st.toggle("Clip gradients", default is not None, key=prefix + "clip_on", bind=URL)
+    if not on:
+        return None
+    value = st.select_slider("Clip threshold (max ‖gradient‖)", (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0),
+                             value=_nearest((0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0), float(default or 1.0)),
+                             key=prefix + "clip", bind=URL)
+    return float(value)
+
+
+def lesson_tabs(names=("Learn", "Train", "Try", "Inspect", "Compare"), key: str = "tab"):
+    """The lesson tabs, bound to the URL so a shared link opens on the same tab."""
+    return st.tabs(list(names), key=key, bind=URL)
