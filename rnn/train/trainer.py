@@ -1,0 +1,292 @@
+"""A model-agnostic training loop that yields plain records (minGPT's Trainer, minus callbacks).
+
+The trainer knows nothing of models, tasks or the UI. It is given
+
+    loss_fn(model, batch) -> scalar loss tensor      (the task decides what a loss is)
+    batches                                          an iterator of batches (infinite is fine)
+    eval_fn(model) -> dict of metrics                (optional; run under torch.no_grad())
+
+and produces one dict per step, which pages and the CLI draw or print:
+
+    {"kind": "step", "step", "loss", "grad_norm", "grad_norm_clipped", "clipped", "lr",
+     "examples_per_s", "elapsed"}
+    {"kind": "eval", "step", "elapsed", **metrics}
+    {"kind": "stop", "step", "elapsed", "reason", "diverged"}      (always the last record)
+
+One step: loss = loss_fn(model, batch); loss.backward(); g = ||grad||_2 over all parameters;
+if clip is set and g > clip, scale every gradient by clip / g (global-norm clipping); update.
+
+Divergence. A step whose loss is NaN/inf or above `max_loss`, or whose gradient norm is NaN/inf,
+never updates the weights. Training stops with a reason that says what happened and what to
+try. For a bad loss the current weights are suspect, so the last snapshot is restored: a copy
+of the weights and optimizer state taken, every `snapshot_every` steps, just before an update
+whose loss was finite (so the copy is known to give a finite loss). For a bad gradient with a
+finite loss the weights before this step are kept. Copying only every few steps keeps the
+per-step overhead small for big models.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import math
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import torch
+
+OPTIMIZERS = ("adam", "sgd")
+
+
+@dataclass
+class TrainConfig:
+    """How to train. The budget ends at `steps` steps or `seconds` of training, whichever comes
+    first; at least one of them must be set.
+
+    optimizer:      "adam" or "sgd"
+    lr:             learning rate
+    batch_size:     examples per batch (read by whoever builds `batches`; the trainer counts
+                    the examples of each batch itself)
+    clip:           global gradient-norm limit, or None for no clipping
+    seed:           torch.manual_seed at construction; the trainer then keeps its own RNG
+                    state (dropout, batches drawn with torch) across steps
+    eval_every:     run eval_fn every this many steps (and at the end)
+    weight_decay:   L2 penalty passed to the optimizer
+    snapshot_every: copy the known-good weights every this many steps (for divergence)
+    max_loss:       a loss above this counts as divergence
+    """
+
+    optimizer: str = "adam"
+    lr: float = 3e-3
+    batch_size: int = 32
+    clip: float | None = 1.0
+    seed: int = 0
+    steps: int | None = None
+    seconds: float | None = 60.0
+    eval_every: int = 100
+    weight_decay: float = 0.0
+    snapshot_every: int = 50
+    max_loss: float = 1e6
+
+    def __post_init__(self):
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, not {self.optimizer!r}")
+        if self.steps is None and self.seconds is None:
+            raise ValueError("set a budget: steps, seconds or both")
+        for name in ("lr", "clip", "steps", "seconds", "eval_every", "snapshot_every", "max_loss"):
+            value = getattr(self, name)
+            if value is not None and not value > 0:
+                raise ValueError(f"{name} must be greater than 0, not {value!r}")
+
+
+def batch_size_of(batch) -> int:
+    """Examples in a batch: `batch.size` if it is an int, else the first dimension of a tensor
+    (or of the first tensor of a tuple/list/dict), else len(batch)."""
+    size = getattr(batch, "size", None)
+    if isinstance(size, int):
+        return size
+    first = batch
+    if isinstance(batch, dict) and batch:
+        first = next(iter(batch.values()))
+    elif isinstance(batch, (tuple, list)) and batch and isinstance(batch[0], torch.Tensor):
+        first = batch[0]
+    if isinstance(first, torch.Tensor):
+        return int(first.shape[0]) if first.dim() else 1
+    return len(batch)
+
+
+def make_optimizer(parameters: list, config: TrainConfig) -> torch.optim.Optimizer:
+    """Adam or plain SGD over `parameters`."""
+    if config.optimizer == "adam":
+        return torch.optim.Adam(parameters, lr=config.lr, weight_decay=config.weight_decay)
+    return torch.optim.SGD(parameters, lr=config.lr, weight_decay=config.weight_decay)
+
+
+class Trainer:
+    """Trains `model` on `batches` within `config`'s budget; see the module docstring."""
+
+    def __init__(self, model: torch.nn.Module, loss_fn: Callable, batches: Iterable,
+                 config: TrainConfig, eval_fn: Callable | None = None):
+        torch.manual_seed(config.seed)
+        self._rng_state = torch.get_rng_state()
+        self.model, self.loss_fn, self.config, self.eval_fn = model, loss_fn, config, eval_fn
+        self.batches = iter(batches)
+        self.params = [p for p in model.parameters() if p.requires_grad]
+        self.optimizer = make_optimizer(self.params, config)
+        self.step_count = 0              # completed (applied) optimizer steps
+        self.elapsed = 0.0               # seconds spent inside step() and evaluate()
+        self.examples = 0
+        self._step_seconds = 0.0         # time in step() only, for the throughput
+        self.records: list[dict] = []
+        self.done, self.diverged, self.stop_reason = False, False, None
+        self._last_eval_step = None
+        self._snapshot = None            # (step, model state, optimizer state)
+
+    @property
+    def examples_per_s(self) -> float:
+        """Training throughput so far: examples / seconds spent in steps."""
+        return self.examples / self._step_seconds if self._step_seconds else 0.0
+
+    @contextlib.contextmanager
+    def _own_rng(self):
+        """Swap in this trainer's own torch RNG state, so that trainers advanced in turn (the
+        Compare tab trains three models a slice at a time) each stay reproducible."""
+        outer = torch.get_rng_state()
+        torch.set_rng_state(self._rng_state)
+        try:
+            yield
+        finally:
+            self._rng_state = torch.get_rng_state()
+            torch.set_rng_state(outer)
+
+    def step(self) -> dict:
+        """One optimizer step; returns its "step" record, or the "stop" record if the step
+        diverged or the data ran out. Raises RuntimeError once training is done."""
+        if self.done:
+            raise RuntimeError(f"training is finished: {self.stop_reason}")
+        with self._own_rng():
+            return self._step()
+
+    def _step(self) -> dict:
+        start = time.perf_counter()
+        try:
+            batch = next(self.batches)
+        except StopIteration:
+            return self._finish(f"the data ran out after {self.step_count} steps", start)
+        self.model.train()
+        self.optimizer.zero_grad(set_to_none=True)
+        loss = self.loss_fn(self.model, batch)
+        loss_value = loss.item()
+        if not math.isfinite(loss_value) or loss_value > self.config.max_loss:
+            return self._diverge(self._loss_problem(loss_value), start, restore=True)
+        if self.step_count % self.config.snapshot_every == 0:
+            self._take_snapshot()        # these weights just gave a finite loss
+        loss.backward()
+        grad_norm = self._clip_gradients()
+        if not math.isfinite(grad_norm):
+            self.optimizer.zero_grad(set_to_none=True)
+            return self._diverge(f"the gradient norm became {grad_norm}", start, restore=False)
+        self.optimizer.step()
+        self.step_count += 1
+        self.examples += batch_size_of(batch)
+        seconds = time.perf_counter() - start
+        self._step_seconds += seconds
+        self.elapsed += seconds
+        return self._record(self._step_record(loss_value, grad_norm))
+
+    def _clip_gradients(self) -> float:
+        """The global gradient norm before clipping; clips in place when config.clip is set."""
+        if self.config.clip is not None:
+            norm = torch.nn.utils.clip_grad_norm_(self.params, self.config.clip)
+        else:
+            grads = [p.grad for p in self.params if p.grad is not None]
+            norm = torch.nn.utils.get_total_norm(grads) if grads else torch.zeros(())
+        return norm.item()
+
+    def _step_record(self, loss: float, grad_norm: float) -> dict:
+        clip = self.config.clip
+        clipped = clip is not None and grad_norm > clip
+        return {"kind": "step", "step": self.step_count, "loss": loss, "grad_norm": grad_norm,
+                # clip_grad_norm_ scales to clip (up to a 1e-6 guard); not worth a second norm
+                "grad_norm_clipped": clip if clipped else grad_norm, "clipped": clipped,
+                "lr": self.optimizer.param_groups[0]["lr"],
+                "examples_per_s": self.examples_per_s, "elapsed": self.elapsed}
+
+    def evaluate(self) -> dict:
+        """Run eval_fn (eval mode, no gradients) and return an "eval" record."""
+        start = time.perf_counter()
+        metrics = {}
+        if self.eval_fn is not None:
+            self.model.eval()
+            try:
+                with torch.no_grad(), self._own_rng():
+                    metrics = dict(self.eval_fn(self.model))
+            finally:
+                self.model.train()
+        self.elapsed += time.perf_counter() - start
+        self._last_eval_step = self.step_count
+        return self._record({"kind": "eval", "step": self.step_count, "elapsed": self.elapsed,
+                             **metrics})
+
+    def stop(self, reason: str = "stopped by the user") -> dict:
+        """End training now (a Stop button); returns the "stop" record."""
+        return self._finish(reason) if not self.done else self.records[-1]
+
+    def run_for(self, seconds: float) -> list[dict]:
+        """Train for about `seconds` (one UI tick) and return the new records.
+
+        Time is checked before each step, so a slice overruns by at most one step (plus an
+        evaluation that falls due in it). Stops early at the end of the budget, with an
+        evaluation and the "stop" record.
+        """
+        deadline = time.perf_counter() + seconds
+        new: list[dict] = []
+        while not self.done and time.perf_counter() < deadline:
+            new.extend(self._advance())
+        return new
+
+    def run(self) -> Iterator[dict]:
+        """Yield every record until the budget ends; the last one is the "stop" record."""
+        while not self.done:
+            yield from self._advance()
+
+    def _advance(self) -> list[dict]:
+        """One step, then an evaluation if one is due, then the stop if the budget is spent."""
+        out = [self.step()]
+        if self.done:
+            return out
+        if self.eval_fn is not None and self.step_count % self.config.eval_every == 0:
+            out.append(self.evaluate())
+        reason = self._budget_spent()
+        if reason:
+            if self.eval_fn is not None and self._last_eval_step != self.step_count:
+                out.append(self.evaluate())
+            out.append(self._finish(reason))
+        return out
+
+    def _budget_spent(self) -> str | None:
+        steps, seconds = self.config.steps, self.config.seconds
+        if steps is not None and self.step_count >= steps:
+            return f"finished {self.step_count} steps"
+        if seconds is not None and self.elapsed >= seconds:
+            return f"used the {seconds:g} s time budget ({self.step_count} steps)"
+        return None
+
+    def _loss_problem(self, loss: float) -> str:
+        if math.isfinite(loss):
+            return f"the loss exploded to {loss:.3g}"
+        return f"the loss became {loss}"
+
+    def _take_snapshot(self) -> None:
+        model_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        self._snapshot = (self.step_count, model_state, copy.deepcopy(self.optimizer.state_dict()))
+
+    def _diverge(self, problem: str, start: float, restore: bool) -> dict:
+        """Stop after a bad step, restoring the last snapshot when the weights are suspect."""
+        advice = "try a smaller learning rate"
+        if self.config.clip is None:
+            advice += " or turn on gradient clipping"
+        if restore and self._snapshot is not None:
+            step, model_state, optimizer_state = self._snapshot
+            self.model.load_state_dict(model_state)
+            self.optimizer.load_state_dict(optimizer_state)
+            kept = f"restored the weights from step {step}"
+        elif restore:
+            kept = "no earlier weights were saved, so the weights are those of step 0"
+        else:
+            kept = f"kept the weights from step {self.step_count}, before this update"
+        self.diverged = True
+        reason = f"diverged at step {self.step_count + 1}: {problem} ({advice}); {kept}"
+        return self._finish(reason, start)
+
+    def _finish(self, reason: str, start: float | None = None) -> dict:
+        if start is not None:
+            self.elapsed += time.perf_counter() - start
+        self.done, self.stop_reason = True, reason
+        return self._record({"kind": "stop", "step": self.step_count, "elapsed": self.elapsed,
+                             "reason": reason, "diverged": self.diverged})
+
+    def _record(self, record: dict) -> dict:
+        self.records.append(record)
+        return record
