@@ -12,7 +12,7 @@ import streamlit as st
 from rnn import plots
 from rnn.ui import setup_page, show_figure
 
-setup_page("Home", "🔁")
+setup_page("Home", ":material/all_inclusive:")
 
 HERE = Path(__file__).resolve().parent
 MAX_CHARS = 1000        # longer text is cut: the view shows a handful of words anyway
@@ -69,6 +69,13 @@ def clean_sentence(raw: str | None) -> tuple[str, list[str]]:
     return stripped.strip(), notes
 
 
+def section_title() -> None:
+    st.title("RNN Playground")
+    st.markdown("Recurrent neural networks read a sequence one step at a time and keep a memory "
+                "of what they have seen. Here you **train them live** and look inside them. "
+                "Start below, or pick a lesson in the sidebar.")
+
+
 def section_sequences() -> None:
     st.header("Sequences: data where order matters")
     st.markdown(
@@ -77,10 +84,11 @@ def section_sequences() -> None:
         "table, the elements are not independent: what comes at step *t* can depend on "
         "everything before it, so a model must carry a memory from step to step.")
     cols = st.columns(4)
-    examples = [("📝 Text", "words or characters, one per step"),
-                ("🎙️ Speech", "short slices of a sound wave"),
-                ("🎵 Music", "notes or chords over time"),
-                ("🧬 DNA", "bases A, C, G, T along a strand")]
+    # Material icons, not emoji: they ship with Streamlit, so every projector PC can draw them.
+    examples = [(":material/article: Text", "words or characters, one per step"),
+                (":material/mic: Speech", "short slices of a sound wave"),
+                (":material/music_note: Music", "notes or chords over time"),
+                (":material/genetics: DNA", "bases A, C, G, T along a strand")]
     for col, (name, what) in zip(cols, examples):
         col.markdown(f"#### {name}\n{what}")
     st.latex(r"\mathbf{x} = \big(x^{\langle 1\rangle}, x^{\langle 2\rangle}, \dots, "
@@ -97,10 +105,10 @@ def section_one_hot() -> None:
                         help="Words are lower-cased; punctuation and emoji count as tokens.")
     text, notes = clean_sentence(raw)
     for note in notes:
-        st.warning(note, icon="✂️")
+        st.warning(note, icon=":material/content_cut:")
     tokens = [t.lower() for t in tokenize(text)]
     if not tokens:
-        st.info("Type a sentence with at least one word to see its one-hot vectors.", icon="⌨️")
+        st.info("Type a sentence with at least one word to see its one-hot vectors.", icon=":material/keyboard:")
         return
     if len(tokens) > MAX_TOKENS:
         st.caption(f"Showing the first {MAX_TOKENS} of {len(tokens)} tokens.")
@@ -149,6 +157,7 @@ def section_how_to() -> None:
         "- **Compare**: vanilla RNN vs GRU vs LSTM on the same data and seed, on one chart.")
 
 
+section_title()
 section_sequences()
 section_one_hot()
 section_taxonomy()

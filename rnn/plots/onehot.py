@@ -66,9 +66,9 @@ def one_hot_figure(tokens: Sequence[str], vocab: Sequence[str],
 def embedding_lookup_figure(tokens: Sequence[str], vocab: Sequence[str], embedding,
                             title: str = "Embedding lookup: E x<sup>⟨t⟩</sup> is column x<sup>⟨t⟩</sup> of E"
                             ) -> go.Figure:
-    """Left: E (d x |V|) with the sentence's columns outlined. Right: [e^<1> ... e^<T>] = E X.
+    """Top: E (d x |V|) with the sentence's columns outlined. Bottom: [e^<1> ... e^<T>] = E X.
 
-    The right panel is computed as the matrix product, and equals the outlined columns: a
+    The bottom panel is computed as the matrix product, and equals the outlined columns: a
     student can check the lookup by eye.
     """
     E = np.asarray(embedding if embedding is not None else [], dtype=float)
@@ -77,21 +77,23 @@ def embedding_lookup_figure(tokens: Sequence[str], vocab: Sequence[str], embeddi
     X = one_hot_matrix(tokens, vocab)
     looked_up = E @ X                                     # (d, T): the product IS the lookup
     bound = float(np.abs(E).max()) or 1.0
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], horizontal_spacing=0.08,
+    # Stacked, not side by side: E has |V| columns and needs the full width to stay legible.
+    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.32,
                         subplot_titles=["E  (one column per vocabulary word)",
-                                        "E X  (one column per word of the sentence)"])
+                                        "E X = [e⟨1⟩ … e⟨T⟩]  (one column per word of the sentence)"])
     dims = [f"dim {k + 1}" for k in range(E.shape[0])]
     common = dict(colorscale=DIVERGING, zmin=-bound, zmax=bound, y=dims, texttemplate="%{z:.1f}",
-                  textfont=dict(size=13))
-    fig.add_trace(go.Heatmap(z=E, x=short_labels(vocab, 10), showscale=False, **common), 1, 1)
-    fig.add_trace(go.Heatmap(z=looked_up, x=[f"e⟨{t + 1}⟩ {w}" for t, w in
+                  textfont=dict(size=14), xgap=1, ygap=1)
+    fig.add_trace(go.Heatmap(z=E, x=short_labels(vocab, 10), colorbar=dict(title=dict(text="value")),
+                             **common), 1, 1)
+    fig.add_trace(go.Heatmap(z=looked_up, x=[f"{w} (t={t + 1})" for t, w in
                                             enumerate(short_labels(tokens, 8))],
-                             colorbar=dict(title=dict(text="value")), **common), 1, 2)
+                             showscale=False, **common), 2, 1)
     for i in sorted({int(np.argmax(X[:, t])) for t in range(X.shape[1]) if X[:, t].any()}):
         fig.add_shape(type="rect", x0=i - 0.5, x1=i + 0.5, y0=-0.5, y1=E.shape[0] - 0.5,
                       line=dict(color="black", width=3), row=1, col=1)
-    fig.update_xaxes(type="category", tickangle=-45)
+    fig.update_xaxes(type="category", tickangle=-35)
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(template=TEMPLATE_NAME, title_text=title, height=420)
+    fig.update_layout(template=TEMPLATE_NAME, title_text=title, height=300 + 60 * E.shape[0])
     return fig
 

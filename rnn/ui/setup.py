@@ -49,7 +49,7 @@ def _first_call_this_run() -> bool:
     return True
 
 
-def setup_page(title: str, icon: str = "🔁") -> None:
+def setup_page(title: str, icon: str = ":material/all_inclusive:") -> None:
     """Configure the page (wide layout, title, icon), pin torch to one thread, draw the header.
 
     One thread per session because 30 students share a small CPU server: torch's default of
@@ -64,7 +64,7 @@ def setup_page(title: str, icon: str = "🔁") -> None:
     if not _first_call_this_run():
         return
     with st.sidebar:
-        st.markdown(f"### {icon} {APP_NAME}")
+        st.markdown(f"### :material/all_inclusive: {APP_NAME}")
         st.caption("Learn recurrent networks by training them live. Each page is one lesson: "
                    "**Learn · Train · Try · Inspect · Compare**.")
 
