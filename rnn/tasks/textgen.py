@@ -58,6 +58,9 @@ class TextGenTask(Task):
         cap = None if config.level == "char" else MAX_WORD_VOCAB
         return {"tokens": Vocab.build([tokens], max_size=cap)}
 
+    def build_model(self, config, vocabs):
+        return LanguageModel(config, len(vocabs["tokens"]))
+
     def _ids(self, text: str, vocabs, config) -> torch.Tensor:
         return torch.tensor(vocabs["tokens"].encode(tokenize(text, config.level)), dtype=torch.long)
 
