@@ -23,6 +23,11 @@ of the weights and optimizer state taken, every `snapshot_every` steps, just bef
 whose loss was finite (so the copy is known to give a finite loss). For a bad gradient with a
 finite loss the weights before this step are kept. Copying only every few steps keeps the
 per-step overhead small for big models.
+
+Reproducibility. The constructor calls torch.manual_seed(seed); from then on the trainer keeps
+its own copy of torch's RNG state and swaps it in around each step and evaluation, so the same
+seed, model initialisation and steps give the same losses even when several trainers are
+advanced in turn in one process. (Threads training at the same time can still interleave.)
 """
 
 from __future__ import annotations
