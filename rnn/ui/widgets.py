@@ -16,6 +16,7 @@ import streamlit as st
 from rnn.ui.setup import ui_settings
 
 ARCH_LABELS = {"rnn": "Vanilla RNN", "gru": "GRU", "lstm": "LSTM"}
+ARCH_URL = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
 OPTIMIZERS = ("adam", "sgd")
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
 BATCH_SIZES = (8, 16, 32, 64, 128)
@@ -88,10 +89,15 @@ def architecture_sidebar(task: str, defaults: Any = None):
     st.sidebar.header("Architecture")
     values = dict(d)
     with st.sidebar:
+        # Options are the display names because a bound selectbox writes the shown label into
+        # the URL: ?ner_arch=GRU reads better than an index.
         arch = str(d.get("arch", "lstm")).lower()
-        values["arch"] = st.selectbox("Recurrent cell", list(ARCH_LABELS),
-                                      index=list(ARCH_LABELS).index(arch) if arch in ARCH_LABELS else 2,
-                                      format_func=ARCH_LABELS.get, key=f"{task}_arch", bind=URL)
+        names = list(ARCH_URL.values())
+        chosen = st.selectbox("Recurrent cell", names, key=f"{task}_arch", bind=URL,
+                              index=list(ARCH_URL).index(arch) if arch in ARCH_URL else 2,
+                              help="RNN: the vanilla tanh cell. GRU and LSTM add gates that "
+                                   "decide what to keep, which helps over long distances.")
+        values["arch"] = {v: k for k, v in ARCH_URL.items()}[chosen]
         values["hidden"] = _size_slider("Hidden units (size of a⟨t⟩)", f"{task}_hidden",
                                         int(d.get("hidden", 64)), lim.max_hidden,
                                         "More units remember more, but train slower.")

@@ -1,0 +1,81 @@
+"""The home page (app.py) through Streamlit's AppTest: it renders, the one-hot view follows the
+typed sentence, and bad input gives a message, never an exception."""
+import json
+import pathlib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def _run(sentence=None):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    if sentence is not None:
+        at.text_input(key="sentence").input(sentence).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _figures(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _one_hot(at):
+    figs = [f for f in _figures(at) if "One-hot" in f["layout"]["title"]["text"]]
+    return figs[0] if figs else None
+
+
+def test_home_renders_all_sections():
+    at = _run()
+    headers = [h.value for h in at.header]
+    assert any("Sequences" in h for h in headers) and any("shapes" in h for h in headers)
+    assert _one_hot(at) is not None
+    titles = " ".join(f["layout"]["title"]["text"] for f in _figures(at))
+    for kind in ("One-to-many", "Many-to-one", "Many-to-many", "Encoder-decoder"):
+        assert kind in titles
+
+
+def test_typed_sentence_shows_its_one_hot_matrix():
+    at = _run("The cat sat on the mat")
+    fig = _one_hot(at)
+    columns = fig["data"][0]["x"]
+    assert len(columns) == 6 and columns[0].startswith("the") and columns[1].startswith("cat")
+    assert "mat" in fig["data"][0]["y"]
+
+
+def test_long_sentence_is_capped():
+    at = _run(" ".join(f"w{i}" for i in range(50)))
+    assert len(_one_hot(at)["data"][0]["x"]) == 12
+    assert any("first 12 of 50" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("text, expect", [
+    ("", "at least one word"),
+    ("   \t ", "at least one word"),
+    ("x" * 100_000, "100,000 characters"),
+    ("hello\x00wor\x00ld", "control character"),
+    ("\x00\x00", "control character"),
+])
+def test_bad_input_gives_a_message(text, expect):
+    at = _run(text)
+    messages = [m.value for m in list(at.info) + list(at.warning) + list(at.error)]
+    assert any(expect in m for m in messages), messages
+
+
+@pytest.mark.parametrize("text", ["I 😀 love 🎉 RNNs 👍🏽", "שלום עולם", "مرحبا بالعالم", "東京は大きい"])
+def test_emoji_and_other_scripts_render(text):
+    at = _run(text)
+    assert _one_hot(at) is not None and not at.error
+
+
+def test_missing_lessons_are_plain_text_not_broken_links():
+    at = _run()
+    links = at.get("page_link")
+    shown = " ".join(m.value for m in at.markdown)
+    for page, title in [("1_Named_entities.py", "Named entities"), ("6_Gradient_flow.py", "Gradient flow")]:
+        exists = (ROOT / "pages" / page).exists()
+        linked = any(page in link.proto.page for link in links)
+        assert linked == exists
+        assert exists or title in shown
