@@ -57,7 +57,7 @@ class Experiment:
         if data is None:
             dataset = dataset or next(iter(spec.datasets()))
             data = spec.load_builtin(dataset, seed=0)
-        else:
+        elif dataset is None:          # a user's file; a built-in set may also come preloaded (cached)
             dataset = f"file:{data_name or 'upload'}"
         options = dict(options or {})
         if spec.name == "translation":

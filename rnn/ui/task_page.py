@@ -1,0 +1,97 @@
+"""What the four task pages share: cached pretrained models and data, the data picker, and the
+rule for which model Try and Inspect use (the session's own once it has trained, else the
+pretrained one).
+"""
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from rnn.ui.errors import engine_errors
+from rnn.ui.setup import ui_settings
+
+URL = "query-params"
+
+
+@st.cache_resource(show_spinner="Loading the pretrained model…")
+def pretrained_experiment(name: str):
+    """A shipped checkpoint, loaded once per server and shared read-only by every session.
+
+    Never train it in place: ``exp.clone()`` first (the live panel builds fresh experiments)."""
+    from rnn.pretrained import load_pretrained
+    return load_pretrained(name)
+
+
+@st.cache_resource(show_spinner="Generating the built-in data…")
+def builtin_data(task: str, dataset: str):
+    """Built-in datasets are generated once per server and shared read-only."""
+    from rnn.tasks import get_task
+    return get_task(task).load_builtin(dataset, seed=0)
+
+
+def data_sidebar(task_name: str) -> dict:
+    """Sidebar "Data": a built-in set, or the user's own file in the task's format.
+
+    Returns {"dataset": name or None, "data": Splits, "name": label}; a bad file shows the engine's
+    message (naming the line) and falls back to the built-in set, so nothing the user had is lost.
+    """
+    from rnn.tasks import get_task
+    task = get_task(task_name)
+    st.sidebar.header("Data")
+    options = list(task.datasets())
+    dataset = st.sidebar.selectbox("Built-in data", options, key=f"{task_name}_dataset", bind=URL,
+                                   help="\n\n".join(f"**{k}**: {v}" for k, v in task.datasets().items()))
+    limit = ui_settings().max_upload_mb
+    upload = st.sidebar.file_uploader(f"…or your own file (max {limit:g} MB)", key=f"{task_name}_upload",
+                                      help=task.file_help)
+    if upload is not None:
+        loaded = _load_upload(task, upload, int(limit * 1024 * 1024))
+        if loaded is not None:
+            st.sidebar.success(f"Using {upload.name}: {len(loaded.train)} training examples"
+                               if not isinstance(loaded.train, str) else f"Using {upload.name}")
+            return {"dataset": None, "data": loaded, "name": upload.name}
+        st.sidebar.info(f"Still using the built-in data ({dataset}).")
+    return {"dataset": dataset, "data": builtin_data(task_name, dataset), "name": dataset}
+
+
+def _load_upload(task, upload, max_bytes: int):
+    """Parse an upload once per session (cached by content hash); None (and a message) if it is bad."""
+    raw = upload.getvalue()
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    cache = st.session_state.setdefault("_uploads", {})
+    key = (task.name, digest)
+    if key not in cache:
+        cache.clear()                      # keep at most one parsed upload per session in memory
+        cache[key] = None
+        with engine_errors():
+            if len(raw) > max_bytes:
+                from rnn.data import DataFormatError
+                raise DataFormatError(f"{upload.name} is {len(raw) / 1e6:.1f} MB; this server accepts "
+                                      f"files up to {max_bytes / 1e6:.1f} MB")
+            cache[key] = task.load_file(raw, name=upload.name, max_bytes=max_bytes)
+    if cache[key] is None:
+        st.sidebar.error(f"{upload.name} could not be used; see the message above.")
+    return cache[key]
+
+
+def make_factory(task: str, model_config, train_config, source: dict, options: dict | None = None):
+    """A zero-argument function that builds the session's fresh Experiment for the live panel."""
+    def make():
+        from rnn.experiment import Experiment
+        return Experiment.create(task, model_config, train_config, dataset=source["dataset"],
+                                 data=source["data"], data_name=source["name"], options=options)
+    return make
+
+
+def active_experiment(exp_key: str, pretrained_name: str | None):
+    """The model Try and Inspect use: the session's own once it has trained at least one step,
+    otherwise the shipped pretrained one. Returns (experiment or None, human label)."""
+    own = st.session_state.get(exp_key)
+    if own is not None and any(r.get("kind") == "step" for r in own.history):
+        return own, "your model (trained in this session)"
+    if pretrained_name is None:
+        return None, "no pretrained model for these settings: train one in the Train tab"
+    with engine_errors():
+        return pretrained_experiment(pretrained_name), f"the pretrained model `{pretrained_name}`"
+    return None, "the pretrained model could not be loaded"
