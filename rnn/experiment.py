@@ -173,7 +173,7 @@ class Experiment:
                 "model_config": self.model_config.to_dict(), "train_config": asdict(self.train_config),
                 "options": self.options, "status": self.status, "stop_reason": self.stop_reason,
                 "vocabs": {k: v.to_json() for k, v in self.vocabs.items()},
-                "history": [_finite(r) for r in self.history]}
+                "history": [_finite(r) for r in _thin(self.history)]}
 
     def save(self, directory) -> Path:
         return save_checkpoint(directory, self.model.state_dict(), self.meta())
@@ -231,6 +231,15 @@ def _joiners(dataset: str) -> tuple[str, str]:
     from rnn.data import TRANSLATION_SETS
     spec = TRANSLATION_SETS.get(dataset, {})
     return spec.get("src_join", " "), spec.get("tgt_join", " ")
+
+
+def _thin(history: list[dict], max_steps: int = 300) -> list[dict]:
+    """Keep every eval/stop record but at most ``max_steps`` evenly spaced step records, so a
+    checkpoint's JSON stays small however long the run was."""
+    steps = [i for i, r in enumerate(history) if r.get("kind") == "step"]
+    stride = max(1, -(-len(steps) // max_steps))
+    keep = set(steps[::stride]) | ({steps[-1]} if steps else set())
+    return [r for i, r in enumerate(history) if r.get("kind") != "step" or i in keep]
 
 
 def _finite(record: dict) -> dict:

@@ -37,7 +37,7 @@ SPECS: list[PretrainedSpec] = [
     *_per_arch("ner", "ner", "names", 600, bidirectional=True),
     # the unidirectional twin of ner-lstm, for the bidirectional lab (same size, data, seed, budget)
     PretrainedSpec("ner-lstm-uni", "ner", "names", {"arch": "lstm", "bidirectional": False}, 600),
-    *_per_arch("textgen", "textgen", "names", 1500, hidden=128),
+    *_per_arch("textgen", "textgen", "names", 1000, hidden=128),
     *_per_arch("sentiment", "sentiment", "reviews", 500),
     *_per_arch("translation", "translation", "numbers", 1500, attention="additive"),
 ]
