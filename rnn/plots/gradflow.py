@@ -11,11 +11,7 @@ from typing import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from rnn.plots.theme import ARCH_COLOURS, PALETTE, empty_figure, new_figure
-
-
-def _colour(label: str, i: int) -> str:
-    return ARCH_COLOURS.get(str(label).lower(), PALETTE[i % len(PALETTE)])
+from rnn.plots.theme import arch_colour as _colour, empty_figure, new_figure
 
 
 def grad_flow_figure(norms: Mapping[str, object], beta: float | Mapping[str, float] | None = None,

@@ -28,19 +28,31 @@ def _build_template() -> go.layout.Template:
                 gridcolor="#E5E5E5", zerolinecolor="#BBBBBB", automargin=True)
     layout = go.Layout(
         font=dict(family="Source Sans Pro, Arial, sans-serif", size=FONT_SIZE, color="#222222"),
-        title=dict(font=dict(size=FONT_SIZE + 4), x=0.0, xanchor="left"),
+        # Title pinned to the top and the legend left-aligned just above the plot, with room
+        # for two legend rows in between, so a wrapped legend never covers the title.
+        title=dict(font=dict(size=FONT_SIZE + 4), x=0.0, xanchor="left", y=1.0, yref="container",
+                   yanchor="top", pad=dict(t=14)),
         colorway=PALETTE,
         paper_bgcolor="white", plot_bgcolor="white",
         xaxis=axis, yaxis=axis,
-        legend=dict(font=dict(size=FONT_SIZE - 2), orientation="h", yanchor="bottom", y=1.02,
-                    x=1.0, xanchor="right"),
-        margin=dict(l=70, r=30, t=90, b=60),
+        legend=dict(font=dict(size=FONT_SIZE - 2), orientation="h", yanchor="bottom", y=1.0,
+                    x=0.0, xanchor="left"),
+        margin=dict(l=70, r=30, t=110, b=60),
         hoverlabel=dict(font_size=FONT_SIZE - 2),
     )
     return go.layout.Template(layout=layout)
 
 
 pio.templates[TEMPLATE_NAME] = _build_template()
+
+
+def arch_colour(label: str, i: int = 0) -> str:
+    """RNN/GRU/LSTM keep one colour on every chart ("Vanilla RNN" counts as "rnn")."""
+    words = str(label).lower().split()
+    for arch, colour in ARCH_COLOURS.items():
+        if words and words[-1] == arch:
+            return colour
+    return PALETTE[i % len(PALETTE)]
 
 
 def new_figure(title: str, x_title: str = "", y_title: str = "", height: int = 420) -> go.Figure:

@@ -12,7 +12,7 @@ from typing import Iterable, Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from rnn.plots.theme import ARCH_COLOURS, PALETTE, downsample, empty_figure, new_figure
+from rnn.plots.theme import PALETTE, arch_colour, downsample, empty_figure, new_figure
 
 
 def split_records(records: Iterable[dict]) -> tuple[list[dict], list[dict]]:
@@ -131,8 +131,10 @@ def compare_figure(runs: Mapping[str, Iterable[dict]], key: str = "val_loss",
     ``key`` is a step field ("loss") or an eval field ("val_loss", a metric); ``x`` is "step"
     or "elapsed" (seconds), the fairer axis when architectures differ in speed.
     """
-    title = title or f"{key} by architecture"
-    fig = new_figure(title, "seconds of training" if x == "elapsed" else "training step", key)
+    label_of = {"val_loss": "validation loss", "loss": "training loss"}
+    title = title or f"{label_of.get(key, key)} by architecture"
+    fig = new_figure(title, "seconds of training" if x == "elapsed" else "training step",
+                     label_of.get(key, key))
     for i, (label, records) in enumerate((runs or {}).items()):
         steps, evals = split_records(records)
         source = steps if key in ("loss", "grad_norm") else evals
@@ -141,9 +143,8 @@ def compare_figure(runs: Mapping[str, Iterable[dict]], key: str = "val_loss",
         if not pts:
             continue
         px, py = downsample([p[0] for p in pts], [p[1] for p in pts])
-        colour = ARCH_COLOURS.get(str(label).lower(), PALETTE[i % len(PALETTE)])
-        fig.add_trace(go.Scatter(x=px, y=py, mode="lines+markers" if len(px) < 60 else "lines",
-                                 name=str(label), line=dict(color=colour, width=3)))
+        fig.add_trace(go.Scatter(x=px, y=py, mode="lines+markers" if len(px) < 15 else "lines",
+                                 name=str(label), line=dict(color=arch_colour(label, i), width=3)))
     if not fig.data:
         return empty_figure(title)
     return fig
