@@ -10,8 +10,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnn.plots.theme import DIVERGING, FONT_SIZE, SEQUENTIAL, TEMPLATE_NAME, empty_figure, \
-    new_figure, short_labels
+from rnn.plots.theme import (DIVERGING, FONT_SIZE, SEQUENTIAL, TEMPLATE_NAME, empty_figure,
+                             new_figure, short_labels, title_margin,
+                             wrap_title)
 
 MAX_UNITS = 64     # more rows than this cannot be read on a projector; show the first ones
 # Gates are sigmoids in (0, 1), so their diverging scale is centred at 0.5 ("half open").
@@ -56,6 +57,8 @@ def state_heatmap(values, tokens: Sequence[str], name: str = "h",
                              colorbar=dict(title=dict(text=name, font=dict(size=FONT_SIZE))),
                              hovertemplate="token %{x}<br>unit %{y}<br>value %{z:.3f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(dtick=1)         # every token labelled (plotly would thin them)
+    fig.update_layout(margin_t=title_margin(fig.layout.title.text, legend=False))
     return fig
 
 
@@ -69,17 +72,25 @@ def gates_heatmap(gates: Mapping[str, object], tokens: Sequence[str],
     mats = {k: m for k, v in (gates or {}).items() if (m := _as_matrix(v, len(tokens))) is not None}
     if not mats:
         return empty_figure(title)
-    fig = make_subplots(rows=len(mats), cols=1, shared_xaxes=True, vertical_spacing=0.04,
-                        subplot_titles=[f"{k}" for k in mats])
+    # One colour bar can only describe one range: it is drawn for the gates (0..1); each
+    # state's own symmetric range is written in its subplot title instead.
+    titles = [f"{k}: 0 = closed, 1 = open" if k in GATE_RANGE else
+              f"{k}: blue < 0 < red, max |{k}| = {_range_for(k, m)[2]:.2g}" for k, m in mats.items()]
+    fig = make_subplots(rows=len(mats), cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                        subplot_titles=titles)
     labels = short_labels(tokens)
+    first_gate = next((k for k in mats if k in GATE_RANGE), None)
     for row, (name, arr) in enumerate(mats.items(), start=1):
         zmin, zmid, zmax = _range_for(name, arr)
         fig.add_trace(go.Heatmap(z=arr.T, x=labels, colorscale=DIVERGING, zmin=zmin, zmid=zmid,
-                                 zmax=zmax, showscale=row == 1, name=name,
+                                 zmax=zmax, showscale=name == first_gate, name=name,
                                  hovertemplate=f"{name}: " + "%{x}, unit %{y}: %{z:.3f}<extra></extra>"),
                       row=row, col=1)
         fig.update_yaxes(autorange="reversed", title_text="unit", row=row, col=1)
-    fig.update_layout(template=TEMPLATE_NAME, title_text=title, height=min(1400, 60 + 220 * len(mats)))
+    fig.update_xaxes(dtick=1)
+    wrapped = wrap_title(title)
+    fig.update_layout(template=TEMPLATE_NAME, title_text=wrapped, height=min(1400, 110 + 220 * len(mats)),
+                      margin_t=title_margin(wrapped, legend=False) + 10)
     return fig
 
 
@@ -99,5 +110,7 @@ def attention_heatmap(weights, src_tokens: Sequence[str], tgt_tokens: Sequence[s
                              colorscale=SEQUENTIAL, zmin=0.0, zmax=1.0,
                              colorbar=dict(title=dict(text="weight")),
                              hovertemplate="output %{y} ← source %{x}: %{z:.2f}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", dtick=1)
+    fig.update_xaxes(dtick=1)
+    fig.update_layout(margin_t=title_margin(fig.layout.title.text, legend=False))
     return fig

@@ -14,8 +14,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnn.plots.theme import DIVERGING, PALETTE, TEMPLATE_NAME, empty_figure, new_figure, \
-    short_labels
+from rnn.plots.theme import (DIVERGING, PALETTE, TEMPLATE_NAME, empty_figure, new_figure,
+                             short_labels, title_margin,
+                             wrap_title)
 
 UNK = "<unk>"
 
@@ -52,14 +53,16 @@ def one_hot_figure(tokens: Sequence[str], vocab: Sequence[str],
     x = one_hot_matrix(tokens, vocab)
     cols = [f"{w} (t={t + 1})" for t, w in enumerate(short_labels(tokens, 10))]
     fig = new_figure(title, "word of the sentence (time step t)", "vocabulary V",
-                     height=max(360, min(900, 140 + 24 * len(vocab))))
+                     height=max(380, min(1000, 200 + 28 * len(vocab))))
     fig.add_trace(go.Heatmap(z=x, x=cols, y=short_labels(vocab, 14), colorscale=[[0, "#F4F4F4"],
                              [1, PALETTE[0]]], zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
                              text=np.where(x > 0, "1", "").tolist(), texttemplate="%{text}",
                              textfont=dict(size=16, color="white"),
                              hovertemplate="%{x}<br>row %{y}: %{z:.0f}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category", tickangle=-35)
+    # dtick=1: plotly thins crowded category ticks, which would hide every other word.
+    fig.update_yaxes(autorange="reversed", type="category", dtick=1)
+    fig.update_xaxes(type="category", tickangle=-35, dtick=1)
+    fig.update_layout(margin_t=title_margin(fig.layout.title.text, legend=False))
     return fig
 
 
@@ -92,8 +95,10 @@ def embedding_lookup_figure(tokens: Sequence[str], vocab: Sequence[str], embeddi
     for i in sorted({int(np.argmax(X[:, t])) for t in range(X.shape[1]) if X[:, t].any()}):
         fig.add_shape(type="rect", x0=i - 0.5, x1=i + 0.5, y0=-0.5, y1=E.shape[0] - 0.5,
                       line=dict(color="black", width=3), row=1, col=1)
-    fig.update_xaxes(type="category", tickangle=-35)
+    fig.update_xaxes(type="category", tickangle=-35, dtick=1)
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(template=TEMPLATE_NAME, title_text=title, height=300 + 60 * E.shape[0])
+    wrapped = wrap_title(title)
+    fig.update_layout(template=TEMPLATE_NAME, title_text=wrapped, height=340 + 60 * E.shape[0],
+                      margin_t=title_margin(wrapped, legend=False) + 10)
     return fig
 

@@ -7,6 +7,7 @@ diverging maps are centred at 0 so "negative" and "positive" read the same every
 """
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 import numpy as np
@@ -30,7 +31,7 @@ def _build_template() -> go.layout.Template:
         font=dict(family="Source Sans Pro, Arial, sans-serif", size=FONT_SIZE, color="#222222"),
         # Title pinned to the top and the legend left-aligned just above the plot, with room
         # for two legend rows in between, so a wrapped legend never covers the title.
-        title=dict(font=dict(size=FONT_SIZE + 4), x=0.0, xanchor="left", y=1.0, yref="container",
+        title=dict(font=dict(size=FONT_SIZE + 2), x=0.0, xanchor="left", y=1.0, yref="container",
                    yanchor="top", pad=dict(t=14)),
         colorway=PALETTE,
         paper_bgcolor="white", plot_bgcolor="white",
@@ -55,12 +56,45 @@ def arch_colour(label: str, i: int = 0) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
+def wrap_title(title: str, width: int = 36) -> str:
+    """Break a long title onto lines of about ``width`` characters.
+
+    Plotly never wraps titles and charts often sit in half-width columns, where a long title
+    would run off the edge. A ``<br>`` already in the title (e.g. before a ``<sup>`` subtitle)
+    splits it into parts that are wrapped separately.
+    """
+    out = []
+    for part in title.split("<br>"):
+        line, lines = "", []
+        for word in part.split(" "):
+            if line and len(_visible(line + " " + word)) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+        out.append("<br>".join(lines))
+    return "<br>".join(out)
+
+
+def _visible(text: str) -> str:
+    """Text without HTML tags, for measuring line length."""
+    return re.sub(r"<[^>]+>", "", text)
+
+
 def new_figure(title: str, x_title: str = "", y_title: str = "", height: int = 420) -> go.Figure:
     """An empty figure in the app's template with a title that says what is shown."""
     fig = go.Figure()
-    fig.update_layout(template=TEMPLATE_NAME, title_text=title, height=height,
-                      xaxis_title=x_title, yaxis_title=y_title)
+    wrapped = wrap_title(title)
+    fig.update_layout(template=TEMPLATE_NAME, title_text=wrapped, height=height,
+                      xaxis_title=x_title, yaxis_title=y_title,
+                      margin_t=title_margin(wrapped))
     return fig
+
+
+def title_margin(wrapped_title: str, legend: bool = True) -> int:
+    """Top margin that fits the title's lines (and one legend row below it)."""
+    return 56 + 26 * (wrapped_title.count("<br>") + 1) + (30 if legend else 0)
 
 
 def empty_figure(title: str, message: str = "no data yet", height: int = 320) -> go.Figure:

@@ -9,7 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnn.plots.theme import PALETTE, TEMPLATE_NAME, empty_figure, new_figure, short_labels
+from rnn.plots.theme import (PALETTE, TEMPLATE_NAME, empty_figure, new_figure, short_labels,
+                             title_margin, wrap_title)
 
 MAX_TOKENS = 80   # a longer sentence is cut: beyond this the bars are too thin to read
 
@@ -106,7 +107,8 @@ def uni_vs_bi_figure(tokens: Sequence[str], uni_probs, bi_probs, focus: int = 0,
         fig.add_vrect(x0=-0.5, x1=seen_to + 0.5, fillcolor=colour, opacity=0.12, line_width=0,
                       row=row, col=1)
         fig.update_yaxes(range=[0, 1.2], title_text=y_title, row=row, col=1)
-    fig.update_layout(template=TEMPLATE_NAME, height=560,
-                      title_text=f"{title}<br><sup>shaded: what each model had read when it "
-                                 f"labelled “{labels[focus]}”</sup>")
+    wrapped = wrap_title(f"{title}<br><sup>shaded: what each model had read when it labelled "
+                         f"“{labels[focus]}”</sup>")
+    fig.update_layout(template=TEMPLATE_NAME, height=600, title_text=wrapped,
+                      margin_t=title_margin(wrapped, legend=False) + 10)
     return fig
