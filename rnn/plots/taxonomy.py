@@ -64,6 +64,6 @@ def taxonomy_figure(kind: str, height: int = 300) -> go.Figure:
             _arrow(fig, t - 1 + _W / 2, _Y["y"] - _H / 4, t - _W / 4, _Y["a"] + _H / 2, dash=True)
     fig.update_xaxes(visible=False, range=[-0.6, steps - 0.4])
     fig.update_yaxes(visible=False, range=[-0.45, 3.05], scaleanchor=None)
-    fig.update_layout(margin=dict(l=10, r=10, t=title_margin(fig.layout.title.text, False), b=10),
+    fig.update_layout(margin=dict(l=10, r=10, t=title_margin(fig.layout.title.text, False) - 30, b=10),
                       showlegend=False)
     return fig

@@ -65,9 +65,10 @@ def wrap_title(title: str, width: int = 36) -> str:
     """
     out = []
     for part in title.split("<br>"):
+        limit = int(width * 1.6) if "<sup>" in part else width   # subtitles are set smaller
         line, lines = "", []
         for word in part.split(" "):
-            if line and len(_visible(line + " " + word)) > width:
+            if line and len(_visible(line + " " + word)) > limit:
                 lines.append(line)
                 line = word
             else:
