@@ -1,0 +1,194 @@
+"""Lab: bidirectional vs unidirectional. The same tagger read left to right only, or both ways."""
+import pandas as pd
+import streamlit as st
+
+from rnn import plots
+from rnn.data import MINIMAL_PAIRS
+from rnn.lessons import bidirectional as lab
+from rnn.plots.labs import direction_difference_figure, group_accuracy_figure
+from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_tabs, setup_page,
+                    show_figure, training_sidebar, ui_settings)
+from rnn.ui.task_page import builtin_data, data_sidebar, make_factory, pretrained_experiment
+
+setup_page("Bidirectional", ":material/swap_horiz:")
+
+KEY = "bidir_pair"                       # where compare_panel keeps the session's two models
+PAIR_NAMES = [f"{a}  /  {b}" for a, b in MINIMAL_PAIRS]
+
+model_cfg = architecture_sidebar("bidir", {"arch": "lstm", "hidden": 64, "embed": 32})
+st.sidebar.caption("This lab always builds both: one reading left to right, one reading both "
+                   "ways. The *Bidirectional* switch above is not used here.")
+train_cfg = training_sidebar({"seconds": 20, "lr": 3e-3, "clip": 1.0}, task="bidir")
+source = data_sidebar("ner")
+
+
+def make_experiment(label: str):
+    """The session's NER experiment for one direction; same cell, size, data, seed, budget."""
+    return make_factory("ner", lab.config_for(label, model_cfg), train_cfg, source)()
+
+
+def active_pair():
+    """The session's two models once both have trained, else the shipped pair; (dict, text)."""
+    own = {lab_: st.session_state.get(f"{KEY}:{lab_}") for lab_ in lab.LABELS}
+    if all(e is not None and any(r.get("kind") == "step" for r in e.history) for e in own.values()):
+        return own, "your two models (trained in the Train tab)"
+    with engine_errors():
+        return ({lab_: pretrained_experiment(name) for lab_, name in lab.PRETRAINED.items()},
+                "the pretrained pair: a one-layer LSTM tagger, left-to-right and bidirectional, "
+                "same size, data, seed and 600 training steps")
+    return None, "no pretrained pair here: train one in the Train tab"
+
+
+@st.cache_data(show_spinner="Scoring the model on the test set…")
+def test_metrics(name: str) -> dict:
+    return pretrained_experiment(name).evaluate("test")
+
+
+@st.cache_data
+def usual_sense(dataset: str) -> float:
+    splits = builtin_data("ner", dataset)
+    return lab.usual_sense_accuracy(splits.train, splits.test)
+
+
+def _go(tab: str, **widgets) -> None:
+    """Experiment buttons: set the widgets, then open the tab."""
+    st.session_state.update(widgets)
+    st.session_state["tab"] = tab
+
+
+def capped(text: str) -> str:
+    limit = ui_settings().max_text_chars
+    if len(text) > limit:
+        st.warning(f"Only the first {limit:,} characters are used.")
+    return text[:limit]
+
+
+pair, pair_label = active_pair()
+learn, train, try_, inspect, compare = lesson_tabs()
+
+with learn:
+    st.subheader("Is “Teddy” part of a name? It depends on the next word.")
+    if pair is not None:
+        with engine_errors():
+            cols = st.columns(2)
+            for col, text in zip(cols, MINIMAL_PAIRS[0]):
+                view = lab.compare_sentence(pair["unidirectional"], pair["bidirectional"], text)
+                i = view["focus"]
+                col.markdown(f"**{text}**")
+                a, b = col.columns(2)
+                a.metric(f"left-to-right: P({view['tokens'][i]} is a name)", f"{view['uni'][i]:.2f}")
+                b.metric(f"bidirectional: P({view['tokens'][i]} is a name)", f"{view['bi'][i]:.2f}")
+        st.caption(f"Measured live with {pair_label}.")
+    st.markdown(
+        "A left-to-right tagger labels word *t* having read only words 1…*t*. At “Teddy” both "
+        "sentences look the same so far, so it **must** give both the same answer. A bidirectional "
+        "tagger runs a second RNN from the end of the sentence back to the start, and joins the two "
+        "states before it decides.")
+    st.latex(r"\overrightarrow{a}^{\langle t\rangle} = g\big(W_{\rightarrow}"
+             r"[\overrightarrow{a}^{\langle t-1\rangle}, x^{\langle t\rangle}] + b_{\rightarrow}\big)"
+             r"\qquad \overleftarrow{a}^{\langle t\rangle} = g\big(W_{\leftarrow}"
+             r"[\overleftarrow{a}^{\langle t+1\rangle}, x^{\langle t\rangle}] + b_{\leftarrow}\big)")
+    st.latex(r"\hat{y}^{\langle t\rangle} = g\big(W_y\,[\overrightarrow{a}^{\langle t\rangle};"
+             r"\overleftarrow{a}^{\langle t\rangle}] + b_y\big)")
+    st.markdown(
+        "Shape: **many-to-many, aligned** (one output per input word), like the Named entities "
+        "lesson. The cell inside each direction can be a vanilla RNN, a GRU or an LSTM.\n\n"
+        "**The catch:** the backward RNN starts at the *last* word, so the whole sentence must be "
+        "there before the first label comes out. No word-by-word streaming: live captions or a "
+        "language model writing the next word cannot use it.")
+    st.markdown("#### Try it in class")
+    c1, c2, c3 = st.columns(3)
+    c1.markdown("**1.** Guess first: in “Jordan borders Israel.” and “Jordan Smith signed the "
+                "contract.”, will the left-to-right model give “Jordan” the same probability?")
+    c1.button("Show me", key="bidir_x1", on_click=_go, args=("Try",),
+              kwargs={"bidir_try_pair": PAIR_NAMES[1]}, icon=":material/science:")
+    c2.markdown("**2.** On ambiguous words, will the left-to-right model be near 100 %, near "
+                "50 %, or near 0 %? And the bidirectional one?")
+    c2.button("Show the test-set figures", key="bidir_x2", on_click=_go, args=("Compare",),
+              icon=":material/science:")
+    c3.markdown("**3.** Does the gain depend on the cell? Predict, then train both with the "
+                "vanilla RNN cell for 20 seconds.")
+    c3.button("Set up the run", key="bidir_x3", on_click=_go, args=("Train",),
+              kwargs={"bidir_arch": "RNN", "bidir_seconds": 20}, icon=":material/science:")
+
+with train:
+    st.markdown("Train a **left-to-right** and a **bidirectional** tagger with the sidebar's "
+                "settings, one after the other: same cell, size, data, seed and time budget. The "
+                "second chart is the accuracy on the ambiguous words of the validation set.")
+    compare_panel(KEY, make_experiment, "accuracy_ambiguous", archs=lab.LABELS,
+                  signature=repr((model_cfg, train_cfg, source["name"])))
+
+with try_:
+    st.caption(f"Using {pair_label}.")
+    choice = st.selectbox("A minimal pair (same first words, different meaning)", PAIR_NAMES,
+                          key="bidir_try_pair")
+    first, second = MINIMAL_PAIRS[PAIR_NAMES.index(choice)]
+    with st.expander("…or type your own two sentences"):
+        own1 = st.text_input("Sentence A", "", key="bidir_own1", placeholder=first)
+        own2 = st.text_input("Sentence B", "", key="bidir_own2", placeholder=second)
+    texts = [capped(own1) if own1 else first, capped(own2) if own2 else second]
+    if pair is not None:
+        rows = []
+        for col, text, name in zip(st.columns(2), texts, ("A", "B")):
+            with col, engine_errors():
+                view = lab.compare_sentence(pair["unidirectional"], pair["bidirectional"], text)
+                if len(view["tokens"]) > 1:
+                    view["focus"] = st.select_slider(
+                        f"Word to look at in {name}", list(range(len(view["tokens"]))),
+                        value=view["focus"], key=f"bidir_focus_{name}_{hash(text)}",
+                        format_func=lambda i, v=view: v["tokens"][i])
+                focus = view["focus"]
+                show_figure(plots.uni_vs_bi_figure(view["tokens"], view["uni"], view["bi"], focus),
+                            key=f"bidir_fig_{name}")
+                rows.append(lab.focus_row(text, view))
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+with inspect:
+    st.markdown("Inside the bidirectional model: where two sentences share their first words, the "
+                "**forward** states are identical (nothing different has been read yet) and only "
+                "the **backward** states can tell them apart. At a shared ending it is the reverse.")
+    choice = st.selectbox("Minimal pair", PAIR_NAMES, key="bidir_inspect_pair")
+    first, second = MINIMAL_PAIRS[PAIR_NAMES.index(choice)]
+    if pair is not None:
+        with engine_errors():
+            bi = pair["bidirectional"]
+            ta, tb = bi.trace(first), bi.trace(second)
+            show_figure(direction_difference_figure(lab.direction_differences(ta, tb)),
+                        key="bidir_fig_diff")
+            left, right = st.columns(2)
+            for col, direction, name in ((left, 0, "forward a→"), (right, 1, "backward a←")):
+                with col:
+                    show_figure(plots.state_heatmap(ta["layers"][0][direction]["h"], ta["tokens"],
+                                                    title=f"{name} for “{first}”"),
+                                key=f"bidir_fig_h{direction}")
+            gates = {k: v for k, v in ta["layers"][0][0].items() if k != "h"}
+            if gates:
+                with st.expander("Gates and cell state (forward direction)"):
+                    show_figure(plots.gates_heatmap(gates, ta["tokens"]), key="bidir_fig_gates")
+
+with compare:
+    st.markdown("Accuracy on the 500 test sentences, split by kind of word. **Ambiguous words** "
+                "(Teddy, Jordan, April…) are decided only by the words *after* them.")
+    results, usual = {}, None
+    with engine_errors():
+        for label, name in lab.PRETRAINED.items():
+            results[f"pretrained {label} ({name})"] = test_metrics(name)
+        usual = usual_sense("names")
+    own = {label: st.session_state.get(f"{KEY}:{label}") for label in lab.LABELS}
+    if all(e is not None and e.status in ("done", "diverged") for e in own.values()):
+        with engine_errors():
+            for label, exp in own.items():
+                memo = st.session_state.setdefault("_bidir_test", {})
+                stamp = (id(exp), len(exp.history))
+                if memo.get(label, (None,))[0] != stamp:
+                    memo[label] = (stamp, exp.evaluate("test"))
+                results[f"your {label}"] = memo[label][1]
+    rows = lab.group_accuracy_rows(results)
+    show_figure(group_accuracy_figure(rows, lab.GROUPS, usual_sense=usual), key="bidir_fig_groups")
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                     column_config={k: st.column_config.NumberColumn(format="percent")
+                                    for k in lab.GROUPS})
+    st.caption("The dotted line: always give each ambiguous word its most frequent sense in the "
+               "training data. A model that cannot see the deciding word cannot do much better.")
