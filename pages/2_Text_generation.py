@@ -15,7 +15,7 @@ from rnn.ui.task_page import active_experiment, data_sidebar, make_factory
 
 setup_page("Text generation", ":material/edit_note:")
 
-TASK, EXP_KEY, URL = "textgen", "textgen_exp", "query-params"
+TASK, EXP_KEY = "textgen", "textgen_exp"
 model_cfg = architecture_sidebar(TASK, ModelConfig(arch="lstm", hidden=128, level="char"))
 train_cfg = training_sidebar(TrainConfig(seconds=60), task=TASK)
 source = data_sidebar(TASK)
@@ -30,6 +30,20 @@ if exp is not None and (exp.dataset != source["name"] or exp.model_config.level 
     st.info(f"This model was trained on **{exp.dataset}** ({exp.model_config.level} level). "
             "For your sidebar choice, train your own in the **Train** tab.", icon=":material/info:")
 learn, train, try_, inspect, compare = lesson_tabs()
+
+
+def keep(defaults: dict) -> None:
+    """Give widgets their first value through session_state and keep it while their tab is
+    closed (Streamlit forgets the state of widgets that were not drawn in a run)."""
+    for key, value in defaults.items():
+        st.session_state[key] = st.session_state.get(key, value)
+
+
+keep({"tg_prime": lesson.PRIME.get(getattr(exp, "dataset", ""), ""), "tg_temperature": 1.0,
+      "tg_greedy": False, "tg_top_k": 0, "tg_top_p": 1.0, "tg_length": 120, "tg_seed": 0,
+      "tg_n_samples": 3, "tg_feature": next(iter(lesson.FEATURES)),
+      "textgen_inspect_text": lesson.INSPECT_TEXT.get(getattr(exp, "dataset", ""),
+                                                       lesson.INSPECT_TEXT["prose"])})
 
 
 def apply_challenge(settings: dict) -> None:
@@ -94,19 +108,17 @@ with try_:
         else:
             stop = exp.options.get("stop")
             c1, c2, c3 = st.columns(3)
-            prime_raw = c1.text_input("Priming text (the model continues it)",
-                                      lesson.PRIME.get(exp.dataset, ""), key="tg_prime",
+            prime_raw = c1.text_input("Priming text (the model continues it)", key="tg_prime",
                                       max_chars=max_chars)
-            temperature = c2.slider("Temperature T", 0.1, 3.0, 1.0, 0.1, key="tg_temperature",
-                                    bind=URL)
-            greedy = c3.toggle("Greedy (always the most likely)", False, key="tg_greedy",
-                               bind=URL)
+            temperature = c2.slider("Temperature T", 0.1, 3.0, step=0.1,
+                                    key="tg_temperature")
+            greedy = c3.toggle("Greedy (always the most likely)", key="tg_greedy")
             c1, c2, c3, c4 = st.columns(4)
-            top_k = c1.number_input("Top-k (0 = all)", 0, 500, 0, key="tg_top_k", bind=URL)
-            top_p = c2.slider("Top-p", 0.05, 1.0, 1.0, 0.05, key="tg_top_p", bind=URL)
-            length = c3.slider("Max length (tokens)", 10, 500, 120, 10, key="tg_length")
-            seed = c4.number_input("Seed", 0, 1_000_000, 0, key="tg_seed")
-            n = st.radio("Samples", (1, 3, 5), index=1, horizontal=True, key="tg_n_samples")
+            top_k = c1.number_input("Top-k (0 = all)", 0, 500, key="tg_top_k")
+            top_p = c2.slider("Top-p", 0.05, 1.0, step=0.05, key="tg_top_p")
+            length = c3.slider("Max length (tokens)", 10, 500, step=10, key="tg_length")
+            seed = c4.number_input("Seed", 0, 1_000_000, key="tg_seed")
+            n = st.radio("Samples", (1, 3, 5), horizontal=True, key="tg_n_samples")
             prime, notes = lesson.clean_text(prime_raw, max_chars)
             for note in notes:
                 st.warning(note)
@@ -125,7 +137,8 @@ with try_:
                 steps = results[0]["steps"]
                 if steps:
                     st.subheader("Inside sample 1: what could have come next")
-                    k = st.slider("Step", 1, len(steps), 1, key="tg_step") if len(steps) > 1 else 1
+                    st.session_state["tg_step"] = min(st.session_state.get("tg_step", 1), len(steps))
+                    k = st.slider("Step", 1, len(steps), key="tg_step") if len(steps) > 1 else 1
                     step = steps[k - 1]
                     st.markdown(f"After `{lesson.step_context(results[0], k - 1)}` the model chose "
                                 f"**{lesson.visible(step['token'])}** (its probability before "
@@ -140,9 +153,8 @@ with inspect:
         if exp is None:
             st.info("No model yet: train one in the **Train** tab.")
         else:
-            raw = st.text_area("Text to read through the model",
-                               lesson.INSPECT_TEXT.get(exp.dataset, lesson.INSPECT_TEXT["prose"]),
-                               key=f"{TASK}_inspect_text", height=120, max_chars=max_chars)
+            raw = st.text_area("Text to read through the model", key="textgen_inspect_text",
+                               height=120, max_chars=max_chars)
             text, notes = lesson.clean_text(raw, max_chars)
             for note in notes:
                 st.warning(note)

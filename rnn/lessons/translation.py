@@ -1,0 +1,120 @@
+"""The translation lesson's computations: example sources, attention labels that match the
+weights, the encoder trace of a typed source, and the attention race (none vs dot vs additive)
+scored by source length.
+
+No Streamlit here: the page (pages/4_Translation.py) lays out widgets and calls these.
+"""
+from __future__ import annotations
+
+import re
+
+import torch
+
+from rnn.data import TRANSLATION_SETS, DataFormatError, tokenize_words
+from rnn.models.config import ModelConfig
+from rnn.models.features import pad_ids
+from rnn.tasks.base import trace_to_numpy
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_SOURCE_TOKENS = 60          # longer inputs are cut: the model never saw anything near this
+EOS_LABEL = "<eos>"
+
+EXAMPLES = {
+    "numbers": ["three hundred and twelve", "seven thousand, four hundred and ninety-one",
+                "eighty", "two thousand and twenty-four", "nine thousand, nine hundred and ninety-nine"],
+    "dates": ["Wednesday, March 3rd 2021", "1st December 2019", "tuesday 26 aug 2092",
+              "Monday, January 31st 2000"],
+}
+
+# The race: one label per attention kind (the label is also the compare panel's run name).
+RACE = {"no attention": "none", "dot attention": "dot", "additive attention": "additive"}
+
+
+def examples(dataset: str) -> list[str]:
+    """Example sources for a dataset (the data's own example first), for the Try box."""
+    own = TRANSLATION_SETS.get(dataset, {}).get("example")
+    out = list(EXAMPLES.get(dataset, []))
+    if own and own[0] not in out:
+        out.insert(0, own[0])
+    return out
+
+
+def is_char_level(dataset: str) -> bool:
+    return TRANSLATION_SETS.get(dataset, {}).get("src_join", " ") == ""
+
+
+def clean_source(raw: str | None, max_chars: int) -> tuple[str, list[str]]:
+    """Typed source without control characters, cut to ``max_chars``; plus notes for the page."""
+    text, notes = raw or "", []
+    stripped = _CONTROL.sub(" ", text)
+    if stripped != text:
+        notes.append("Removed invisible control characters (such as NUL bytes or newlines).")
+    if len(stripped) > max_chars:
+        notes.append(f"The text has {len(stripped):,} characters; only the first {max_chars:,} are used.")
+        stripped = stripped[:max_chars]
+    return stripped.strip(), notes
+
+
+def source_tokens(text: str, dataset: str) -> list[str]:
+    """The source as the model reads it: characters for char-level sets, else words."""
+    tokens = list(text.strip()) if is_char_level(dataset) else tokenize_words(text)
+    return tokens[:MAX_SOURCE_TOKENS]
+
+
+def cut_source(text: str, dataset: str) -> tuple[str, bool]:
+    """``text`` cut to MAX_SOURCE_TOKENS tokens (and whether it was cut)."""
+    tokens = source_tokens(text, dataset)
+    full = list(text.strip()) if is_char_level(dataset) else tokenize_words(text)
+    if len(full) <= len(tokens):
+        return text, False
+    return ("" if is_char_level(dataset) else " ").join(tokens), True
+
+
+def attention_axes(result: dict) -> tuple[list[str], list[str]] | None:
+    """(source labels, output labels) that match ``result["attention"]``'s (T_out, S) shape.
+
+    The decoder also attends on the step where it writes <eos>, so the weights usually have one
+    row more than the output has tokens; that row is labelled <eos>. None if there is no attention.
+    """
+    weights = result.get("attention")
+    if weights is None:
+        return None
+    rows = len(weights)
+    out = list(result["tokens"])
+    if rows == len(out) + 1:
+        out.append(EOS_LABEL)
+    src = [t if t.strip() else "␣" for t in result["src_tokens"]]
+    return (src, out) if rows == len(out) else None
+
+
+@torch.no_grad()
+def encoder_trace(exp, text: str) -> dict:
+    """The encoder's states and gates on a typed source, tokenised as the model reads it.
+
+    (``Experiment.trace`` always splits into words; the dates set is read character by
+    character, so the page uses this instead.)
+    """
+    tokens = source_tokens(text, exp.dataset)
+    if not tokens:
+        raise DataFormatError("type a sentence to inspect")
+    model = exp.model
+    model.eval()
+    words, lengths = pad_ids([exp.vocabs["src"].encode(tokens)])
+    trace = model.encoder.trace(model.src_embedding(words), lengths)
+    return trace_to_numpy(trace, [t if t.strip() else "␣" for t in tokens])
+
+
+def race_config(model_config: ModelConfig, label: str) -> ModelConfig:
+    """The sidebar's model with the attention kind the race label names."""
+    return ModelConfig.from_dict({**model_config.to_dict(), "attention": RACE[label]})
+
+
+def length_scores(runs: dict) -> dict:
+    """{label: {source length: exact match}} on the validation set, for runs that have trained."""
+    scores = {}
+    for label, exp in runs.items():
+        if exp is None or not any(r.get("kind") == "step" for r in exp.history):
+            continue
+        result = exp.evaluate("val")
+        scores[label] = {int(k): float(v) for k, v in result.get("exact_match_by_length", {}).items()}
+    return scores
