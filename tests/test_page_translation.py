@@ -1,0 +1,110 @@
+"""The translation page through AppTest: every tab renders, a short training run moves the charts
+and becomes the model Try uses, Try shows a translation and the attention heatmap (greedy and
+beam), bad input gives a message, and the attention race is scored by source length."""
+import json
+import pathlib
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from rnn.lessons import translation as lesson
+from rnn.plots.translation_page import exact_match_by_length_figure
+
+PAGE = str(pathlib.Path(__file__).resolve().parents[1] / "pages" / "4_Translation.py")
+SMALL = {"translation_hidden": 16, "translation_embed": 8, "translation_seconds": 5}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _open(tab, **state):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["tab"] = tab
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _figs(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("tab", ["Learn", "Train", "Try", "Inspect", "Compare"])
+def test_every_tab_renders(tab):
+    at = _open(tab)
+    assert not at.error
+    assert any("pretrained model `translation-lstm`" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("decoding", ["greedy", "beam"])
+def test_try_translates_and_draws_attention(decoding):
+    at = _open("Try", tr_source="three hundred and twelve", tr_decoding=decoding)
+    assert at.code[0].value == "trois cent douze"
+    attn = [f for f in _figs(at) if "Attention" in f["layout"]["title"]["text"]][0]
+    assert attn["data"][0]["x"] == ["three", "hundred", "and", "twelve"]
+    assert attn["data"][0]["y"][-1] == "<eos>"
+
+
+@pytest.mark.parametrize("source, expect", [
+    ("", "type a sentence"),
+    ("   ", "type a sentence"),
+    ("bonjour 😀 שלום", "Not in this model's vocabulary"),
+    ("one\x00two", "control characters"),
+    ("one " * 30_000, "only the first"),
+])
+def test_bad_source_gives_a_message(source, expect):
+    at = _open("Try", tr_source=source)
+    messages = [m.value for m in list(at.error) + list(at.warning)]
+    assert any(expect in m for m in messages), messages
+
+
+def test_inspect_shows_encoder_states_and_gates():
+    at = _open("Inspect", tr_inspect_source="two thousand and five")
+    titles = [f["layout"]["title"]["text"] for f in _figs(at)]
+    assert any("Encoder hidden" in t for t in titles) and any("gates" in t for t in titles)
+
+
+def test_short_training_updates_charts_and_model():
+    at = _open("Train", translation_teacher_forcing=0.5, **SMALL)
+    at.button(key="translation_exp_start").click().run()
+    for _ in range(3):
+        at.run()
+    assert not at.exception
+    exp = at.session_state["translation_exp"]
+    assert exp.options["teacher_forcing"] == 0.5
+    assert any(r["kind"] == "step" for r in exp.history)
+    assert _figs(at)[0]["data"]
+    at.query_params["tab"] = "Try"
+    at.run()
+    assert not at.exception and any("your model" in c.value for c in at.caption)
+
+
+def test_attention_race_scored_by_length():
+    at = _open("Compare", **SMALL)
+    at.button(key="translation_race_start").click().run()
+    at.run()
+    exp = at.session_state["translation_race:no attention"]
+    assert exp.model_config.attention == "none"
+    at.button(key="tr_score").click().run()
+    assert not at.exception
+    fig = [f for f in _figs(at) if "source length" in f["layout"]["title"]["text"]][0]
+    assert fig["data"][0]["name"] == "no attention"
+
+
+def test_attention_axes_label_the_eos_row():
+    result = {"src_tokens": ["a", "b"], "tokens": ["x"], "attention": [[0.5, 0.5], [0.1, 0.9]]}
+    assert lesson.attention_axes(result) == (["a", "b"], ["x", "<eos>"])
+    assert lesson.attention_axes({**result, "attention": None}) is None
+
+
+def test_length_figure_lines_per_model():
+    fig = exact_match_by_length_figure({"no attention": {"4": 0.5, "1": 1.0}, "dot attention": {}})
+    assert len(fig.data) == 1 and list(fig.data[0].x) == [1, 4]
+    assert not exact_match_by_length_figure({}).data
