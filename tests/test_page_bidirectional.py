@@ -1,0 +1,111 @@
+"""The bidirectional lab through AppTest: every tab renders with the pretrained pair, a minimal pair
+shows both models' probabilities, the test-set table splits ambiguous words from the others, a
+short run trains a left-to-right and a bidirectional model side by side, bad input gives a message."""
+import json
+import pathlib
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(pathlib.Path(__file__).resolve().parents[1] / "pages" / "5_Bidirectional.py")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _open(tab, **state):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["tab"] = tab
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _figures(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _focus_table(at):
+    frames = [d.value for d in at.dataframe if "sentence" in d.value.columns]
+    return frames[0] if frames else None
+
+
+@pytest.mark.parametrize("tab", ["Learn", "Train", "Try", "Inspect", "Compare"])
+def test_every_tab_renders(tab):
+    at = _open(tab)
+    assert not at.error
+    assert [t.label for t in at.tabs] == ["Learn", "Train", "Try", "Inspect", "Compare"]
+
+
+def test_learn_opens_on_teddy_with_both_models():
+    at = _open("Learn")
+    values = {m.label: [] for m in at.metric}
+    for m in at.metric:
+        values[m.label].append(float(m.value))
+    uni, bi = values["left-to-right: P(Teddy is a name)"], values["bidirectional: P(Teddy is a name)"]
+    assert uni[0] == uni[1]                 # it cannot tell the two sentences apart at "Teddy"
+    assert bi[0] < 0.5 < bi[1]
+
+
+def test_minimal_pair_shows_both_models_probabilities():
+    at = _open("Try")
+    at.selectbox(key="bidir_try_pair").select_index(1).run()       # Jordan borders / Jordan Smith
+    assert not at.exception
+    table = _focus_table(at)
+    assert list(table["word"]) == ["Jordan", "Jordan"]
+    assert table["left-to-right P(name)"].nunique() == 1
+    assert table["bidirectional P(name)"].iloc[0] < 0.5 < table["bidirectional P(name)"].iloc[1]
+    figs = [f for f in _figures(at) if "Left-to-right vs bidirectional" in f["layout"]["title"]["text"]]
+    assert len(figs) == 2 and all(len(f["data"]) == 2 for f in figs)
+
+
+@pytest.mark.parametrize("text, expect", [("   ", "at least one word"), ("\x00\x00", ""),
+                                          ("🙂🙂 שלום", ""), ("x" * 100_000, "first")])
+def test_own_sentences_never_crash(text, expect):
+    at = _open("Try")
+    at.text_input(key="bidir_own1").input(text).run()
+    assert not at.exception
+    messages = " ".join(e.value for e in list(at.error) + list(at.warning))
+    assert expect in messages
+
+
+def test_compare_splits_ambiguous_words():
+    at = _open("Compare")
+    table = [d.value for d in at.dataframe if "model" in d.value.columns][0]
+    amb = dict(zip(table["model"], table["accuracy on ambiguous words"]))
+    uni, bi = amb["pretrained unidirectional (ner-lstm-uni)"], amb["pretrained bidirectional (ner-lstm)"]
+    assert bi > uni + 0.3
+    assert (table["accuracy on all other words"] > 0.9).all()
+
+
+def test_train_tab_trains_both_directions():
+    at = _open("Train", bidir_seconds=5, bidir_hidden=8, bidir_embed=4)
+    at.button(key="bidir_pair_start").click().run()
+    for _ in range(3):
+        at.run()
+    assert not at.exception
+    uni = at.session_state["bidir_pair:unidirectional"]
+    assert not uni.model_config.bidirectional
+    assert any(r.get("kind") == "step" for r in uni.history)
+
+
+def test_inspect_forward_states_agree_at_the_shared_first_word():
+    at = _open("Inspect")
+    fig = [f for f in _figures(at) if "states" in f["layout"]["title"]["text"]][0]
+    forward, backward = fig["data"][0]["y"], fig["data"][1]["y"]    # short lists stay plain JSON
+    assert forward[0] == pytest.approx(0.0, abs=1e-5) and backward[0] > 0.5
+
+
+def test_experiment_button_opens_try_on_the_jordan_pair():
+    at = _open("Learn")
+    at.button(key="bidir_x1").click().run()
+    assert at.session_state["tab"] == "Try"
+    assert list(_focus_table(at)["word"]) == ["Jordan", "Jordan"]
