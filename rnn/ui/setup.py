@@ -6,6 +6,7 @@ st.navigation: see shared/DESIGN.md). It is safe to call more than once per run.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -65,8 +66,26 @@ def setup_page(title: str, icon: str = ":material/all_inclusive:") -> None:
         return
     with st.sidebar:
         st.markdown(f"### :material/all_inclusive: {APP_NAME}")
-        st.caption("Learn recurrent networks by training them live. Each page is one lesson: "
-                   "**Learn · Train · Try · Inspect · Compare**.")
+        _lesson_links()
+        st.caption("Each page is one lesson: **Learn · Train · Try · Inspect · Compare**.")
+
+
+# Our own navigation (config: client.showSidebarNavigation = false): Streamlit's automatic menu
+# would label the home page "app", the file's name, and cannot number the lessons.
+LESSONS = (("app.py", "Home", ":material/home:"),
+           ("pages/1_Named_entities.py", "1 · Named entities", ":material/person_search:"),
+           ("pages/2_Text_generation.py", "2 · Text generation", ":material/edit_note:"),
+           ("pages/3_Sentiment.py", "3 · Sentiment", ":material/sentiment_satisfied:"),
+           ("pages/4_Translation.py", "4 · Translation", ":material/translate:"),
+           ("pages/5_Bidirectional.py", "5 · Bidirectional", ":material/swap_horiz:"),
+           ("pages/6_Gradient_flow.py", "6 · Gradient flow", ":material/trending_down:"))
+
+
+def _lesson_links() -> None:
+    root = Path(__file__).resolve().parents[2]
+    for path, label, icon in LESSONS:
+        if (root / path).exists():
+            st.page_link(path, label=label, icon=icon)
 
 
 def show_figure(fig: go.Figure, key: str | None = None) -> None:
