@@ -9,7 +9,7 @@ from tqdm import tqdm
 from rnn.cli import print_json
 from rnn.experiment import Experiment
 from rnn.models.config import ModelConfig
-from rnn.settings import get_settings
+from rnn.settings import clamp_budget, get_settings, validate_model_size
 from rnn.tasks import get_task
 from rnn.train.trainer import TrainConfig
 
@@ -20,8 +20,10 @@ def cmd_train(args) -> int:
                                bidirectional=args.bidirectional, dropout=args.dropout,
                                nonlinearity=args.nonlinearity, attention=args.attention,
                                level=args.level, char_features=not args.no_char_features)
+    validate_model_size(args.hidden, args.embed, args.layers, strict=True)   # LimitError -> exit 2
     if args.steps is None and args.seconds is None:
         args.seconds = 60.0
+    args.seconds, args.steps = _allowed_budget(args.seconds, args.steps)
     train_config = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch,
                                clip=args.clip or None, seed=args.seed, steps=args.steps,
                                seconds=args.seconds, eval_every=args.eval_every)
@@ -41,6 +43,18 @@ def cmd_train(args) -> int:
         print(f"warning: {exp.stop_reason}", file=sys.stderr)
     print_json({k: v for k, v in final.items() if not isinstance(v, dict)})
     return 0
+
+
+def _allowed_budget(seconds, steps):
+    """The asked budget, each part capped by the settings' limits (with a warning on stderr)."""
+    max_seconds, max_steps = clamp_budget(seconds, steps)
+    if seconds is not None and max_seconds < seconds:
+        print(f"warning: --seconds capped to {max_seconds:g} (RNN_PLAYGROUND_MAX_SECONDS)", file=sys.stderr)
+        seconds = max_seconds
+    if steps is not None and max_steps < steps:
+        print(f"warning: --steps capped to {max_steps} (RNN_PLAYGROUND_MAX_STEPS)", file=sys.stderr)
+        steps = max_steps
+    return seconds, steps
 
 
 def _train_with_progress(exp: Experiment) -> None:

@@ -17,6 +17,7 @@ from rnn.checkpoint import (CheckpointError, checkpoint_from_files, checkpoint_t
                             load_checkpoint, save_checkpoint)
 from rnn.data import DataFormatError, Vocab
 from rnn.models.config import ModelConfig
+from rnn.settings import check_text_length, validate_model_size
 from rnn.tasks import get_task
 from rnn.train.trainer import TrainConfig, Trainer
 
@@ -153,6 +154,7 @@ class Experiment:
         return self._evaluate_items(items)
 
     def predict(self, text: str, **options) -> dict:
+        check_text_length(text)     # LimitError: e.g. sentiment scores every prefix (quadratic)
         if "joiners" in self.options:
             options.setdefault("joiners", tuple(self.options["joiners"]))
         if self.task.name == "textgen" and "stop" not in options:
@@ -160,6 +162,7 @@ class Experiment:
         return self.task.predict(self.model, self.vocabs, self.model_config, text, **options)
 
     def trace(self, text: str) -> dict:
+        check_text_length(text)
         return self.task.trace(self.model, self.vocabs, self.model_config, text)
 
     def metrics(self) -> dict:
@@ -189,16 +192,18 @@ class Experiment:
     @classmethod
     def from_files(cls, files: dict[str, bytes]) -> "Experiment":
         state, meta = checkpoint_from_files(files)
-        return cls._from_checkpoint(state, meta, "the uploaded checkpoint")
+        return cls._from_checkpoint(state, meta, "the uploaded checkpoint", check_limits=True)
 
     @classmethod
-    def _from_checkpoint(cls, state: dict, meta: dict, where: str) -> "Experiment":
+    def _from_checkpoint(cls, state: dict, meta: dict, where: str, check_limits: bool = False) -> "Experiment":
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise CheckpointError(f"{where}: not an RNN Playground checkpoint (meta.json format is "
                                   f"{meta.get('format') if isinstance(meta, dict) else None!r}, expected {FORMAT!r})")
         try:
             vocabs = {k: Vocab.from_json(v) for k, v in meta["vocabs"].items()}
             model_config = ModelConfig.from_dict(meta["model_config"])
+            if check_limits:    # an upload's meta.json must not make us allocate a huge model
+                validate_model_size(model_config.hidden, model_config.embed, model_config.layers, strict=True)
             known = {f.name for f in fields(TrainConfig)}
             train_config = TrainConfig(**{k: v for k, v in meta.get("train_config", {}).items() if k in known})
             exp = cls(meta["task"], model_config, train_config, vocabs, meta["dataset"],

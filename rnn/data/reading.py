@@ -41,7 +41,9 @@ def read_bytes(source: Source, name: str | None = None,
 
     Bytes and file objects need ``name`` for messages (a file object's ``.name`` is used if
     present, as with Streamlit's UploadedFile); paths default to their file name.
+    ``max_bytes=None`` means DEFAULT_MAX_BYTES (the tasks' ``load_file`` passes None by default).
     """
+    max_bytes = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         name = name or path.name

@@ -79,7 +79,7 @@ class TrainConfig:
             raise ValueError(f"optimizer must be one of {OPTIMIZERS}, not {self.optimizer!r}")
         if self.steps is None and self.seconds is None:
             raise ValueError("set a budget: steps, seconds or both")
-        for name in ("lr", "clip", "steps", "seconds", "eval_every", "snapshot_every", "max_loss"):
+        for name in ("lr", "batch_size", "clip", "steps", "seconds", "eval_every", "snapshot_every", "max_loss"):
             value = getattr(self, name)
             if value is not None and not value > 0:
                 raise ValueError(f"{name} must be greater than 0, not {value!r}")
