@@ -24,7 +24,7 @@ signature = repr((model_cfg, train_cfg, source["name"]))
 exp, model_label = active_experiment(EXP_KEY, pretrained_name(TASK, model_cfg.arch))
 max_chars = ui_settings().max_text_chars
 
-st.title("Text generation: a language model writes")
+st.header("Text generation: a language model writes", divider="gray")
 st.caption(f"Try and Inspect use {model_label}.")
 if exp is not None and (exp.dataset != source["name"] or exp.model_config.level != model_cfg.level):
     st.info(f"This model was trained on **{exp.dataset}** ({exp.model_config.level} level). "
@@ -129,11 +129,13 @@ with try_:
                 if unknown:
                     st.warning("Not in this model's vocabulary (read as unknown): "
                                + ", ".join(sorted({lesson.visible(u) for u in unknown})[:20]))
-                for i, res in enumerate(results):
+                short = all(len(r["text"]) < 60 for r in results)     # names fit side by side
+                cols = st.columns(len(results)) if short else [st.container()] * len(results)
+                for i, (res, col) in enumerate(zip(results, cols)):
                     ended = (" · ended at a newline ⏎ (one name per line)"
                              if lesson.stopped_early(res, stop, length) else "")
-                    st.caption(f"Sample {i + 1} (seed {seed + i}){ended}")
-                    st.code(prime + res["text"], language=None, wrap_lines=True)
+                    col.caption(f"Sample {i + 1} (seed {seed + i}){ended}")
+                    col.code(prime + res["text"], language=None, wrap_lines=True)
                 steps = results[0]["steps"]
                 if steps:
                     st.subheader("Inside sample 1: what could have come next")
@@ -147,6 +149,9 @@ with try_:
                                                 title=f"Sampling distribution at step {k} "
                                                       "(orange: the token drawn)"),
                                 key="tg_topk")
+                    if step["token"] not in [t for t, _ in step["top"]]:
+                        st.caption(f"The drawn token was not among the {len(step['top'])} most "
+                                   "likely: sampling sometimes picks from the long tail.")
 
 with inspect:
     if inspect.open:

@@ -34,7 +34,7 @@ signature = repr((model_cfg, train_cfg, source["name"], teacher))
 exp, model_label = active_experiment(EXP_KEY, pretrained_name(TASK, model_cfg.arch))
 max_chars = ui_settings().max_text_chars
 
-st.title("Translation: encoder, decoder and attention")
+st.header("Translation: encoder, decoder and attention", divider="gray")
 st.caption(f"Try and Inspect use {model_label}.")
 if exp is not None and exp.dataset != source["name"]:
     st.info(f"This model was trained on **{exp.dataset}**. For **{source['name']}**, train your "
@@ -189,7 +189,7 @@ with compare:
         st.subheader(f"Race: attention or not ({model_cfg.arch.upper()}, {source['name']})")
         st.markdown("The same model three times: without attention, with dot and with additive "
                     "attention. Long inputs are where the bottleneck hurts; the **dates** set "
-                    "has the longest.")
+                    "has the longest (a 30 s budget per model is enough there).")
         runs = compare_panel(f"{TASK}_race", lambda label: factory(
             lesson.race_config(model_cfg, label))(), "exact_match", archs=list(lesson.RACE),
             signature=signature)
