@@ -82,8 +82,8 @@ with learn:
                         "state s₀; the decoder then writes one word at a time, like a language model.")
             st.latex(r"h_j = \mathrm{RNN}_{enc}(h_{j-1},\, E_x x_j) \qquad "
                      r"s_0 = \tanh\!\left(W_b\, h_S\right)")
-            st.latex(r"s_t = \mathrm{RNN}_{dec}\!\left(s_{t-1},\, [E_y y_{t-1};\, c_t]\right) \qquad "
-                     r"p(y_t \mid y_{<t}, x) = \mathrm{softmax}\!\left(W_o [s_t;\, c_t]\right)")
+            st.latex(r"s_t = \mathrm{RNN}_{dec}\!\left(s_{t-1},\, [E_y y_{t-1};\, c_t]\right)")
+            st.latex(r"p(y_t \mid y_{<t}, x) = \mathrm{softmax}\!\left(W_o [s_t;\, c_t]\right)")
         with right:
             show_figure(plots.taxonomy_figure("encoder-decoder"), key="tr_taxonomy")
         st.subheader("The bottleneck, and attention")
@@ -91,8 +91,8 @@ with learn:
                     "single vector s₀. **Attention** lets each decoder step look back at all "
                     "encoder states and take a weighted average, the context c_t:")
         st.latex(r"e_{t,j} = \underbrace{s_{t-1}^{\top} W_k h_j}_{\text{dot}} \;\text{or}\; "
-                 r"\underbrace{v^{\top}\tanh(W_s s_{t-1} + W_h h_j)}_{\text{additive}} \qquad "
-                 r"\alpha_t = \mathrm{softmax}(e_t) \qquad c_t = \sum_{j=1}^{S} \alpha_{t,j}\, h_j")
+                 r"\underbrace{v^{\top}\tanh(W_s s_{t-1} + W_h h_j)}_{\text{additive}}")
+        st.latex(r"\alpha_t = \mathrm{softmax}(e_t) \qquad c_t = \sum_{j=1}^{S} \alpha_{t,j}\, h_j")
         st.markdown("The weights α form the **attention heatmap** in Try: one row per output "
                     "word, one column per source word, each row adds up to 1.")
         st.subheader("Training and decoding")
