@@ -74,10 +74,10 @@ with learn:
             for col, text in zip(cols, MINIMAL_PAIRS[0]):
                 view = lab.compare_sentence(pair["unidirectional"], pair["bidirectional"], text)
                 i = view["focus"]
-                col.markdown(f"**{text}**")
+                col.markdown(f"**{text}**  \nP(“{view['tokens'][i]}” is part of a name):")
                 a, b = col.columns(2)
-                a.metric(f"left-to-right: P({view['tokens'][i]} is a name)", f"{view['uni'][i]:.2f}")
-                b.metric(f"bidirectional: P({view['tokens'][i]} is a name)", f"{view['bi'][i]:.2f}")
+                a.metric("left-to-right", f"{view['uni'][i]:.2f}")
+                b.metric("bidirectional", f"{view['bi'][i]:.2f}")
         st.caption(f"Measured live with {pair_label}.")
     st.markdown(
         "A left-to-right tagger labels word *t* having read only words 1…*t*. At “Teddy” both "
@@ -138,7 +138,8 @@ with try_:
                         value=view["focus"], key=f"bidir_focus_{name}_{hash(text)}",
                         format_func=lambda i, v=view: v["tokens"][i])
                 focus = view["focus"]
-                show_figure(plots.uni_vs_bi_figure(view["tokens"], view["uni"], view["bi"], focus),
+                show_figure(plots.uni_vs_bi_figure(view["tokens"], view["uni"], view["bi"], focus,
+                                                   title=f"Sentence {name}: P(part of a name)"),
                             key=f"bidir_fig_{name}")
                 rows.append(lab.focus_row(text, view))
         if rows:

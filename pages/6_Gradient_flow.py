@@ -97,7 +97,7 @@ def _go(tab: str, **widgets) -> None:
 learn, train, try_, inspect, compare = lesson_tabs()
 
 with learn:
-    st.subheader(f"How much of the loss at step {T} reaches each earlier step?")
+    st.subheader(f"The error is made at step {T}. Does its gradient still reach step 1?")
     with engine_errors():
         flow_chart(curves(settings), "grad_fig_learn")
     st.caption("Measured now by autograd on freshly initialised models (hidden size 32), on one "
@@ -162,7 +162,7 @@ with train:
             st.error(f"**Training diverged:** {run['reason']}. Without clipping, an exploding "
                      "gradient makes one update so large that the weights overflow. Turn on "
                      "clipping (or lower the spectral radius or the learning rate) and train "
-                     "again.", icon="🚨")
+                     "again.", icon=":material/error:")
         cols = st.columns(4)
         cols[0].metric("steps trained", summary["steps"])
         cols[1].metric("steps clipped", summary["clipped"] if clip_on else "clipping off")
@@ -176,8 +176,9 @@ with train:
         with right:
             show_figure(plots.grad_norm_histogram(run["records"], clip=budget["clip"]),
                         key="grad_fig_hist")
-        show_figure(plots.loss_figure(run["records"], title="Training loss (spikes = explosions)"),
-                    key="grad_fig_loss")
+        loss_fig = plots.loss_figure(run["records"], title="Training loss (spikes = explosions)")
+        loss_fig.update_yaxes(type="log", title_text="loss (log scale)")
+        show_figure(loss_fig, key="grad_fig_loss")
 
 with try_:
     st.markdown("The RNN's W_hh decides what BPTT does: each step back multiplies the gradient by "
@@ -195,7 +196,9 @@ with try_:
                    "The norm is at least the radius, so the bound can allow growth even when "
                    "the eigenvalues are inside the circle: it is an upper bound, not a forecast.")
         rnn_only = {"RNN": curves(settings)["RNN"]}
-        show_figure(plots.grad_flow_figure(rnn_only, beta={"RNN": beta}), key="grad_fig_rnn")
+        show_figure(plots.grad_flow_figure(rnn_only, beta={"RNN": beta},
+                                           title="The RNN's ‖∂L/∂h⟨t⟩‖ under its bound"),
+                    key="grad_fig_rnn")
 
 with inspect:
     st.markdown("Gradients change as the weights learn. Train each cell briefly (Adam, learning "

@@ -76,7 +76,7 @@ def test_group_accuracy_rows_and_figure():
                                    "bi": {"accuracy_ambiguous": 1.0, "accuracy_other": 1.0}})
     assert rows[0]["accuracy on ambiguous words"] == 0.45 and rows[1]["ambiguous words in the test set"] == 0
     fig = group_accuracy_figure(rows, bl.GROUPS, usual_sense=0.49)
-    assert len(fig.data) == 2 and list(fig.data[0].y) == [0.45, 1.0]
+    assert len(fig.data) == 3 and "49%" in fig.data[2].name and list(fig.data[0].y) == [0.45, 1.0]
     assert "no data" in group_accuracy_figure([], bl.GROUPS).layout.annotations[0].text
 
 

@@ -12,7 +12,10 @@ PAGE = str(pathlib.Path(__file__).resolve().parents[1] / "pages" / "5_Bidirectio
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(monkeypatch):
+    # The shared sidebar menu links to "app.py", which AppTest cannot resolve when a page file
+    # is the entry point; the menu is covered by the home page's and the browser tests.
+    monkeypatch.setattr("rnn.ui.setup._lesson_links", lambda: None, raising=False)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield
@@ -50,7 +53,7 @@ def test_learn_opens_on_teddy_with_both_models():
     values = {m.label: [] for m in at.metric}
     for m in at.metric:
         values[m.label].append(float(m.value))
-    uni, bi = values["left-to-right: P(Teddy is a name)"], values["bidirectional: P(Teddy is a name)"]
+    uni, bi = values["left-to-right"], values["bidirectional"]
     assert uni[0] == uni[1]                 # it cannot tell the two sentences apart at "Teddy"
     assert bi[0] < 0.5 < bi[1]
 
@@ -63,7 +66,7 @@ def test_minimal_pair_shows_both_models_probabilities():
     assert list(table["word"]) == ["Jordan", "Jordan"]
     assert table["left-to-right P(name)"].nunique() == 1
     assert table["bidirectional P(name)"].iloc[0] < 0.5 < table["bidirectional P(name)"].iloc[1]
-    figs = [f for f in _figures(at) if "Left-to-right vs bidirectional" in f["layout"]["title"]["text"]]
+    figs = [f for f in _figures(at) if "P(part of a name)" in f["layout"]["title"]["text"]]
     assert len(figs) == 2 and all(len(f["data"]) == 2 for f in figs)
 
 
