@@ -73,6 +73,10 @@ class Experiment:
         """An independent copy (its own weights and history) sharing the read-only data and vocabularies."""
         other = copy.copy(self)
         other.model = copy.deepcopy(self.model)
+        # configs are mutable dataclasses: a session changing its copy's settings must not change
+        # the shared experiment's (and so every other session's)
+        other.model_config = copy.deepcopy(self.model_config)
+        other.train_config = copy.deepcopy(self.train_config)
         other.trainer = None
         other.history = list(self.history)
         other.options = dict(self.options)
@@ -163,6 +167,8 @@ class Experiment:
 
     def trace(self, text: str) -> dict:
         check_text_length(text)
+        if self.task.name == "translation":   # the source's tokenisation depends on the data set
+            return self.task.trace(self.model, self.vocabs, self.model_config, text, options=self.options)
         return self.task.trace(self.model, self.vocabs, self.model_config, text)
 
     def metrics(self) -> dict:

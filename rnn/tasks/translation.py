@@ -97,9 +97,10 @@ class TranslationTask(Task):
                 "attention": attention, "unknown": [t for t in tokens if t not in vocabs["src"]]}
 
     @torch.no_grad()
-    def trace(self, model, vocabs, config, text: str) -> dict:
+    def trace(self, model, vocabs, config, text: str, options: dict | None = None) -> dict:
         from rnn.tasks.base import trace_to_numpy
-        tokens = data.tokenize_words(text)
+        src_join = (options or {}).get("joiners", (" ", " "))[0]
+        tokens = list(text.strip()) if src_join == "" else data.tokenize_words(text)
         if not tokens:
             raise data.DataFormatError("type a sentence to inspect")
         model.eval()

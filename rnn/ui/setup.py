@@ -83,9 +83,17 @@ LESSONS = (("app.py", "Home", ":material/home:"),
 
 def _lesson_links() -> None:
     root = Path(__file__).resolve().parents[2]
+    from streamlit.errors import StreamlitAPIException
+
     for path, label, icon in LESSONS:
-        if (root / path).exists():
+        if not (root / path).exists():
+            continue
+        try:
             st.page_link(path, label=label, icon=icon)
+        except StreamlitAPIException:
+            # AppTest run on a single page file registers only that page; the menu is
+            # decoration there, so a link Streamlit cannot resolve is left out.
+            continue
 
 
 def show_figure(fig: go.Figure, key: str | None = None) -> None:
