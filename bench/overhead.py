@@ -1,0 +1,92 @@
+"""1. Trainer overhead: ``Trainer.step()`` vs a bare PyTorch loop on the same model and batches.
+
+Model: the character language model of the Text generation page (``LanguageModel``) on the
+``names`` corpus, batch 32 x 64 characters, Adam, one torch thread (as the app trains). Both
+loops start from identical weights (a deep copy), read the same pre-built batches, and are timed
+in alternation (trainer round, bare round, bare+clip round, ...), median of the per-round means.
+
+    bare:       zero_grad; loss = model.loss(batch); loss.backward(); opt.step()
+    bare+clip:  the same plus clip_grad_norm_(params, 1.0)
+    trainer:    Trainer.step() with clip=1.0: adds its RNG swap, loss.item(), the gradient norm,
+                a weight snapshot every 50 steps and a record dict per step.
+"""
+from __future__ import annotations
+
+import copy
+import itertools
+
+import torch
+
+from bench.common import interleaved, median
+
+ARCHS = ("rnn", "gru", "lstm")
+SIZES = (64, 256)
+BATCH = 32
+
+
+def _setup(arch: str, hidden: int, n_batches: int = 40):
+    from rnn.models.config import ModelConfig
+    from rnn.tasks import get_task
+    task = get_task("textgen")
+    splits = task.load_builtin("names", seed=0)
+    config = ModelConfig(arch=arch, hidden=hidden, embed=32, level="char")
+    vocabs = task.build_vocabs(splits, config)
+    torch.manual_seed(0)
+    model = task.build_model(config, vocabs)
+    stream = task.batches(splits.train, vocabs, config, BATCH, seed=0)
+    return model, [next(stream) for _ in range(n_batches)]
+
+
+def _bare_step(model, optimizer, batches, clip: bool):
+    params = [p for p in model.parameters() if p.requires_grad]
+
+    def step():
+        batch = next(batches)
+        optimizer.zero_grad(set_to_none=True)
+        loss = model.loss(batch)
+        loss.backward()
+        if clip:
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+    return step
+
+
+def measure_one(arch: str, hidden: int, rounds: int, per_round: int) -> dict:
+    from rnn.train.trainer import TrainConfig, Trainer
+    model, batches = _setup(arch, hidden)
+    models = {name: copy.deepcopy(model) for name in ("trainer", "bare", "bare_clip")}
+    config = TrainConfig(lr=3e-3, clip=1.0, steps=10**9, seconds=None, seed=0)
+    trainer = Trainer(models["trainer"], lambda m, b: m.loss(b), itertools.cycle(batches), config)
+    fns = {"trainer": trainer.step}
+    for name, clip in (("bare", False), ("bare_clip", True)):
+        opt = torch.optim.Adam(models[name].parameters(), lr=3e-3)
+        fns[name] = _bare_step(models[name], opt, itertools.cycle(batches), clip)
+    times = interleaved(fns, rounds=rounds, per_round=per_round, warmup=3)
+    med = {name: median(v) for name, v in times.items()}
+    return {"arch": arch, "hidden": hidden, "batch": BATCH, "window": 64,
+            "ms_bare": 1e3 * med["bare"], "ms_bare_clip": 1e3 * med["bare_clip"],
+            "ms_trainer": 1e3 * med["trainer"],
+            "ratio": med["trainer"] / med["bare"], "ratio_vs_clip": med["trainer"] / med["bare_clip"],
+            "rounds": rounds, "steps_per_round": per_round}
+
+
+def run(quick: bool = False) -> dict:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        rows = []
+        for hidden in SIZES:
+            for arch in ARCHS:
+                rounds, per_round = (5, 4) if quick else (15, 5)
+                rows.append(measure_one(arch, hidden, rounds, per_round))
+                print(f"  overhead {arch} h{hidden}: ratio {rows[-1]['ratio']:.3f} "
+                      f"({rows[-1]['ms_trainer']:.1f} vs {rows[-1]['ms_bare']:.1f} ms)", flush=True)
+    finally:
+        torch.set_num_threads(threads)
+    return {"rows": rows, "target": 1.05, "threads": 1,
+            "max_ratio": max(r["ratio"] for r in rows)}
+
+
+if __name__ == "__main__":
+    import json
+    print(json.dumps(run(quick=True), indent=1))
