@@ -1,0 +1,175 @@
+"""The named-entities lesson's computations: example sentences, classroom experiments, the coloured
+word chips of the Try tab, the names found, and slices of a trace for the Inspect tab.
+
+No Streamlit here: the page (pages/1_Named_entities.py) lays out widgets and calls these.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_INSPECT_TOKENS = 60           # columns a heatmap can show on a projector
+COMPARED_FIELDS = ("arch", "bidirectional", "hidden", "embed", "layers", "char_features")
+
+# Example buttons of the Try tab: label -> sentence (the first is the seed's own example).
+EXAMPLES = {
+    "Harry Potter…": "Harry Potter and Hermione Granger invented a new spell.",
+    "Teddy bears": "Teddy bears are on sale.",
+    "Teddy Roosevelt": "Teddy Roosevelt was a great President.",
+    "Names never seen": "Zorblax Quengi met Oluwaseun Adeyemi at the station in Oslo.",
+    "all lowercase": "harry potter and hermione granger invented a new spell.",
+}
+DEFAULT_TEXT = EXAMPLES["Harry Potter…"]
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A classroom experiment: a question to answer first, what to look for, and what the button
+    sets (``tab`` to open, ``state``: widget keys -> values)."""
+    question: str
+    hint: str
+    tab: str
+    state: dict
+
+
+CHALLENGES = [
+    Challenge("Unidirectional: what can it say at “Teddy”, before it has read the next word?",
+              "Read left to right only, “Teddy” looks the same in both sentences, so its probability "
+              "is the same (about 0.6) whether bears or Roosevelt follow. Read both ways, it is "
+              "0 and 1.",
+              "Try", {"ner_bidirectional": False, "ner_arch": "LSTM",
+                      "ner_text": EXAMPLES["Teddy Roosevelt"]}),
+    Challenge("Names it never saw (Zorblax Quengi): how can it find them at all?",
+              "Words marked ✱ were never in training: the word embedding knows nothing about them. "
+              "The spelling features (capital letter, endings like -ov, -ez) and the words around "
+              "them (“met … at”) still give them away.",
+              "Try", {"ner_text": EXAMPLES["Names never seen"]}),
+    Challenge("Turn the spelling features off and train for 30 s: can it still find names it never "
+              "saw?",
+              "Without spelling, an unseen word is only <unk>: the model has just the context left. "
+              "Compare the probabilities on “Zorblax Quengi” in Try after training.",
+              "Train", {"ner_char_features": False, "ner_seconds": 30,
+                        "ner_text": EXAMPLES["Names never seen"]}),
+    Challenge("Everything in lowercase: does the model need the capital letters?",
+              "Look at “harry” and “invented”: without capitals the model leans on the known "
+              "first names and the context, and makes more mistakes.",
+              "Try", {"ner_text": EXAMPLES["all lowercase"]}),
+]
+
+
+def chip_colour(p: float) -> str:
+    """Background colour for a word with P(name) = ``p``: white (0) to the palette's orange (1)."""
+    p = float(np.clip(p, 0.0, 1.0)) if np.isfinite(p) else 0.0
+    white, orange = (255, 255, 255), (213, 94, 0)           # PALETTE[1], colour-blind safe
+    r, g, b = (round(w + (o - w) * p) for w, o in zip(white, orange))
+    return f"rgb({r},{g},{b})"
+
+
+def _chip(token: str, p: float, known: bool) -> str:
+    text_colour = "#ffffff" if p >= 0.6 else "#111111"
+    mark = "" if known else "<sup title='never seen in training'>✱</sup>"
+    border = "2px solid #333" if p >= 0.5 else "1px solid #bbb"
+    style = (f"background:{chip_colour(p)};color:{text_colour};border:{border};border-radius:8px;"
+             "padding:4px 10px;margin:3px;display:inline-block;font-size:1.45rem;line-height:1.6")
+    return (f"<span style='{style}' title='P(name) = {p:.2f}'>{html.escape(token)}{mark}"
+            f"<span style='font-size:0.75rem;opacity:0.85'> {p:.2f}</span></span>")
+
+
+def chips_html(tokens, probs, known=None) -> str:
+    """One coloured chip per word (HTML): the darker, the more likely part of a name; ✱ marks a
+    word never seen in training. Every token is escaped, so typed text cannot inject HTML."""
+    known = list(known) if known is not None else [True] * len(tokens)
+    chips = "".join(_chip(t, float(p), bool(k)) for t, p, k in zip(tokens, probs, known))
+    return f"<div style='line-height:2.4'>{chips}</div>"
+
+
+def legend_html() -> str:
+    """The colour scale under the chips: 0 … 1, and what ✱ means."""
+    stops = ", ".join(chip_colour(p) for p in (0.0, 0.5, 1.0))
+    bar = (f"<span style='display:inline-block;width:180px;height:14px;vertical-align:middle;"
+           f"background:linear-gradient(to right, {stops});border:1px solid #bbb'></span>")
+    return (f"<div style='font-size:0.95rem;color:#444'>P(part of a name): 0 {bar} 1 &nbsp;·&nbsp; "
+            "bold border: tagged as a name (≥ 0.5) &nbsp;·&nbsp; ✱ never seen in training</div>")
+
+
+def names_found(tokens, is_name) -> list[str]:
+    """Runs of consecutive words tagged as names, joined: ["Harry Potter", "Hermione Granger"]."""
+    spans, current = [], []
+    for token, flag in zip(tokens, is_name):
+        if flag:
+            current.append(token)
+        elif current:
+            spans.append(" ".join(current))
+            current = []
+    if current:
+        spans.append(" ".join(current))
+    return spans
+
+
+def unknown_words(tokens, known) -> list[str]:
+    """The distinct words of a prediction that were not in the training vocabulary, in order."""
+    seen: list[str] = []
+    for token, k in zip(tokens, known):
+        if not k and token not in seen:
+            seen.append(token)
+    return seen
+
+
+def config_differences(pretrained_config, sidebar_config) -> list[str]:
+    """Sidebar settings the pretrained model does not have (e.g. ``char_features``), by name."""
+    return [f for f in COMPARED_FIELDS
+            if getattr(pretrained_config, f, None) != getattr(sidebar_config, f, None)]
+
+
+def direction_names(n_directions: int) -> list[str]:
+    return ["forward a→ (left to right)", "backward a← (right to left)"][:n_directions]
+
+
+def trace_view(trace: dict, layer: int = 0, direction: int = 0) -> dict:
+    """One layer and direction of ``exp.trace(text)``, cut to ``MAX_INSPECT_TOKENS`` words.
+
+    Returns {"tokens", "h", "c" (LSTM, else None), "gates": {name: (T, H)}, "cut": bool, "total"}.
+    """
+    tokens = list(trace["tokens"])[:MAX_INSPECT_TOKENS]
+    layers = trace["layers"]
+    layer = int(np.clip(layer, 0, len(layers) - 1))
+    per_dir = layers[layer]
+    arrays = per_dir[int(np.clip(direction, 0, len(per_dir) - 1))]
+    arrays = {k: np.asarray(v)[: len(tokens)] for k, v in arrays.items()}
+    gates = {k: arrays[k] for k in ("r", "z", "n", "i", "f", "g", "o") if k in arrays}
+    return {"tokens": tokens, "h": arrays["h"], "c": arrays.get("c"), "gates": gates,
+            "cut": len(trace["tokens"]) > len(tokens), "total": len(trace["tokens"])}
+
+
+GATE_HELP = {
+    "lstm": "i: how much of the new candidate g enters the cell · f: how much of the old cell c "
+            "is kept · g: the candidate · o: how much of tanh(c) is shown as a.",
+    "gru": "r: how much of the old state is used to propose the candidate n · z: how much of the "
+           "old state is kept (PyTorch's convention: a = (1 − z) ⊙ n + z ⊙ a_prev) · n: the candidate.",
+}
+
+
+def last_metric(history: list[dict], key: str):
+    """The last validation value of ``key`` in an experiment's history (None if never measured)."""
+    for record in reversed(history or []):
+        if record.get("kind") == "eval" and isinstance(record.get(key), (int, float)):
+            return float(record[key])
+    return None
+
+
+def spelling_table(tokens, max_rows: int = 12) -> list[dict]:
+    """What the spelling features see in each word: its shape flags and a few character n-grams
+    (the n-grams are hashed into buckets; here they are shown as text)."""
+    from rnn.models.features import SHAPE_NAMES, word_shape
+    rows = []
+    for word in list(tokens)[:max_rows]:
+        flags = dict(zip(SHAPE_NAMES, word_shape(word)))
+        marked = f"^{word.lower()}$"
+        trigrams = [marked[i : i + 3] for i in range(max(1, len(marked) - 2))]
+        rows.append({"word": word, "Titlecase": bool(flags["title"]), "ALL CAPS": bool(flags["upper"]),
+                     "lowercase": bool(flags["lower"]), "punctuation": bool(flags["punct"]),
+                     "non-ASCII letter": bool(flags["non_ascii"]),
+                     "3-letter pieces": " ".join(trigrams[:6]) + (" …" if len(trigrams) > 6 else "")})
+    return rows

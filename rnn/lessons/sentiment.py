@@ -1,0 +1,93 @@
+"""The sentiment lesson's computations: example reviews, classroom experiments, and the words where
+the running prediction swings (the "not" and the "but" a student should look at).
+
+No Streamlit here: the page (pages/3_Sentiment.py) lays out widgets and calls these.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# The Inspect and Compare tabs read traces and histories as in the named-entities lesson.
+from rnn.lessons.ner import (GATE_HELP, config_differences, direction_names,  # noqa: F401
+                             last_metric, trace_view)
+
+SWING = 0.25                      # a change in P(positive) this large is worth pointing at
+
+# Example buttons of the Try tab: label -> review.
+EXAMPLES = {
+    "not good": "The acting was not good.",
+    "never boring": "The plot is never boring.",
+    "… but a dull plot": "Good acting but a dull plot.",
+    "… but good acting": "A dull plot but good acting.",
+    "long review": ("The room was wonderful, the staff were kind and the view was lovely, "
+                    "but the bed was awful."),
+}
+DEFAULT_TEXT = EXAMPLES["not good"]
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A classroom experiment: a question to answer first, what to look for, and what the button
+    sets (``tab`` to open, ``state``: widget keys -> values)."""
+    question: str
+    hint: str
+    tab: str
+    state: dict
+
+
+CHALLENGES = [
+    Challenge("“The acting was not good.” After which word does the line drop below 0.5?",
+              "Not at “not”: “not” alone reads as a hint of something to come. The drop comes at "
+              "“good”, because the state already carries the “not”. A bag of words that just "
+              "adds up “good” could never do this.",
+              "Try", {"sentiment_text": EXAMPLES["not good"]}),
+    Challenge("“Good acting but a dull plot”: positive or negative? Where does the line cross?",
+              "It is negative: the clause after “but” wins. The line is high after “Good acting”, "
+              "then falls at “but” or “dull”. Swap the two halves with the next example button.",
+              "Try", {"sentiment_text": EXAMPLES["… but a dull plot"]}),
+    Challenge("A long review with a happy start and a sad end: does a vanilla RNN still get it?",
+              "Only the last state a_T feeds the output, so the end of the review counts most. "
+              "Switch the cell between RNN, GRU and LSTM in the sidebar and compare the lines.",
+              "Try", {"sentiment_text": EXAMPLES["long review"], "sentiment_arch": "RNN"}),
+    Challenge("Which cell learns negation and “but” fastest in 20 seconds: RNN, GRU or LSTM?",
+              "All three get the same data, seed and time. Watch the accuracy curves.",
+              "Compare", {"sentiment_seconds": 20}),
+]
+
+
+def verdict(prob: float) -> tuple[str, str]:
+    """("positive" / "negative", a confidence phrase) for P(positive) = ``prob``."""
+    label = "positive" if prob >= 0.5 else "negative"
+    sure = abs(prob - 0.5) * 2
+    phrase = "very sure" if sure > 0.8 else "fairly sure" if sure > 0.4 else "unsure"
+    return label, phrase
+
+
+def swings(tokens, probs, threshold: float = SWING, limit: int = 3) -> list[dict]:
+    """The words where P(positive) changed most, biggest first: [{"index", "word", "before",
+    "after", "change"}]; only changes of at least ``threshold``. The first word is compared with
+    0.5 (no evidence yet)."""
+    p = np.asarray(probs, dtype=float)
+    if len(p) == 0:
+        return []
+    before = np.concatenate([[0.5], p[:-1]])
+    change = p - before
+    order = [i for i in np.argsort(-np.abs(change)) if abs(change[i]) >= threshold][:limit]
+    return [{"index": int(i), "word": tokens[i], "before": float(before[i]), "after": float(p[i]),
+             "change": float(change[i])} for i in order]
+
+
+def swing_sentence(swing: dict) -> str:
+    """One line for a swing: '“good”: 0.91 → 0.30 (down)'."""
+    arrow = "up" if swing["change"] > 0 else "down"
+    return (f"“{swing['word']}” (word {swing['index'] + 1}): {swing['before']:.2f} → "
+            f"{swing['after']:.2f} ({arrow})")
+
+
+def crossings(probs) -> list[int]:
+    """Indices of the words after which the prediction crossed 0.5 (changed its answer)."""
+    p = np.asarray(probs, dtype=float)
+    side = p >= 0.5
+    return [int(i) for i in range(1, len(p)) if side[i] != side[i - 1]]
