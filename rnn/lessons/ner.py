@@ -69,7 +69,7 @@ def chip_colour(p: float) -> str:
 
 def _chip(token: str, p: float, known: bool) -> str:
     text_colour = "#ffffff" if p >= 0.6 else "#111111"
-    mark = "" if known else "<sup title='never seen in training'>✱</sup>"
+    mark = "" if known else "<sup style='font-size:0.6em' title='never seen in training'>✱</sup>"
     border = "2px solid #333" if p >= 0.5 else "1px solid #bbb"
     style = (f"background:{chip_colour(p)};color:{text_colour};border:{border};border-radius:8px;"
              "padding:4px 10px;margin:3px;display:inline-block;font-size:1.45rem;line-height:1.6")
@@ -172,4 +172,20 @@ def spelling_table(tokens, max_rows: int = 12) -> list[dict]:
                      "lowercase": bool(flags["lower"]), "punctuation": bool(flags["punct"]),
                      "non-ASCII letter": bool(flags["non_ascii"]),
                      "3-letter pieces": " ".join(trigrams[:6]) + (" …" if len(trigrams) > 6 else "")})
+    return rows
+
+
+SHIPPED_COLUMNS = {"f1": "validation F1", "accuracy_ambiguous": "accuracy on ambiguous words",
+                   "val_loss": "validation loss"}
+
+
+def metric_rows(histories: dict, columns: dict) -> list[dict]:
+    """One table row per model: its last validation value for each ``columns`` key (key -> header).
+
+    ``histories`` maps a model label to its experiment history."""
+    rows = []
+    for label, history in histories.items():
+        row = {"model": label}
+        row.update({header: last_metric(history, key) for key, header in columns.items()})
+        rows.append(row)
     return rows

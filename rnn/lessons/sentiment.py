@@ -11,8 +11,9 @@ import numpy as np
 
 # The Inspect and Compare tabs read traces and histories as in the named-entities lesson.
 from rnn.lessons.ner import (GATE_HELP, config_differences, direction_names,  # noqa: F401
-                             last_metric, trace_view)
+                             last_metric, metric_rows, trace_view)
 
+SHIPPED_COLUMNS = {"accuracy": "validation accuracy", "val_loss": "validation loss"}
 SWING = 0.25                      # a change in P(positive) this large is worth pointing at
 
 # Example buttons of the Try tab: label -> review.

@@ -60,6 +60,9 @@ def clean_text(raw: str | None, max_chars: int) -> tuple[str, list[str]]:
     if len(stripped) > max_chars:
         notes.append(f"The text has {len(stripped):,} characters; only the first {max_chars:,} are used.")
         stripped = stripped[:max_chars]
+    elif len(text) >= max_chars:
+        # The text box itself cuts a longer paste at its limit, silently: say so.
+        notes.append(f"The box holds at most {max_chars:,} characters; a longer text is cut there.")
     return stripped, notes
 
 
