@@ -76,7 +76,7 @@ def test_inspect_bad_text_gives_a_message_and_good_text_finds_a_unit():
     at = _open("Inspect", textgen_inspect_text="   ")
     assert not at.exception
     at = _open("Inspect", textgen_inspect_text="")
-    assert any("type some text" in e.value for e in at.error)
+    assert any("type some text" in e.value.lower() for e in at.error)
     at = _open("Inspect", textgen_inspect_text="x" * 100_000)
     assert any("only the first" in w.value for w in at.warning)
     at = _open("Inspect")

@@ -188,5 +188,7 @@ def test_friendly_messages():
     from rnn.data import DataFormatError
     from rnn.settings import LimitError
     assert "cannot be read" in friendly_message(DataFormatError("bad", file="f.csv", line=2))
+    typed = friendly_message(DataFormatError("type a sentence with at least one word"))
+    assert "cannot be read" not in typed and "Type a sentence" in typed
     assert "more than this server allows" in friendly_message(LimitError("too big"))
     assert "Traceback" not in friendly_message(RuntimeError("boom"))

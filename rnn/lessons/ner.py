@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_INSPECT_TOKENS = 60           # columns a heatmap can show on a projector
-COMPARED_FIELDS = ("arch", "bidirectional", "hidden", "embed", "layers", "char_features")
+COMPARED_FIELDS = ("arch", "bidirectional", "hidden", "embed", "layers", "nonlinearity", "dropout",
+                   "char_features")
 
 # Example buttons of the Try tab: label -> sentence (the first is the seed's own example).
 EXAMPLES = {

@@ -39,10 +39,10 @@ class Challenge:
 
 
 CHALLENGES = [
-    Challenge("“The acting was not good.” After which word does the line drop below 0.5?",
-              "Not at “not”: “not” alone reads as a hint of something to come. The drop comes at "
-              "“good”, because the state already carries the “not”. A bag of words that just "
-              "adds up “good” could never do this.",
+    Challenge("“The acting was not good.” Which word makes the verdict negative: “not” or “good”?",
+              "“good”. On its own “not” decides little (“not boring” is praise); the line falls at "
+              "“good”, because by then the state carries the “not”. A bag of words that just adds "
+              "up “good” could never do this.",
               "Try", {"sentiment_text": EXAMPLES["not good"]}),
     Challenge("“Good acting but a dull plot”: positive or negative? Where does the line cross?",
               "It is negative: the clause after “but” wins. The line is high after “Good acting”, "

@@ -35,6 +35,9 @@ def friendly_message(exc: BaseException) -> str:
         title = next((t for c in type(exc).__mro__ if (t := _TITLES.get(c.__name__))),
                      "That input cannot be used")
         detail = str(exc).strip() or type(exc).__name__
+        if type(exc).__name__ == "DataFormatError" and getattr(exc, "file", None) is None:
+            title = "That input cannot be used"      # typed text, not a file: "data" would mislead
+            detail = detail[:1].upper() + detail[1:]
         return f"**{title}.** {detail}"
     return (f"Something went wrong on our side ({type(exc).__name__}). It has been logged; "
             "try again, or reset this experiment.")
