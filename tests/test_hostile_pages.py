@@ -1,13 +1,12 @@
 """Hostile input through the pages (issue 6), with AppTest: whatever is typed into a Try or
 Inspect box, and whatever a shared link's query string holds, the page shows a message and never
 an exception; the session's trained model survives bad input."""
-import pathlib
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-PAGES = pathlib.Path(__file__).resolve().parents[1] / "pages"
+from pagetest import PAGES, fresh_cache  # noqa: F401 (fixture)
+
 # page file -> the Try box and the Inspect box (session_state keys)
 TEXT_BOXES = {
     "1_Named_entities.py": ("ner_text", "ner_inspect_text"),
@@ -22,15 +21,6 @@ HOSTILE_TEXT = {
     "control_and_nul": "Ana\x00\x01 Kowalski\x1b[31m\u202e",
     "long": "Ana Kowalski " * 8000,            # 104,000 characters, past every box's limit
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(monkeypatch):
-    # The sidebar menu links to app.py, which AppTest cannot resolve when a page is the entry point.
-    monkeypatch.setattr("rnn.ui.setup._lesson_links", lambda: None, raising=False)
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
 
 
 def run_page(page, tab, state=None, query=None):

@@ -1,39 +1,20 @@
 """The bidirectional lab through AppTest: every tab renders with the pretrained pair, a minimal pair
 shows both models' probabilities, the test-set table splits ambiguous words from the others, a
 short run trains a left-to-right and a bidirectional model side by side, bad input gives a message."""
-import json
-import pathlib
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-PAGE = str(pathlib.Path(__file__).resolve().parents[1] / "pages" / "5_Bidirectional.py")
+from pagetest import fresh_cache, figures, open_tab, page_path  # noqa: F401 (fixture)
 
-
-@pytest.fixture(autouse=True)
-def fresh_cache(monkeypatch):
-    # The shared sidebar menu links to "app.py", which AppTest cannot resolve when a page file
-    # is the entry point; the menu is covered by the home page's and the browser tests.
-    monkeypatch.setattr("rnn.ui.setup._lesson_links", lambda: None, raising=False)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
+PAGE = page_path("5_Bidirectional.py")
 
 
 def _open(tab, **state):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["tab"] = tab
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_tab(PAGE, tab, **state)
 
 
 def _figures(at):
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return figures(at)
 
 
 def _focus_table(at):

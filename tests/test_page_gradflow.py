@@ -3,39 +3,19 @@ off on an exploding setting shows the diverged message (no exception) and clippi
 accuracy-vs-T sweep and the after-training curves run (on a reduced sweep to stay fast)."""
 import base64
 import json
-import pathlib
 
 import numpy as np
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
+from pagetest import fresh_cache, figures, open_tab, page_path  # noqa: F401 (fixture)
 from rnn.lessons import gradflow_lab
 
-PAGE = str(pathlib.Path(__file__).resolve().parents[1] / "pages" / "6_Gradient_flow.py")
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(monkeypatch):
-    # The shared sidebar menu links to "app.py", which AppTest cannot resolve when a page file
-    # is the entry point; the menu is covered by the home page's and the browser tests.
-    monkeypatch.setattr("rnn.ui.setup._lesson_links", lambda: None, raising=False)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+PAGE = page_path("6_Gradient_flow.py")
 
 
 def _open(tab, **state):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["tab"] = tab
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_tab(PAGE, tab, **state)
 
 
 def _figure(at, title_part):

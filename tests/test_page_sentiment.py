@@ -2,44 +2,25 @@
 P(positive) after each word ("not good" reads negative, "good" positive with the pretrained LSTM),
 bad input gives a message, the Learn-tab experiment buttons set the page up as they say, and a
 short training run moves the charts and becomes the model Try uses."""
-import json
-import pathlib
 
 import pytest
-import streamlit as st
 import torch
-from streamlit.testing.v1 import AppTest
 
+from pagetest import fresh_cache, figures, open_tab, page_path  # noqa: F401 (fixture)
 from rnn.experiment import Experiment
 from rnn.lessons import sentiment as lesson
 
-PAGE = str(pathlib.Path(__file__).resolve().parents[1] / "pages" / "3_Sentiment.py")
+PAGE = page_path("3_Sentiment.py")
 SMALL = {"sentiment_hidden": 16, "sentiment_embed": 8, "sentiment_seconds": 5}
 LINE = "P(positive) after reading each word"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache(monkeypatch):
-    # The shared sidebar menu links to "app.py", which AppTest cannot resolve when a page file
-    # is the entry point (StreamlitPageNotFoundError); the menu is not what these tests check.
-    monkeypatch.setattr("rnn.ui.setup._lesson_links", lambda: None, raising=False)
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
-
-
 def _open(tab, **state):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["tab"] = tab
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_tab(PAGE, tab, **state)
 
 
 def _figs(at):
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return figures(at)
 
 
 def _titles(at):

@@ -2,37 +2,19 @@
 charts and becomes the model Try uses, sampling shows text and next-token bars, bad input gives a
 message. Plus the lesson module's pure helpers."""
 import json
-import pathlib
 
 import numpy as np
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
+from pagetest import fresh_cache, figures, open_tab, page_path  # noqa: F401 (fixture)
 from rnn.lessons import textgen as lesson
 from rnn.plots.textgen_page import unit_text_figure
 
-PAGE = str(pathlib.Path(__file__).resolve().parents[1] / "pages" / "2_Text_generation.py")
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(monkeypatch):
-    # The shared sidebar menu links to "app.py", which AppTest cannot resolve when a page file
-    # is the entry point (StreamlitPageNotFoundError); the menu is not what these tests check.
-    monkeypatch.setattr("rnn.ui.setup._lesson_links", lambda: None, raising=False)
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+PAGE = page_path("2_Text_generation.py")
 
 
 def _open(tab, **state):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["tab"] = tab
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_tab(PAGE, tab, **state)
 
 
 def _titles(at):

@@ -1,42 +1,23 @@
 """The translation page through AppTest: every tab renders, a short training run moves the charts
 and becomes the model Try uses, Try shows a translation and the attention heatmap (greedy and
 beam), bad input gives a message, and the attention race is scored by source length."""
-import json
-import pathlib
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
+from pagetest import fresh_cache, figures, open_tab, page_path  # noqa: F401 (fixture)
 from rnn.lessons import translation as lesson
 from rnn.plots.translation_page import exact_match_by_length_figure
 
-PAGE = str(pathlib.Path(__file__).resolve().parents[1] / "pages" / "4_Translation.py")
+PAGE = page_path("4_Translation.py")
 SMALL = {"translation_hidden": 16, "translation_embed": 8, "translation_seconds": 5}
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache(monkeypatch):
-    # The shared sidebar menu links to "app.py", which AppTest cannot resolve when a page file
-    # is the entry point (StreamlitPageNotFoundError); the menu is not what these tests check.
-    monkeypatch.setattr("rnn.ui.setup._lesson_links", lambda: None, raising=False)
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
-
-
 def _open(tab, **state):
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["tab"] = tab
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_tab(PAGE, tab, **state)
 
 
 def _figs(at):
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return figures(at)
 
 
 @pytest.mark.parametrize("tab", ["Learn", "Train", "Try", "Inspect", "Compare"])
