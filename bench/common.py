@@ -51,7 +51,7 @@ def p95(values) -> float:
     values = sorted(values)
     if not values:
         return float("nan")
-    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
 
 
 def time_call(fn, repeat: int, warmup: int = 1) -> list[float]:

@@ -12,6 +12,12 @@ in alternation (trainer round, bare round, bare+clip round, ...), median of the 
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):   # `python bench/overhead.py`: put the repo, not bench/, on the path
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 import copy
 import itertools
 
@@ -70,6 +76,38 @@ def measure_one(arch: str, hidden: int, rounds: int, per_round: int) -> dict:
             "rounds": rounds, "steps_per_round": per_round}
 
 
+# Where one training step of each task goes, at the defaults its page opens with.
+TASK_DEFAULTS = [("ner", "names", {"arch": "lstm", "hidden": 64, "bidirectional": True}),
+                 ("sentiment", "reviews", {"arch": "lstm", "hidden": 64}),
+                 ("translation", "numbers", {"arch": "lstm", "hidden": 64}),
+                 ("textgen", "names", {"arch": "lstm", "hidden": 128})]
+
+
+def task_steps(rounds: int, per_round: int) -> list[dict]:
+    """Per task: ms per Trainer.step (batch included) and ms to build one batch, interleaved.
+
+    The batch is drawn from a second, identical stream, so timing it leaves the trainer's alone.
+    """
+    from rnn.experiment import Experiment
+    from rnn.models.config import ModelConfig
+    from rnn.train.trainer import TrainConfig
+    rows = []
+    for task, dataset, options in TASK_DEFAULTS:
+        exp = Experiment.create(task, ModelConfig(**options),
+                                TrainConfig(seconds=None, steps=10**9, eval_every=10**9), dataset=dataset)
+        exp.train_for(0.2)                                   # builds the trainer and its stream
+        spare = exp.task.batches(exp.splits.train, exp.vocabs, exp.model_config,
+                                 exp.train_config.batch_size, seed=1)
+        times = interleaved({"step": exp.trainer.step, "batch": lambda spare=spare: next(spare)},
+                            rounds=rounds, per_round=per_round, warmup=2)
+        step, batch = median(times["step"]), median(times["batch"])
+        rows.append({"task": task, "dataset": dataset, **options, "ms_step": 1e3 * step,
+                     "ms_batch": 1e3 * batch, "batch_share": batch / step, "steps_per_s": 1 / step})
+        print(f"  step anatomy {task}/{dataset}: {1e3 * step:.1f} ms/step, batch {1e3 * batch:.2f} ms "
+              f"({100 * batch / step:.0f} %)", flush=True)
+    return rows
+
+
 def run(quick: bool = False) -> dict:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -81,9 +119,10 @@ def run(quick: bool = False) -> dict:
                 rows.append(measure_one(arch, hidden, rounds, per_round))
                 print(f"  overhead {arch} h{hidden}: ratio {rows[-1]['ratio']:.3f} "
                       f"({rows[-1]['ms_trainer']:.1f} vs {rows[-1]['ms_bare']:.1f} ms)", flush=True)
+        tasks = task_steps(*((5, 5) if quick else (10, 10)))
     finally:
         torch.set_num_threads(threads)
-    return {"rows": rows, "target": 1.05, "threads": 1,
+    return {"rows": rows, "tasks": tasks, "target": 1.05, "threads": 1,
             "max_ratio": max(r["ratio"] for r in rows)}
 
 

@@ -15,10 +15,15 @@ Targets: NER token F1 >= 0.95, sentiment accuracy >= 0.90, numbers translation e
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):   # `python bench/quality.py`: put the repo, not bench/, on the path
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 import json
 import math
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -104,7 +109,7 @@ def _warm_up_process() -> None:
 
 def _spawn(job: dict) -> dict:
     """One job in a fresh interpreter (clean memory, one thread, no fork after torch started)."""
-    proc = subprocess.run([sys.executable, "-m", "bench.quality", json.dumps(job)], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "bench.quality", json.dumps(job)], cwd=ROOT, check=False,
                           capture_output=True, text=True, timeout=job["cap"] + 240)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:

@@ -9,6 +9,12 @@ features, trace, numpy) on a 40-word sentence, which is what a page waits for.
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):   # `python bench/trace.py`: put the repo, not bench/, on the path
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 import torch
 
 from bench.common import interleaved, median
@@ -46,9 +52,7 @@ def _layer_case(arch: str, bidirectional: bool, n: int, grad: bool, rounds: int)
 def _experiment_case(rounds: int) -> list[dict]:
     """Experiment.trace on the shipped bidirectional NER checkpoints (what Inspect calls)."""
     from rnn.pretrained import load_pretrained
-    words = ("Teddy Roosevelt was a great President and April Jordan met him in Paris , "
-             "while teddy bears were on sale in April ; Jordan said that Marie Curie and "
-             "Ada Lovelace would visit the old museum next Monday at noon .").split()
+    words = ["Teddy", "Roosevelt", "was", "a", "great", "President", "and", "April", "Jordan", "met", "him", "in", "Paris", ",", "while", "teddy", "bears", "were", "on", "sale", "in", "April", ";", "Jordan", "said", "that", "Marie", "Curie", "and", "Ada", "Lovelace", "would", "visit", "the", "old", "museum", "next", "Monday", "at", "noon", "."]
     text = " ".join(words[:LENGTH])
     rows = []
     for name in ("ner-rnn", "ner-gru", "ner-lstm"):
@@ -57,7 +61,7 @@ def _experiment_case(rounds: int) -> list[dict]:
         except Exception as err:  # noqa: BLE001 -- checkpoints may be rebuilt while we run
             rows.append({"checkpoint": name, "error": str(err)})
             continue
-        times = interleaved({"predict": lambda: exp.predict(text), "trace": lambda: exp.trace(text)},
+        times = interleaved({"predict": lambda exp=exp: exp.predict(text), "trace": lambda exp=exp: exp.trace(text)},
                             rounds=rounds, per_round=2, warmup=1)
         rows.append({"checkpoint": name, "tokens": len(text.split()), "hidden": exp.model_config.hidden,
                      "bidirectional": exp.model_config.bidirectional,

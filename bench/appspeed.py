@@ -1,0 +1,201 @@
+"""5. The app in a real browser: start-up, page switches, a prediction on Try, server memory.
+
+    start_cold:   ``streamlit run app.py`` launched -> home page rendered in headless Chromium
+                  (the first server start of this run; the OS file cache is whatever it is)
+    start_warm:   the same with a second server, started right after (files cached)
+    new_session:  another visitor opening the home page on the running server
+    page switch:  click a lesson in the sidebar -> its script run finished (first visit on the
+                  server, which loads cached models and data, then a second visit)
+    try:          type into the Try tab's first text box and commit -> the rerun finished
+    RSS:          VmRSS of the server process (/proc/<pid>/status) idle, after the home page,
+                  after every page and tab, and after each extra session that trained once
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):   # `python bench/appspeed.py`: put the repo, not bench/, on the path
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import asyncio
+import re
+import time
+
+from bench.browser import (
+    Server,
+    browser,
+    goto_rendered,
+    new_page,
+    now,
+    page_errors,
+    pages,
+    settled_ms,
+    wait_ready,
+)
+from bench.common import median, rss_mb
+
+HOME_TEXT = "RNN Playground"
+TABS = ("Learn", "Train", "Try", "Inspect", "Compare")
+TRY_TEXT = {"Named_entities": "Yesterday Teddy Roosevelt met April Jordan in Paris .",
+            "Text_generation": "Ma",
+            "Sentiment": "not good at all , but the acting was great",
+            "Translation": "three hundred and forty-two",
+            "Bidirectional": "Teddy Roosevelt was a great President ."}
+TRAIN_PAGE, TRAIN_QUERY = "Text_generation", "tab=Train&textgen_seconds=5"
+
+
+async def start_to_home(b) -> dict:
+    """One server start: seconds to open the port and to render the home page."""
+    server = Server(log_name="app_start.log")
+    try:
+        port_s = server.wait_port()
+        context = await b.new_context()
+        page = await new_page(context)
+        await page.goto(server.url, wait_until="domcontentloaded")
+        await page.wait_for_selector("[data-testid='stApp']")
+        await wait_ready(page)
+        await page.get_by_text(HOME_TEXT).first.wait_for()
+        total = time.perf_counter() - server.started
+        await context.close()
+        return {"port_open_s": port_s, "home_rendered_s": total}
+    finally:
+        server.stop()
+
+
+async def switch_pages(page, base: str, visits: int = 2) -> list[dict]:
+    """Click every lesson in the sidebar, `visits` passes; ms per switch."""
+    rows = []
+    for visit in range(visits):
+        for info in pages() + [{"url": "", "title": "Home"}]:
+            # our own sidebar menu (st.page_link, relative hrefs: "Sentiment"; Home is "")
+            url = info["url"]
+            link = page.locator(f"[data-testid='stSidebar'] a[href='{url}'], "
+                                f"[data-testid='stSidebar'] a[href$='/{url}']").first
+            if await link.count() == 0:
+                rows.append({"page": info["title"], "visit": visit + 1, "error": "no sidebar link"})
+                continue
+            t0 = await now(page)
+            await link.click()
+            ms = await settled_ms(page, t0)
+            rows.append({"page": info["title"], "visit": visit + 1, "ms": ms,
+                         "errors": await page_errors(page)})
+    return rows
+
+
+def _visible_boxes(page):
+    """The open tab's text boxes (the other tabs' widgets are in the page too, hidden)."""
+    return page.locator("[data-testid='stMain']").locator(
+        "[data-testid='stTextInput'] input:visible, [data-testid='stTextArea'] textarea:visible")
+
+
+async def commit_text(page, text: str) -> float | None:
+    """Type into the first text box of the main area and commit; ms to the rerun's end."""
+    boxes = _visible_boxes(page)
+    if await boxes.count() == 0:
+        return None
+    box = boxes.first
+    tag = await box.evaluate("e => e.tagName")
+    await box.fill(text)
+    t0 = await now(page)
+    await box.press("Control+Enter" if tag == "TEXTAREA" else "Enter")
+    return await settled_ms(page, t0)
+
+
+async def try_predictions(page, base: str) -> list[dict]:
+    rows = []
+    for info in pages():
+        text = TRY_TEXT.get(info["url"])
+        if text is None:
+            continue
+        await goto_rendered(page, f"{base}/{info['url']}?tab=Try")
+        await wait_ready(page)
+        times = []
+        expander = page.locator("[data-testid='stMain'] [data-testid='stExpander'] summary:visible")
+        if await _visible_boxes(page).count() == 0 and await expander.count():
+            await expander.first.click()             # Bidirectional: "type your own" is folded
+        for variant in (text, text + " ", text):     # a changed value each time forces a rerun
+            ms = await commit_text(page, variant)
+            if ms is None:
+                break
+            times.append(ms)
+        rows.append({"page": info["title"], "ms": median(times) if times else None,
+                     "all_ms": times, "errors": await page_errors(page)})
+    return rows
+
+
+async def visit_everything(page, base: str) -> list[str]:
+    errors = []
+    for info in pages():
+        for tab in TABS:
+            await goto_rendered(page, f"{base}/{info['url']}?tab={tab}")
+            await wait_ready(page)
+            errors += [f"{info['title']}/{tab}: {e}" for e in await page_errors(page)]
+    return errors
+
+
+async def train_once(context, base: str, timeout_ms: float = 120_000) -> dict:
+    """A new session presses Start on a 5-second training and waits for the end message."""
+    page = await new_page(context)
+    await goto_rendered(page, f"{base}/{TRAIN_PAGE}?{TRAIN_QUERY}")
+    await wait_ready(page)
+    await page.locator("[data-testid='stMain'] button:has-text('Start')").first.click()
+    done = page.get_by_text(re.compile(r"Finished after|Training diverged"))
+    await done.first.wait_for(timeout=timeout_ms)
+    return {"message": (await done.first.inner_text())[:120], "errors": await page_errors(page), "page": page}
+
+
+async def _run(quick: bool) -> dict:
+    out = {}
+    async with browser() as b:
+        out["start_cold"] = await start_to_home(b)
+        out["start_warm"] = await start_to_home(b)
+        print(f"  app start: cold {out['start_cold']['home_rendered_s']:.1f} s, "
+              f"warm {out['start_warm']['home_rendered_s']:.1f} s", flush=True)
+        server = Server(log_name="app_main.log")
+        try:
+            server.wait_port()
+            out["rss_idle_mb"] = rss_mb(server.pid)
+            context = await b.new_context(viewport={"width": 1400, "height": 900})
+            first = await new_page(context)
+            out["first_session_home_s"] = await goto_rendered(first, server.url, HOME_TEXT)
+            out["rss_after_home_mb"] = rss_mb(server.pid)
+            second = await new_page(context)
+            out["new_session_home_s"] = await goto_rendered(second, server.url, HOME_TEXT)
+            await wait_ready(second)
+            out["switch"] = await switch_pages(second, server.url, visits=1 if quick else 2)
+            print(f"  page switch: median {median(r['ms'] for r in out['switch'] if 'ms' in r):.0f} ms", flush=True)
+            out["try"] = await try_predictions(second, server.url)
+            print("  try: " + ", ".join(f"{r['page']} {r['ms']:.0f} ms" for r in out["try"] if r["ms"]), flush=True)
+            if not quick:
+                out["visit_errors"] = await visit_everything(second, server.url)
+            out["rss_after_all_pages_mb"] = rss_mb(server.pid)
+            trained = [out["rss_after_all_pages_mb"]]
+            out["train_sessions"] = []
+            for _ in range(2 if quick else 4):
+                result = await train_once(context, server.url)
+                await result.pop("page").wait_for_timeout(500)
+                trained.append(rss_mb(server.pid))
+                out["train_sessions"].append({**result, "rss_mb": trained[-1]})
+            n = len(trained) - 1
+            out["rss_per_training_session_mb"] = (trained[-1] - trained[0]) / n
+            out["rss_first_training_mb"] = trained[1] - trained[0]
+            out["rss_per_extra_training_session_mb"] = (trained[-1] - trained[1]) / max(1, n - 1)
+            out["rss_final_mb"] = trained[-1]
+            print(f"  rss: idle {out['rss_idle_mb']:.0f}, home {out['rss_after_home_mb']:.0f}, all pages "
+                  f"{out['rss_after_all_pages_mb']:.0f}, +{out['rss_first_training_mb']:.0f} first training, "
+                  f"+{out['rss_per_extra_training_session_mb']:.0f} MB per extra training session", flush=True)
+            await context.close()
+            out["server_log_errors"] = server.errors_in_log()
+        finally:
+            server.stop()
+    return out
+
+
+def run(quick: bool = False) -> dict:
+    return asyncio.run(_run(quick))
+
+
+if __name__ == "__main__":
+    import json
+    print(json.dumps(run(quick=True), indent=1, default=str))

@@ -1,0 +1,197 @@
+"""Markdown tables from bench/run.py's results: one function per benchmark item.
+
+Every function takes the item's saved entry ({"result", "seconds", "load_before", "load_after",
+"quick", "when"}) and returns markdown. Nothing here measures anything.
+"""
+from __future__ import annotations
+
+import math
+
+ARCH = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def num(x, digits: int = 1) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "–"
+    return f"{x:.{digits}f}"
+
+
+def caption(entry: dict) -> str:
+    quick = " **--quick run: smoke test, not the figures**" if entry.get("quick") else ""
+    return (f"*Measured {entry['when']} in {entry['seconds']:.0f} s; load average (1, 5, 15 min) "
+            f"{entry['load_before']} before, {entry['load_after']} after.*{quick}")
+
+
+def machine(m: dict) -> str:
+    rows = [["CPU", f"{m['cpu']}, {m['nproc']} cores (shared with other sessions)"],
+            ["Software", f"Python {m['python']}, torch {m['torch']}, streamlit {m['streamlit']}"],
+            ["Run", (f"{m['when']}: `python bench/run.py --only {','.join(m.get('items', []))}` "
+                     f"took {num(m.get('total_s', float('nan')) / 60)} min")],
+            ["Load average (1, 5, 15 min)", f"{m['loadavg']} at the start, {m.get('load_end')} at the end"]]
+    return table(["", ""], rows)
+
+
+def overhead(entry: dict) -> str:
+    r = entry["result"]
+    rows = [[ARCH[x["arch"]], x["hidden"], num(x["ms_bare"], 2), num(x["ms_bare_clip"], 2),
+             num(x["ms_trainer"], 2), f"**{x['ratio']:.3f}**", f"{x['ratio_vs_clip']:.3f}"]
+            for x in r["rows"]]
+    head = ["cell", "H", "bare ms/step", "bare + clip", "Trainer.step", "Trainer / bare",
+            "Trainer / (bare + clip)"]
+    verdict = "met" if r["max_ratio"] <= r["target"] else "not met"
+    return (caption(entry) + "\n\n" + table(head, rows) +
+            f"\n\nWorst ratio {r['max_ratio']:.3f} against the target {r['target']}: **{verdict}**. "
+            f"Medians of {r['rows'][0]['rounds']} interleaved rounds of "
+            f"{r['rows'][0]['steps_per_round']} steps, batch {r['rows'][0]['batch']} x "
+            f"{r['rows'][0]['window']} characters, one torch thread." + _task_steps(r.get("tasks", [])))
+
+
+def _task_steps(tasks: list[dict]) -> str:
+    if not tasks:
+        return ""
+    rows = [[f"{x['task']} / {x['dataset']}", f"{ARCH[x['arch']]} H={x['hidden']}"
+             + (" bi" if x.get("bidirectional") else ""), num(x["ms_step"], 1), num(x["ms_batch"], 2),
+             f"**{100 * x['batch_share']:.0f} %**", num(x["steps_per_s"], 0)] for x in tasks]
+    return ("\n\nWhere a step goes, each task at its page's default model (Trainer.step with the "
+            "batch it draws, and building one batch alone, interleaved):\n\n" +
+            table(["task / data", "model", "ms/step", "ms to build the batch", "batch share",
+                   "steps/s"], rows))
+
+
+def trace(entry: dict) -> str:
+    r = entry["result"]
+    rows = [[ARCH[x["arch"]], "bi" if x["bidirectional"] else "uni", x["batch"],
+             "yes" if x["grad"] else "no", num(x["ms_fused"], 2), num(x["ms_trace"], 2),
+             f"{x['ratio']:.1f}x"] for x in r["rows"]]
+    head = ["cell", "directions", "N", "autograd", "fused ms", "trace ms", "trace / fused"]
+    exp = [[x["checkpoint"], x.get("tokens", "–"), x.get("hidden", "–"),
+            num(x.get("ms_predict"), 2), num(x.get("ms_trace"), 2)] if "error" not in x
+           else [x["checkpoint"], "error", x["error"][:60], "", ""] for x in r["experiment"]]
+    verdict = "met" if r["max_single_ms"] <= r["target_ms"] else "not met"
+    return (caption(entry) + "\n\nOne layer, 40 tokens, input 32, hidden 256:\n\n" +
+            table(head, rows) +
+            f"\n\nSlowest one-sentence trace {r['max_single_ms']:.1f} ms against the target "
+            f"{r['target_ms']:.0f} ms: **{verdict}**.\n\nThe whole Inspect call on the shipped NER "
+            "checkpoints (tokenise, features, trace, to numpy), 40 words:\n\n" +
+            table(["checkpoint", "tokens", "H", "predict ms", "Experiment.trace ms"], exp))
+
+
+def quality(entry: dict) -> str:
+    r = entry["result"]
+    groups: dict = {}
+    for x in r["rows"]:
+        groups.setdefault((x["task"], x["dataset"]), {})[x["arch"]] = x
+    archs = [a for a in ARCH if any(a in g for g in groups.values())]
+    rows = []
+    for (task, dataset), by_arch in groups.items():
+        any_row = next(iter(by_arch.values()))
+        metric, target = any_row.get("metric", "?"), any_row.get("target")
+        if metric == "loss" and any_row.get("uniform_loss"):
+            goal = f"loss <= {target:.2f} (ln V = {any_row['uniform_loss']:.2f})"
+        else:
+            goal = f"{metric} >= {num(target, 2)}"
+        rows.append([f"{task} / {dataset}", goal] + [_quality_cell(by_arch.get(a)) for a in archs])
+    speeds = [[f"{x['task']} / {x['dataset']}", ARCH[x["arch"]], num(x.get("steps_per_s"), 0),
+               num(x.get("setup_s"), 1)] for x in r["rows"] if "error" not in x]
+    return (caption(entry) + "\n\n" +
+            table(["task / data", "target"] + [ARCH[a] for a in archs], rows) +
+            f"\n\nSeconds of training until the validation metric first reached the target (steps "
+            f"in brackets); '–' = not within the cap, with the best value reached. {r['workers']} "
+            f"runs at a time, one torch thread each; metric checked every <= {r['slice_s']:g} s "
+            f"of training on <= {r['eval_items']} validation examples.\n\n<details><summary>"
+            "Training speed of each run</summary>\n\n" +
+            table(["task / data", "cell", "steps/s", "data + model setup s"], speeds) +
+            "\n\n</details>")
+
+
+def _quality_cell(x: dict | None) -> str:
+    if x is None:
+        return ""
+    if "error" in x:
+        return f"error: {x['error'][:40]}"
+    if x.get("seconds") is not None:
+        return f"**{x['seconds']:.1f} s** ({x['steps']})"
+    return f"– in {x['cap_s']:g} s (best {num(x.get('best'), 3)})"
+
+
+def ceiling(entry: dict) -> str:
+    r = entry["result"]
+    rows = [[x["threads"], ARCH[x["arch"]], x["hidden"], num(x["ms_step"]), num(x["gflop_step"], 2),
+             num(x["achieved_gflops"]), num(x.get("square_mkl_gflops")), num(x.get("square_onednn_gflops")),
+             num(x.get("rec_mkl_gflops")), num(x.get("rec_onednn_gflops")),
+             f"**{x['frac_of_square']:.2f}**", f"{x['frac_of_recurrent_shape']:.2f}"]
+            for x in r["steps"]]
+    head = ["threads", "cell", "H", "ms/step", "GFLOP/step", "achieved GFLOP/s",
+            "1024² MKL", "1024² oneDNN", "recurrent shape MKL", "recurrent shape oneDNN",
+            "achieved / best 1024²", "achieved / best at recurrent shape"]
+    parts = [caption(entry), table(head, rows)]
+    for name, ops in r["profile"].items():
+        arch, hidden = name.split("-")
+        top = [[o["op"], num(o["self_ms_per_step"], 2), f"{100 * o['share']:.0f} %",
+                num(o["calls_per_step"], 0)] for o in ops[:6]]
+        parts.append(f"torch.profiler, one training step of the {ARCH[arch]} language model, "
+                     f"H = {hidden}, one thread (self CPU time):\n\n" +
+                     table(["operator", "ms/step", "share", "calls/step"], top))
+    return "\n\n".join(parts)
+
+
+def appspeed(entry: dict) -> str:
+    r = entry["result"]
+    switch: dict = {}
+    for x in r.get("switch", []):
+        switch.setdefault(x["page"], {})[x["visit"]] = x.get("ms")
+    rows = [["server start -> home page rendered, cold", f"{num(r['start_cold']['home_rendered_s'])} s"],
+            ["the same, warm (second server)", f"{num(r['start_warm']['home_rendered_s'])} s"],
+            ["port open after start (cold / warm)", (f"{num(r['start_cold']['port_open_s'])} / "
+                                                     f"{num(r['start_warm']['port_open_s'])} s")],
+            ["first visitor's home page (server already up)", f"{num(r['first_session_home_s'])} s"],
+            ["next visitor's home page", f"{num(r['new_session_home_s'])} s"]]
+    for page, visits in switch.items():
+        shown = " / ".join(f"{num(visits.get(v), 0)}" for v in sorted(visits))
+        rows.append([f"page switch to {page} (visit {' / '.join(map(str, sorted(visits)))})",
+                     f"{shown} ms"])
+    for x in r.get("try", []):
+        rows.append([f"Try: prediction on {x['page']} (median of {len(x['all_ms'])})",
+                     f"{num(x['ms'], 0)} ms" if x["ms"] is not None else "no text box"])
+    rows += [["server RSS idle (before any visitor)", f"{num(r['rss_idle_mb'], 0)} MB"],
+             ["RSS after the home page", f"{num(r['rss_after_home_mb'], 0)} MB"],
+             ["RSS after every page and tab", f"{num(r['rss_after_all_pages_mb'], 0)} MB"],
+             ["added by the first session that trains", f"{num(r['rss_first_training_mb'], 0)} MB"],
+             [f"added per further training session (mean of {len(r['train_sessions']) - 1})",
+              f"{num(r['rss_per_extra_training_session_mb'], 0)} MB"],
+             ["RSS at the end", f"{num(r['rss_final_mb'], 0)} MB"]]
+    errors = r.get("visit_errors", []) + r.get("server_log_errors", [])
+    errors += [e for x in r.get("switch", []) + r.get("try", []) for e in x.get("errors", [])]
+    note = "No error on any page." if not errors else "Errors seen: " + "; ".join(errors[:5])
+    return caption(entry) + "\n\n" + table(["measure", "value"], rows) + "\n\n" + note
+
+
+def classroom(entry: dict) -> str:
+    r = entry["result"]
+    if "error" in r:
+        return caption(entry) + "\n\n" + r["error"]
+    body = r.get("table", "")
+    if r.get("returncode"):
+        body += f"\n\nbench/classroom.py exited with {r['returncode']}:\n\n```\n{r['stderr_tail']}\n```"
+    return caption(entry) + "\n\n`python bench/classroom.py --quick`:\n\n" + body
+
+
+RENDER = {"overhead": overhead, "trace": trace, "quality": quality, "ceiling": ceiling,
+          "appspeed": appspeed, "classroom": classroom}
+
+
+def render(results: dict) -> dict[str, str]:
+    """Item name -> markdown, for every item present in the results (and the machine)."""
+    out = {}
+    if "machine" in results:
+        out["machine"] = machine(results["machine"])
+    for name, fn in RENDER.items():
+        if name in results:
+            out[name] = fn(results[name])
+    return out
