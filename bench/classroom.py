@@ -1,0 +1,366 @@
+"""6. Classroom load: N sessions on one server, trainings queued by the gate.
+
+For each N (1, 10, 30) a fresh ``streamlit run app.py`` (hosted mode, the gate's default of 2
+trainings at once) and:
+
+- a **probe** session opens Text generation on Try (the pretrained model) and, first with
+  nothing else running, then all through the class, types a new priming text about once a
+  second: the time from the key press to the end of the rerun it caused is the *interaction
+  time* (idle, then "while trainings run");
+- N **student** sessions arrive over a few seconds, each opens
+  ``Text_generation?tab=Train&textgen_seconds=S``, presses Start, waits for "Finished after ...",
+  then opens the Try tab and types three priming texts (more interactions, timed the same way
+  and counted as "while trainings run" when another student was still training), and leaves.
+
+A session *completes* when it saw its "Finished after" message and nothing went wrong: no
+exception element, no error alert, no dropped connection, no timeout. The server log must hold
+no traceback. Per-session throughput: steps / training seconds (from the finish message: the
+steps the model took in its S-second budget, i.e. its speed while it held a slot), and steps /
+wall seconds from Start to finish (what the student waited, queue included).
+
+Clients: students and the probe are ``bench.clients.WsSession`` (Streamlit's websocket protocol,
+one asyncio process); ``--browsers K`` makes K of the students real headless-Chromium pages
+(separate browser contexts) running the same steps through the UI.
+
+    python bench/classroom.py --quick        # N = 1, 10, 30 with 5-second trainings (a few min)
+    python bench/classroom.py                # N = 1, 10, 30, 10-second trainings, 2 browsers
+    python bench/classroom.py --n 30 --seconds 5 --browsers 0
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.browser import Server
+from bench.clients import WsSession
+from bench.common import OUT, loadavg, median, p95, rss_mb
+
+PAGE = "Text_generation"
+FINISH = re.compile(r"Finished after (\d+) steps \((\d+) s\)")
+ENDED = re.compile(r"^(Finished after|Training diverged)")
+QUEUED = "Queued:"
+PRIMES = ("Ma", "The ", "Once upon a time", "Al", "Jo", "When the", "Be", "In the beginning")
+SERVER_ENV = {"RNN_PLAYGROUND_HOSTED": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+class Clock:
+    """Shared state of one class: who is training now, every interaction, RSS samples."""
+
+    def __init__(self):
+        self.training: set[str] = set()
+        self.interactions: list[dict] = []
+        self.rss: list[tuple[float, float]] = []
+        self.t0 = time.perf_counter()
+
+    def note(self, who: str, what: str, seconds: float, started_active: int) -> None:
+        active = len(self.training - {who})
+        self.interactions.append({"who": who, "what": what, "ms": seconds * 1000,
+                                  "during_training": min(active, started_active) > 0,
+                                  "t": time.perf_counter() - self.t0})
+
+
+# ---- one student over the websocket ------------------------------------------------------
+async def ws_student(name: str, url: str, clock: Clock, seconds: int, timeout: float,
+                     n_try: int = 3) -> dict:
+    s = WsSession(url, name)
+    row = {"session": name, "client": "websocket", "completed": False}
+    try:
+        row["load_s"] = await s.open(PAGE, f"tab=Train&textgen_seconds={seconds}")
+        t_click = time.perf_counter()
+        clock.training.add(name)
+        await s.click("button:Start")
+        end = await s.wait_text(lambda t: bool(ENDED.match(t)), t_click, timeout)
+        clock.training.discard(name)
+        if end is None:
+            raise TimeoutError(f"no finish message within {timeout:.0f} s")
+        _training_figures(row, s.texts.since(t_click), t_click, end)
+        row["try_ms"] = []
+        for i in range(n_try + 1):
+            active = len(clock.training)
+            if i == 0:
+                took = await s.set_value("tabs", "Try")
+                what = "open Try tab"
+            else:
+                took = await s.set_value("text_input:key:tg_prime", PRIMES[(i + int(name[1:])) % len(PRIMES)])
+                what = "type a priming text"
+            clock.note(name, what, took, active)
+            row["try_ms"].append(took * 1000)
+        row["completed"] = not s.errors and not any(k == "alert_error" for _, k, _ in s.texts.items)
+    except Exception as exc:  # noqa: BLE001 -- recorded as this session's error
+        s.errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        clock.training.discard(name)
+        row["errors"] = s.errors + [t for _, k, t in s.texts.items if k == "alert_error"][:3]
+        row["messages"], row["bytes"] = s.messages, s.bytes
+        await s.close()
+    return row
+
+
+def _training_figures(row: dict, texts: list, t_click: float, end: tuple) -> None:
+    """Steps, training seconds, queue wait and rates from what the page showed."""
+    t_end, _, message = end
+    row["message"] = message[:120]
+    match = FINISH.match(message)
+    row["diverged"] = message.startswith("Training diverged")
+    progress = [t for t, k, _ in texts if k == "progress"]
+    row["queued_ticks"] = sum(1 for _, k, t in texts if k == "alert" and t.startswith(QUEUED))
+    row["wait_s"] = (progress[0] - t_click) if progress else None     # Start -> first slice trained
+    row["wall_s"] = t_end - t_click
+    if match:
+        steps, train_s = int(match.group(1)), int(match.group(2))
+        row["steps"], row["train_s"] = steps, train_s
+        row["steps_per_s"] = steps / max(train_s, 1)
+        row["wall_steps_per_s"] = steps / row["wall_s"]
+
+
+# ---- one student in a real browser ----------------------------------------------------------
+async def browser_student(name: str, url: str, clock: Clock, seconds: int, timeout: float, b,
+                          n_try: int = 3) -> dict:
+    from bench.browser import new_page, now, page_errors, settled_ms, wait_ready
+    row = {"session": name, "client": "chromium", "completed": False}
+    context = await b.new_context(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    try:
+        page = await new_page(context, timeout_ms=timeout * 1000)
+        start = time.perf_counter()
+        await page.goto(f"{url}/{PAGE}?tab=Train&textgen_seconds={seconds}", wait_until="domcontentloaded")
+        await wait_ready(page)
+        row["load_s"] = time.perf_counter() - start
+        main = page.locator("[data-testid='stMain']")
+        t_click = time.perf_counter()
+        clock.training.add(name)
+        await main.locator("button:has-text('Start')").first.click()
+        done = page.get_by_text(re.compile(r"Finished after|Training diverged"))
+        await done.first.wait_for(timeout=timeout * 1000)
+        clock.training.discard(name)
+        message = await done.first.inner_text()
+        _training_figures(row, [], t_click, (time.perf_counter(), "alert", message))
+        row["wait_s"] = None
+        row["try_ms"] = []
+        for i in range(n_try + 1):
+            active = len(clock.training)
+            t0 = await now(page)
+            if i == 0:
+                await main.get_by_role("tab", name="Try").click()
+                what = "open Try tab"
+            else:
+                box = main.locator("[data-testid='stTextInput'] input").first
+                await box.fill(PRIMES[i % len(PRIMES)])
+                t0 = await now(page)
+                await box.press("Enter")
+                what = "type a priming text"
+            ms = await settled_ms(page, t0, timeout_ms=timeout * 1000)
+            clock.note(name, what, ms / 1000, active)
+            row["try_ms"].append(ms)
+        errors += await page_errors(page)
+        row["completed"] = not errors
+    except Exception as exc:  # noqa: BLE001
+        errors.append(f"{type(exc).__name__}: {str(exc)[:300]}")
+    finally:
+        clock.training.discard(name)
+        row["errors"] = errors
+        await context.close()
+    return row
+
+
+# ---- the probe: a session that only uses Try ---------------------------------------------------
+async def probe(url: str, clock: Clock, stop: asyncio.Event, idle_samples: int, every: float) -> dict:
+    s = WsSession(url, "probe")
+    out = {"errors": s.errors}
+    try:
+        out["load_s"] = await s.open(PAGE, "tab=Try")
+        i = 0
+        for _ in range(idle_samples):                     # nothing else running yet
+            took = await s.set_value("text_input:key:tg_prime", PRIMES[i % len(PRIMES)] + str(i))
+            clock.note("probe", "idle: type a priming text", took, 0)
+            clock.interactions[-1]["during_training"] = False
+            clock.interactions[-1]["idle"] = True
+            i += 1
+            await asyncio.sleep(every / 2)
+        out["idle_done"] = True
+        while not stop.is_set():
+            active = len(clock.training)
+            took = await s.set_value("text_input:key:tg_prime", PRIMES[i % len(PRIMES)] + str(i))
+            clock.note("probe", "type a priming text", took, active)
+            i += 1
+            try:
+                await asyncio.wait_for(stop.wait(), every)
+            except asyncio.TimeoutError:
+                pass
+        out["completed"] = not s.errors
+    except Exception as exc:  # noqa: BLE001
+        s.errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        await s.close()
+    return out
+
+
+async def sample_rss(pid: int, clock: Clock, stop: asyncio.Event, every: float = 1.0) -> None:
+    while not stop.is_set():
+        try:
+            clock.rss.append((time.perf_counter() - clock.t0, rss_mb(pid)))
+        except OSError:
+            return
+        try:
+            await asyncio.wait_for(stop.wait(), every)
+        except asyncio.TimeoutError:
+            pass
+
+
+# ---- one class --------------------------------------------------------------------------------
+async def one_class(n: int, seconds: int, browsers: int, arrive_s: float, b=None,
+                    idle_samples: int = 8, probe_every: float = 1.0, seed: int = 0) -> dict:
+    clock = Clock()
+    server = Server(env=SERVER_ENV, log_name=f"classroom_{n}.log")
+    rng = random.Random(seed)
+    try:
+        server.wait_port()
+        stop_probe, stop_rss = asyncio.Event(), asyncio.Event()
+        rss_task = asyncio.create_task(sample_rss(server.pid, clock, stop_rss))
+        probe_task = asyncio.create_task(probe(server.url, clock, stop_probe, idle_samples, probe_every))
+        while not (clock.interactions and len(clock.interactions) >= idle_samples) and not probe_task.done():
+            await asyncio.sleep(0.2)                  # the probe's idle baseline first (warms caches too)
+        rss_before = rss_mb(server.pid)
+        # The budget a student may wait: all trainings one after the other at capacity 2, with a
+        # generous allowance for the machine being shared, plus a floor.
+        timeout = 120 + 6.0 * seconds * n
+        started = time.perf_counter()
+
+        async def student(i: int):
+            await asyncio.sleep(rng.uniform(0, arrive_s) if n > 1 else 0)
+            name = f"s{i:02d}"
+            if i < browsers and b is not None:
+                return await browser_student(name, server.url, clock, seconds, timeout, b)
+            return await ws_student(name, server.url, clock, seconds, timeout)
+
+        rows = await asyncio.gather(*(student(i) for i in range(n)))
+        class_s = time.perf_counter() - started
+        rss_peak_class = max((r for t, r in clock.rss), default=float("nan"))
+        stop_probe.set()
+        probe_out = await probe_task
+        await asyncio.sleep(3)
+        rss_after = rss_mb(server.pid)
+        stop_rss.set()
+        await rss_task
+        log_errors = server.errors_in_log()
+    finally:
+        server.stop()
+    return summarise(n, seconds, rows, probe_out, clock, class_s, rss_before, rss_peak_class,
+                     rss_after, log_errors)
+
+
+def summarise(n, seconds, rows, probe_out, clock, class_s, rss_before, rss_peak, rss_after,
+              log_errors) -> dict:
+    during = [i["ms"] for i in clock.interactions if i["during_training"]]
+    idle = [i["ms"] for i in clock.interactions if i.get("idle")]
+    rates = [r["steps_per_s"] for r in rows if "steps_per_s" in r]
+    wall = [r["wall_steps_per_s"] for r in rows if "wall_steps_per_s" in r]
+    waits = [r["wait_s"] for r in rows if r.get("wait_s") is not None]
+    errors = [f"{r['session']}: {e}" for r in rows for e in r.get("errors", [])]
+    errors += [f"probe: {e}" for e in probe_out.get("errors", [])]
+    return {
+        "n": n, "seconds": seconds, "class_s": class_s,
+        "completed": sum(bool(r.get("completed")) for r in rows),
+        "errors": errors, "server_log_errors": log_errors,
+        "diverged": sum(bool(r.get("diverged")) for r in rows),
+        "steps_per_s": {"median": median(rates), "min": min(rates, default=None),
+                        "max": max(rates, default=None)},
+        "wall_steps_per_s": {"median": median(wall), "min": min(wall, default=None)},
+        "wait_s": {"median": median(waits), "max": max(waits, default=None)},
+        "wall_s": {"median": median(r["wall_s"] for r in rows if "wall_s" in r),
+                   "max": max((r["wall_s"] for r in rows if "wall_s" in r), default=None)},
+        "interaction_ms": {"during_p95": p95(during), "during_median": median(during),
+                           "during_n": len(during), "during_max": max(during, default=None),
+                           "idle_p95": p95(idle), "idle_median": median(idle), "idle_n": len(idle)},
+        "rss_mb": {"before": rss_before, "peak": rss_peak, "after_close": rss_after},
+        "clients": sorted({r["client"] for r in rows}),
+        "sessions": rows, "interactions": clock.interactions, "rss_curve": clock.rss,
+        "loadavg_end": loadavg(),
+    }
+
+
+def table(results: list[dict]) -> str:
+    head = ("| N | completed | errors | steps/s per session (median, min-max) | steps/s wall "
+            "(median) | Start->finish s (median, max) | interaction p95 ms idle | p95 ms while "
+            "training (n) | RSS MB before/peak/after |")
+    lines = [head, "|" + "---|" * 9]
+    for r in results:
+        sp, it, rs = r["steps_per_s"], r["interaction_ms"], r["rss_mb"]
+        n_err = len(r["errors"]) + len(r["server_log_errors"])
+        lines.append(
+            f"| {r['n']} | {r['completed']}/{r['n']} | {n_err} | {sp['median']:.1f} "
+            f"({_f(sp['min'])}-{_f(sp['max'])}) | {r['wall_steps_per_s']['median']:.2f} | "
+            f"{r['wall_s']['median']:.0f}, {_f(r['wall_s']['max'], 0)} | {it['idle_p95']:.0f} | "
+            f"{it['during_p95']:.0f} ({it['during_n']}) | {rs['before']:.0f}/{rs['peak']:.0f}/"
+            f"{rs['after_close']:.0f} |")
+    return "\n".join(lines)
+
+
+def _f(x, digits: int = 1) -> str:
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+async def _run(ns, seconds, browsers, arrive_s) -> list[dict]:
+    results = []
+    b_ctx = None
+    if browsers:
+        from bench.browser import browser
+        b_ctx = browser()
+    b = await b_ctx.__aenter__() if b_ctx else None
+    try:
+        for n in ns:
+            print(f"  classroom N={n}: {seconds}-second trainings, {min(browsers, n)} in Chromium ...",
+                  flush=True)
+            res = await one_class(n, seconds, min(browsers, n), arrive_s if n > 1 else 0, b)
+            results.append(res)
+            print(f"    {res['completed']}/{n} completed in {res['class_s']:.0f} s; errors "
+                  f"{len(res['errors'])}, log {len(res['server_log_errors'])}; steps/s "
+                  f"{res['steps_per_s']['median']:.1f}; p95 {res['interaction_ms']['during_p95']:.0f} ms "
+                  f"while training (idle {res['interaction_ms']['idle_p95']:.0f}); RSS "
+                  f"{res['rss_mb']['before']:.0f}->{res['rss_mb']['peak']:.0f}->"
+                  f"{res['rss_mb']['after_close']:.0f} MB", flush=True)
+            for e in (res["errors"] + res["server_log_errors"])[:8]:
+                print(f"      ! {e}", flush=True)
+    finally:
+        if b_ctx:
+            await b_ctx.__aexit__(None, None, None)
+    return results
+
+
+def run(quick: bool = False, ns=(1, 10, 30), seconds: int | None = None,
+        browsers: int | None = None, arrive_s: float | None = None) -> dict:
+    """The classroom figures; ``quick``: 5-second trainings, websocket clients only."""
+    seconds = seconds or (5 if quick else 10)
+    browsers = (0 if quick else 2) if browsers is None else browsers
+    arrive_s = (5.0 if quick else 15.0) if arrive_s is None else arrive_s
+    results = asyncio.run(_run(list(ns), seconds, browsers, arrive_s))
+    OUT.mkdir(parents=True, exist_ok=True)
+    out = {"mode": "quick" if quick else "full", "seconds": seconds, "browsers": browsers,
+           "arrive_s": arrive_s, "results": results, "table": table(results)}
+    (OUT / f"classroom{'_quick' if quick else ''}.json").write_text(json.dumps(out, indent=1, default=str))
+    return out
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="5-second trainings, no browsers")
+    ap.add_argument("--n", type=int, nargs="*", default=[1, 10, 30], help="class sizes")
+    ap.add_argument("--seconds", type=int, default=None, help="training budget per student")
+    ap.add_argument("--browsers", type=int, default=None, help="students in real Chromium")
+    ap.add_argument("--arrive", type=float, default=None, help="students arrive over this many s")
+    args = ap.parse_args(argv)
+    out = run(args.quick, args.n, args.seconds, args.browsers, args.arrive)
+    print(out["table"])
+
+
+if __name__ == "__main__":
+    main()
