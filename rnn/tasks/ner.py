@@ -7,7 +7,7 @@ from torch.nn import functional as F
 from rnn import data
 from rnn.data import Vocab
 from rnn.models import Tagger
-from rnn.models.features import make_word_batch
+from rnn.models.features import make_word_batch, pad_ids
 from rnn.tasks.base import Task, chunks, trace_to_numpy
 from rnn.train.metrics import span_prf, token_prf
 
@@ -44,10 +44,7 @@ class NERTask(Task):
 
     def make_batch(self, items, vocabs, config):
         batch = make_word_batch([s.tokens for s in items], vocabs["words"], config.char_features)
-        targets = torch.zeros_like(batch.words)
-        for row, s in enumerate(items):
-            targets[row, : len(s.tags)] = torch.tensor(s.tags, dtype=torch.long)
-        batch.targets = targets
+        batch.targets, _ = pad_ids([s.tags for s in items])     # (N, L), 0 at padding
         return batch
 
     @torch.no_grad()
