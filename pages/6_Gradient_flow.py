@@ -29,8 +29,10 @@ with st.sidebar:
                               key="grad_radius", bind=URL,
                               format_func=lambda r: "torch's init (≈0.6)" if r == "init" else r)
     act = st.radio("RNN activation g", ("tanh", "relu"), horizontal=True, key="grad_act", bind=URL)
-    fb = st.radio("LSTM forget-gate bias b_f", ("init", "1", "2"), index=2, horizontal=True,
-                  key="grad_fb", bind=URL, format_func=lambda v: "torch's init" if v == "init" else v)
+    fb = st.radio("Keep-gate bias (LSTM b_f, GRU b_z)", ("init", "1", "3"), index=2, horizontal=True,
+                  key="grad_fb", bind=URL, format_func=lambda v: "torch's init" if v == "init" else v,
+                  help="Starts the gate that keeps the state near 'keep': the LSTM's forget gate "
+                       "Γ_f, the GRU's z = 1 − Γ_u. σ(3) ≈ 0.95.")
     st.header("Training (Train tab)")
     arch = st.radio("Cell", lab.ARCHS, horizontal=True, key="grad_arch", bind=URL,
                     format_func=lab.LABELS.get)
@@ -120,8 +122,9 @@ with learn:
         "threshold · g/‖g‖ before the update. **Gated cells** fix vanishing: the LSTM's cell "
         "state is updated by c⟨t⟩ = Γ_f ∗ c⟨t−1⟩ + Γ_u ∗ c̃⟨t⟩, so the gradient along c is "
         "multiplied by the forget gate, not by W_hh. At torch's init Γ_f ≈ σ(0) = ½ and c halves "
-        "every step; setting the forget-gate bias to 1 or 2 starts the gate near σ(2) ≈ 0.88, "
-        "open, and the gradient survives (compare the sidebar's *LSTM forget-gate bias*).")
+        "every step; a forget-gate bias of 3 starts the gate near σ(3) ≈ 0.95, open, and the "
+        "gradient survives. The GRU's update gate does the same job: start Γ_u near 0 and the "
+        "state is copied forward (the sidebar's *keep-gate bias* sets both).")
     st.markdown("Shape: **many-to-one** (read T steps, answer once at the end).")
     st.markdown("#### Try it in class")
     c1, c2, c3 = st.columns(3)

@@ -113,16 +113,13 @@ def test_odd_text_gives_finite_predictions_and_traces(trained, task, kind):
 
 
 @pytest.mark.parametrize("task", TASKS)
-def test_100000_characters_are_refused_quickly_with_the_limit(trained, task):
+def test_100000_characters_are_refused_with_the_limit(trained, task):
     """Sentiment scores every prefix (quadratic): 100k characters took minutes before the limit."""
-    import time
     exp, limit = trained[task], get_settings().max_text_chars
     text = ("Ana Kowalski liked the film . " * 4000)[:100_000]
-    start = time.perf_counter()
-    for method in (exp.predict, exp.trace):
+    for method in (exp.predict, exp.trace):   # refused before any work (bench/ times the work)
         with pytest.raises(LimitError, match=f"100000 characters; the limit is {limit}"):
             method(text)
-    assert time.perf_counter() - start < 1.0
     out = exp.predict(text[:limit], length=5) if task == "textgen" else exp.predict(text[:limit])
     assert all_finite(out)
 

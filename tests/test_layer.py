@@ -1,5 +1,4 @@
 """RecurrentLayer: the trace (our cells) equals the fused torch kernels, padding handled right."""
-import time
 
 import pytest
 import torch
@@ -132,12 +131,10 @@ def test_relu_and_bad_arguments():
         layer.trace(x, torch.tensor([0, 5]))
 
 
-def test_trace_is_fast_on_a_sentence():
-    """The Inspect tab traces a ~40-token sentence at hidden 256 interactively."""
+def test_trace_at_the_inspect_tabs_largest_size_equals_the_fused_path():
+    """A ~40-token sentence at hidden 256, two bidirectional layers (its speed: bench/trace.py)."""
     torch.manual_seed(0)
     layer = RecurrentLayer("lstm", 64, 256, 2, True).eval()
     x = torch.randn(1, 40, 64)
-    layer.trace(x)
-    start = time.perf_counter()
-    layer.trace(x)
-    assert time.perf_counter() - start < 0.25  # measured ~15 ms; loose for slow CI machines
+    with torch.no_grad():
+        assert torch.allclose(layer.trace(x).output, layer(x)[0], atol=1e-5)

@@ -2,7 +2,6 @@
 (rnn/plots/labs.py). Gradient-flow numbers are checked against a direct torch.autograd computation
 on a hand-unrolled RNN with the same weights."""
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -117,9 +116,9 @@ def test_bound_holds_for_the_rnn():
     assert (y <= bound * (1 + 1e-4)).all()
 
 
-def test_forget_bias_keeps_the_lstm_gradient_alive():
-    init = gl.gradient_curves(gl.LabSettings(T=50, forget_bias=None))["LSTM"]
-    opened = gl.gradient_curves(gl.LabSettings(T=50, forget_bias=2.0))["LSTM"]
+def test_keep_bias_keeps_the_gated_gradients_alive():
+    init = gl.gradient_curves(gl.LabSettings(T=50, keep_bias=None))["LSTM"]
+    opened = gl.gradient_curves(gl.LabSettings(T=50, keep_bias=3.0))["LSTM"]
     assert opened[0] / opened[-1] > 1e3 * init[0] / init[-1]
 
 
@@ -165,7 +164,8 @@ def test_accuracy_at_short_T_and_largest_solved():
 
 
 def test_settings_route_to_the_right_cell():
-    s = gl.LabSettings(radius=1.2, nonlinearity="relu", forget_bias=1.0)
+    s = gl.LabSettings(radius=1.2, nonlinearity="relu", keep_bias=1.0)
     assert s.config("rnn").radius == 1.2 and s.config("rnn").nonlinearity == "relu"
-    assert s.config("lstm").forget_bias == 1.0 and s.config("lstm").radius is None
-    assert s.config("gru").radius is None and s.config("gru").forget_bias is None
+    assert s.config("lstm").keep_bias == 1.0 and s.config("lstm").radius is None
+    assert s.config("gru").radius is None and s.config("gru").keep_bias == 1.0
+    assert s.config("rnn").keep_bias is None

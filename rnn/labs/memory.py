@@ -76,8 +76,12 @@ class MemoryConfig:
     echo_state: freeze the random recurrent weights (scaled to ``radius``, default 1.0) and
         train only the head: an echo state network.
     radius: rescale W_hh at init to this spectral radius (None keeps torch's init).
-    forget_bias: LSTM only: set b_if + b_hf to this value at init (None keeps torch's init, where
-        f_t starts near sigma(0) = 0.5 and c_t halves every step). The seeds' practical tip is 1.
+    keep_bias: gated cells only: start the gate that keeps the state near "keep" (None keeps
+        torch's init). LSTM: the forget gate, b_if + b_hf = keep_bias (at torch's init f_t starts
+        near sigma(0) = 1/2 and c_t halves every step; the seeds' practical tip is b_f = 1).
+        GRU: PyTorch's update gate z, b_iz + b_hz = keep_bias; torch computes
+        h_t = (1 - z) n + z h_{t-1}, so z = 1 - Gamma_u in the seeds' notation and a large z
+        copies the state forward.
     """
 
     arch: str = "rnn"
@@ -86,7 +90,7 @@ class MemoryConfig:
     leak: float | None = None
     echo_state: bool = False
     radius: float | None = None
-    forget_bias: float | None = None
+    keep_bias: float | None = None
 
 
 class MemoryModel(nn.Module):
@@ -106,8 +110,8 @@ class MemoryModel(nn.Module):
         radius = config.radius if config.radius is not None else (1.0 if config.echo_state else None)
         if radius is not None:
             rescale_spectral_radius(self.layer.w_hh(), radius)
-        if config.forget_bias is not None:
-            _set_forget_bias(self.layer, config.forget_bias)
+        if config.keep_bias is not None:
+            _set_keep_bias(self.layer, config.keep_bias)
         if config.echo_state:
             self.layer.requires_grad_(False)
 
@@ -146,10 +150,11 @@ def rescale_spectral_radius(w_hh: Tensor, radius: float) -> float:
     return factor
 
 
-def _set_forget_bias(layer: RecurrentLayer, value: float) -> None:
-    """b_if = value, b_hf = 0 (torch stacks i, f, g, o, so f is the second block of H)."""
-    if layer.arch != "lstm":
-        raise ValueError("forget_bias applies to the LSTM only")
+def _set_keep_bias(layer: RecurrentLayer, value: float) -> None:
+    """Input bias of the keep gate = value, hidden bias = 0. Torch stacks the LSTM's gates as
+    i, f, g, o and the GRU's as r, z, n: either way the keep gate (f, z) is the second block."""
+    if layer.arch not in ("lstm", "gru"):
+        raise ValueError("keep_bias applies to the gated cells (LSTM, GRU) only")
     h, fused = layer.hidden_size, layer.fused
     with torch.no_grad():
         fused.bias_ih_l0[h:2 * h] = value
