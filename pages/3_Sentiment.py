@@ -124,10 +124,11 @@ with try_:
             st.info(f"No model yet: {model_label}.")
         elif (result := predict(raw)) is not None:
             label, phrase = lesson.verdict(result["prob"])
-            c1, c2 = st.columns([1, 3])
-            c1.metric("Verdict", f"{'👍' if label == 'positive' else '👎'} {label}",
-                      f"P(positive) = {result['prob']:.2f} ({phrase})",
-                      delta_color="normal" if label == "positive" else "inverse")
+            c1, c2 = st.columns([2, 3])
+            c1.metric("Verdict", label, f"P(positive) = {result['prob']:.2f} ({phrase})",
+                      delta_color="normal" if label == "positive" else "inverse",
+                      delta_arrow="off", border=True,
+                      icon=":material/thumb_up:" if label == "positive" else ":material/thumb_down:")
             with c2:
                 changes = lesson.swings(result["tokens"], result["prob_after_each"])
                 if changes:

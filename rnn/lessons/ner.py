@@ -176,8 +176,8 @@ def spelling_table(tokens, max_rows: int = 12) -> list[dict]:
     return rows
 
 
-SHIPPED_COLUMNS = {"f1": "validation F1", "accuracy_ambiguous": "accuracy on ambiguous words",
-                   "val_loss": "validation loss"}
+SHIPPED_COLUMNS = {"f1": "F1", "accuracy_ambiguous": "accuracy, ambiguous words",
+                   "val_loss": "val. loss"}
 
 
 def metric_rows(histories: dict, columns: dict) -> list[dict]:

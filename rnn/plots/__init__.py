@@ -11,7 +11,7 @@ from rnn.plots.taxonomy import KINDS as TAXONOMY_KINDS, taxonomy_figure
 from rnn.plots.theme import PALETTE, TEMPLATE_NAME, downsample, empty_figure, new_figure
 from rnn.plots.tokens import prob_after_each_word, token_prob_bars, topk_bars, uni_vs_bi_figure
 from rnn.plots.training import compare_figure, grad_norm_figure, grad_norm_histogram, \
-    loss_figure, metric_figure, split_records
+    loss_figure, metric_figure, metric_label, split_records
 
 __all__ = [
     "accuracy_vs_length_figure", "eigenvalue_figure", "grad_flow_figure",
@@ -21,5 +21,5 @@ __all__ = [
     "PALETTE", "TEMPLATE_NAME", "downsample", "empty_figure", "new_figure",
     "prob_after_each_word", "token_prob_bars", "topk_bars", "uni_vs_bi_figure",
     "compare_figure", "grad_norm_figure", "grad_norm_histogram", "loss_figure", "metric_figure",
-    "split_records",
+    "metric_label", "split_records",
 ]

@@ -64,16 +64,28 @@ def loss_figure(records: Iterable[dict], reference_lines: Mapping[str, float] | 
     return fig
 
 
+# How a record's key reads on an axis or in a title.
+METRIC_LABELS = {"f1": "F1", "span_f1": "F1 per name", "accuracy": "accuracy",
+                 "accuracy_ambiguous": "accuracy on ambiguous words", "bleu": "BLEU",
+                 "chrf": "chrF", "exact_match": "exact match", "val_loss": "validation loss",
+                 "loss": "training loss", "bits_per_char": "bits per character",
+                 "perplexity": "perplexity", "grad_norm": "gradient norm"}
+
+
+def metric_label(key: str) -> str:
+    return METRIC_LABELS.get(key, key.replace("_", " "))
+
+
 def metric_figure(records: Iterable[dict], metric: str, title: str | None = None,
                   y_range: tuple[float, float] | None = None) -> go.Figure:
     """The task metric (e.g. F1, accuracy, BLEU) at every evaluation."""
     _, evals = split_records(records)
-    title = title or f"Validation {metric}"
+    title = title or f"Validation {metric_label(metric)}"
     x, y = _series(evals, metric)
     if not x:
         return empty_figure(title)
-    fig = new_figure(title, "training step", metric)
-    fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=metric,
+    fig = new_figure(title, "training step", metric_label(metric))
+    fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=metric_label(metric),
                              line=dict(color=PALETTE[2], width=3), marker=dict(size=8)))
     if y_range:
         fig.update_yaxes(range=list(y_range))
@@ -131,10 +143,9 @@ def compare_figure(runs: Mapping[str, Iterable[dict]], key: str = "val_loss",
     ``key`` is a step field ("loss") or an eval field ("val_loss", a metric); ``x`` is "step"
     or "elapsed" (seconds), the fairer axis when architectures differ in speed.
     """
-    label_of = {"val_loss": "validation loss", "loss": "training loss"}
-    title = title or f"{label_of.get(key, key)} by architecture"
+    title = title or f"{metric_label(key)} by architecture"
     fig = new_figure(title, "seconds of training" if x == "elapsed" else "training step",
-                     label_of.get(key, key))
+                     metric_label(key))
     for i, (label, records) in enumerate((runs or {}).items()):
         steps, evals = split_records(records)
         source = steps if key in ("loss", "grad_norm") else evals

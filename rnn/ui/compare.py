@@ -50,7 +50,7 @@ def _draw(key: str, labels: Sequence[str], metric_name: str) -> None:
                     key=f"{key}_fig_cmp_loss")
     with right:
         show_figure(plots.compare_figure(histories, key=metric_name, x="elapsed",
-                                         title=f"Validation {metric_name}"),
+                                         title=f"Validation {plots.metric_label(metric_name)}"),
                     key=f"{key}_fig_cmp_metric")
     started = {lab: exp for lab, exp in runs.items() if exp is not None}
     if started:

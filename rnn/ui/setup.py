@@ -13,6 +13,8 @@ import streamlit as st
 
 log = logging.getLogger(__name__)
 APP_NAME = "RNN Playground"
+# Streamlit leaves ~6rem above the title; on a projector the first screen is worth more.
+_CSS = "<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>"
 _SETUP_MARK = "_rnn_setup_run"
 
 
@@ -64,6 +66,7 @@ def setup_page(title: str, icon: str = ":material/all_inclusive:") -> None:
         torch.set_num_threads(1)
     if not _first_call_this_run():
         return
+    st.html(_CSS)             # style only: Streamlit adds it without taking space on the page
     with st.sidebar:
         st.markdown(f"### :material/all_inclusive: {APP_NAME}")
         _lesson_links()
