@@ -5,6 +5,10 @@ its parameters are the layer's parameters, and ``forward`` runs it (fast). ``tra
 equations of ``rnn.cells`` on those same parameters, step by step, and keeps every hidden state,
 cell state and gate, per layer and direction. Its outputs equal ``forward``'s within float error,
 and gradients flow from a traced loss into ``layer.fused``'s parameters.
+
+``padded_forward`` is ``forward`` on a padded batch without packing, for the task models. On CPU
+torch runs an unpacked LSTM with oneDNN's fused kernel but a packed one step by step, so packing
+made a sentiment training step about 2x slower (bench/overhead.py, BENCHMARKS.md).
 """
 from dataclasses import dataclass
 from functools import partial
@@ -15,6 +19,11 @@ from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnn.cells import GRUCell, LSTMCell, RNNCell, gru_step, lstm_step, rnn_step
+
+# arch (and the RNN's nonlinearity) -> torch's functional kernel for one layer and direction,
+# the same call nn.LSTM/GRU/RNN.forward makes
+_KERNELS = {"lstm": torch._VF.lstm, "gru": torch._VF.gru, "rnn_tanh": torch._VF.rnn_tanh,
+            "rnn_relu": torch._VF.rnn_relu}
 
 # arch -> (fused module class, explainable cell class, step function, gates stacked in W_hh)
 ARCHS = {
@@ -93,6 +102,45 @@ class RecurrentLayer(nn.Module):
         out, final = self.fused(packed, state)
         out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
         return out, final
+
+    def padded_forward(self, x: Tensor, lengths: Tensor) -> tuple[Tensor, Tensor]:
+        """``forward(x, lengths)`` without packing; returns out and h_n (not the LSTM's c_n).
+
+        Each direction of each layer is one unpacked kernel call on the padded (N, L, .) tensor.
+        The forward direction reads the padding only after a sequence's true end, so its outputs
+        there are dropped and h_n is taken at the true last step. The backward direction reads
+        every sequence reversed within its own length (x_{n-1}, ..., x_0, then the padding) and
+        its outputs are put back in time order. Same values as ``forward`` within float error;
+        dropout between layers as nn.LSTM does it, but with its own random draws.
+
+        Args: x (N, L, D_in); lengths (N,), each in 1..L. Initial states are zeros.
+        Returns: out (N, L, D*H), exactly 0 at padded positions; h_n (num_layers*D, N, H).
+        """
+        n, length, _ = x.shape
+        mask = _length_mask(lengths, n, length, x.device)
+        lengths = torch.as_tensor(lengths, device=x.device)
+        steps = torch.arange(length, device=x.device)
+        # position of step t when each sequence is read backwards (padding stays where it is)
+        backwards = torch.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)  # (N, L)
+        last, rows = lengths - 1, torch.arange(n, device=x.device)
+        kernel = _KERNELS[self.arch if self.arch != "rnn" else f"rnn_{self.nonlinearity}"]
+        zero = x.new_zeros(1, n, self.hidden_size)
+        h0 = (zero, zero) if self.arch == "lstm" else zero
+        inp, finals = x, []
+        for layer in range(self.num_layers):
+            if layer > 0:
+                inp = F.dropout(inp, self.dropout, self.training)
+            outs = []
+            for d in range(self.num_directions):
+                seq = inp if d == 0 else _gather_steps(inp, backwards)
+                out = kernel(seq, h0, list(self._weights(layer, d)), True, 1, 0.0, self.training,
+                             False, True)[0]                              # (N, L, H)
+                finals.append(out[rows, last])                            # h at the true last step
+                outs.append(out if d == 0 else _gather_steps(out, backwards))
+            inp = torch.cat(outs, dim=-1)                                 # (N, L, D*H)
+            if mask is not None:
+                inp = torch.where(mask[..., None], inp, 0.0)
+        return inp, torch.stack(finals)
 
     def trace(self, x: Tensor, lengths: Tensor | None = None, state=None) -> Trace:
         """Run the explainable cells on the fused weights; same arguments as ``forward``.
@@ -184,6 +232,11 @@ def _length_mask(lengths, n: int, length: int, device):
     if bool((lengths == length).all()):
         return None
     return torch.arange(length, device=device)[None, :] < lengths[:, None]
+
+
+def _gather_steps(x: Tensor, index: Tensor) -> Tensor:
+    """x (N, L, F) with its steps reordered per sequence: out[i, t] = x[i, index[i, t]]."""
+    return x.gather(1, index[..., None].expand(-1, -1, x.shape[-1]))
 
 
 def _map(a, b, fn):

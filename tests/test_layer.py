@@ -67,6 +67,32 @@ def test_padded_batch_equals_each_sequence_alone(arch, bidirectional):
             assert all(torch.all(v[i, n:] == 0) for v in st.values())
 
 
+@pytest.mark.parametrize("arch,nonlinearity", [("rnn", "tanh"), ("rnn", "relu"), ("gru", "tanh"),
+                                               ("lstm", "tanh")])
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_padded_forward_equals_packed_forward(arch, nonlinearity, bidirectional, num_layers):
+    """The unpacked fast path: same outputs, h_n and gradients (inputs and weights) as packing."""
+    torch.manual_seed(num_layers)
+    layer = RecurrentLayer(arch, 3, 6, num_layers, bidirectional, dropout=0.3,
+                           nonlinearity=nonlinearity).eval()
+    lengths = torch.tensor([5, 2, 7, 1])
+    x = torch.randn(4, 7, 3)
+    x[torch.arange(7)[None, :] >= lengths[:, None]] = 99.0  # loud padding: must never leak
+    x.requires_grad_(True)
+    out, final = layer(x, lengths)
+    h_n = _states(final)[0]
+    fast_out, fast_h_n = layer.padded_forward(x, lengths)
+    _close(fast_out, out)
+    _close(fast_h_n, h_n)
+    g_out, g_h = torch.randn_like(out), torch.randn_like(h_n)
+    wrt = [x, *layer.parameters()]
+    slow = torch.autograd.grad((out * g_out).sum() + (h_n * g_h).sum(), wrt)
+    fast = torch.autograd.grad((fast_out * g_out).sum() + (fast_h_n * g_h).sum(), wrt)
+    for a, b in zip(fast, slow, strict=True):
+        torch.testing.assert_close(a, b, atol=1e-5, rtol=0)
+
+
 @pytest.mark.parametrize("arch", ARCHS)
 def test_initial_state_and_gradients_reach_fused_weights(arch):
     torch.manual_seed(2)

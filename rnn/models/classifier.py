@@ -29,8 +29,7 @@ class Classifier(nn.Module):
 
     def summary(self, batch: Batch) -> torch.Tensor:
         """The sentence vector (N, D*H): top layer's final state of each direction."""
-        _, final = self.rnn(self.encoder(batch), batch.lengths)
-        h_n = final[0] if isinstance(final, tuple) else final        # (layers*D, N, H)
+        _, h_n = self.rnn.padded_forward(self.encoder(batch), batch.lengths)   # (layers*D, N, H)
         directions = 2 if self.config.bidirectional else 1
         return torch.cat(list(h_n[-directions:]), dim=-1)             # (N, D*H)
 

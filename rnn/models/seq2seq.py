@@ -41,8 +41,8 @@ class Seq2Seq(nn.Module):
 
     def encode(self, src: torch.Tensor, src_lengths: torch.Tensor) -> dict:
         """Run the encoder once; returns what every decoder step needs."""
-        enc, final = self.encoder(self.src_embedding(src), src_lengths)       # (N, S, D*H)
-        h_n = final[0] if isinstance(final, tuple) else final                  # (layers*D, N, H)
+        # enc (N, S, D*H), h_n (layers*D, N, H)
+        enc, h_n = self.encoder.padded_forward(self.src_embedding(src), src_lengths)
         D = 2 if self.config.bidirectional else 1
         layers = h_n.view(self.config.layers, D, h_n.shape[1], h_n.shape[2])
         s0 = torch.tanh(self.bridge(torch.cat(list(layers.transpose(0, 1)), dim=-1)))  # (layers, N, H)

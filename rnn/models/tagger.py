@@ -28,7 +28,7 @@ class Tagger(nn.Module):
 
     def forward(self, batch: Batch) -> torch.Tensor:
         """Logits (N, L); apply sigmoid for probabilities."""
-        a, _ = self.rnn(self.encoder(batch), batch.lengths)   # (N, L, D*H)
+        a, _ = self.rnn.padded_forward(self.encoder(batch), batch.lengths)   # (N, L, D*H)
         return self.head(a).squeeze(-1)                       # (N, L)
 
     def loss(self, batch: Batch) -> torch.Tensor:
