@@ -60,7 +60,8 @@ class TrainingGate:
     def release(self, ticket: str) -> None:
         with self._lock:
             self._active -= 1
-            self._training[ticket] = self._clock()
+            if ticket in self._training:     # not if it left while holding the slot (an error)
+                self._training[ticket] = self._clock()
             self._slots.release()
 
     def leave(self, ticket: str) -> None:
@@ -94,6 +95,13 @@ class TrainingGate:
     def n_waiting(self) -> int:
         with self._lock:
             return len(self._waiting)
+
+    def counts(self) -> dict[str, int]:
+        """Slots in use, sessions queued and sessions that trained lately (stale ones pruned)."""
+        with self._lock:
+            self._prune(self._clock())
+            return {"slots_in_use": self._active, "queued": len(self._waiting),
+                    "recently_training": len(self._training)}
 
 
 def queue_message(gate: TrainingGate, ticket: str) -> str:

@@ -9,10 +9,29 @@ running: when a run ends inside a tick, ``st.rerun()`` redraws the whole page wi
 A "job" is a list of labelled experiments trained one after the other: one for
 ``training_panel``, RNN/GRU/LSTM for ``compare_panel``. Experiments are made lazily (on their
 first tick, inside a gate slot, because building data costs CPU too) by ``make(label)``.
+
+Garbage collection (docs/LOAD_AND_SOAK.md): Streamlit runs a full ``gc.collect()`` after every
+script run, fragment ticks included (``runner.postScriptGC``). With torch and plotly loaded a
+full collection walks ~265,000 objects and holds the GIL for 0.1-0.25 s; at two ticks a second
+per training or queued session, ten sessions spent more than the whole CPU collecting garbage
+and trainings crawled (bench/classroom.py). When the gate is made (once per process) and the
+option is not set by the deployer, it is switched off and a daemon thread collects every
+``GC_EVERY`` seconds instead, so the cyclic garbage of finished runs and closed sessions (an
+Experiment and its Trainer refer to each other) is still reclaimed; on glibc it then hands the
+freed heap back to the system (``malloc_trim``), so the resident set shows what is in use.
+``RNN_PLAYGROUND_MEMORY_LOG=1`` prints one line per collection to stderr (live experiments,
+gate tickets, resident set): bench/soak.py reads it.
 """
 from __future__ import annotations
 
+import ctypes
+import gc
+import os
+import sys
+import threading
+import time
 import uuid
+import weakref
 from typing import Callable, Sequence
 
 import streamlit as st
@@ -25,11 +44,92 @@ from rnn.ui.setup import show_figure, ui_settings
 
 TICK_EVERY = 0.5                     # seconds between fragment ticks while training
 TERMINAL = ("done", "diverged")
+GC_EVERY = 30.0                      # seconds between the collector thread's full collections
+GC_OPTION = "runner.postScriptGC"
+MEMORY_LOG = "RNN_PLAYGROUND_MEMORY_LOG"
+_gc_lock = threading.Lock()
+_gc_thread: threading.Thread | None = None
+_gc_gate: TrainingGate | None = None             # the gate whose tickets the memory log counts
+_live_experiments: "weakref.WeakSet" = weakref.WeakSet()     # every experiment a panel made
+
+
+def _malloc_trim() -> bool:
+    """Give freed heap memory back to the system (glibc only; elsewhere a no-op)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
+def _rss_mb() -> float:
+    try:
+        with open(f"/proc/{os.getpid()}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def collect_garbage() -> dict:
+    """One full collection and a heap trim; what the memory log prints."""
+    start = time.perf_counter()
+    found = gc.collect()
+    collected = time.perf_counter()
+    _malloc_trim()                   # ctypes lets go of the GIL while it runs
+    gate = _gc_gate
+    counts = gate.counts() if gate is not None else {}
+    return {"collected": found, "gc_ms": round(1000 * (collected - start), 1),
+            "trim_ms": round(1000 * (time.perf_counter() - collected), 1),
+            "live_experiments": len(_live_experiments), **counts, "rss_mb": round(_rss_mb(), 1)}
+
+
+def _collect_forever(every: float) -> None:
+    while True:
+        time.sleep(every)
+        stats = collect_garbage()
+        if os.environ.get(MEMORY_LOG, "").strip().lower() in ("1", "true", "yes", "on"):
+            print("rnn-memory: " + " ".join(f"{k}={v}" for k, v in stats.items()),
+                  file=sys.stderr, flush=True)
+
+
+def periodic_gc(every: float = GC_EVERY) -> bool:
+    """Replace Streamlit's collection after every run by one every ``every`` seconds.
+
+    Leaves a ``runner.postScriptGC`` set to true in a config file, the environment or a flag
+    alone. Idempotent; returns True when the per-run collection is off and the collector runs.
+    """
+    global _gc_thread
+    from streamlit import config
+
+    with _gc_lock:
+        if config.is_manually_set(GC_OPTION) and config.get_option(GC_OPTION):
+            return False
+        config.set_option(GC_OPTION, False, where_defined="rnn.ui.live_training.periodic_gc")
+        if _gc_thread is None or not _gc_thread.is_alive():
+            _gc_thread = threading.Thread(target=_collect_forever, args=(every,), daemon=True,
+                                          name="rnn-periodic-gc")
+            _gc_thread.start()
+        return True
 
 
 @st.cache_resource
 def _gate(capacity: int) -> TrainingGate:
-    return TrainingGate(capacity)
+    global _gc_gate
+    gate = TrainingGate(capacity)
+    _gc_gate = gate
+    periodic_gc()
+    return gate
+
+
+def _track(exp) -> None:
+    try:
+        _live_experiments.add(exp)
+    except TypeError:            # not weak-referenceable (a test's stand-in): not counted
+        pass
 
 
 def training_gate() -> TrainingGate:
@@ -93,7 +193,8 @@ def run_buttons(key: str, job: dict, start_label: str) -> None:
 
 def _tick(key: str, job: dict, make: Callable[[str | None], object]) -> None:
     """Train the current experiment for one slice, if the gate lets this session in."""
-    gate, ticket, settings = training_gate(), _ticket(key), ui_settings()
+    settings = ui_settings()        # once a tick: with no secrets.toml, each call reads the disk
+    gate, ticket = _gate(settings.max_concurrent_trainings), _ticket(key)
     label = job["labels"][job["index"]]
     with gate.slot(ticket) as admitted:
         if not admitted:
@@ -103,6 +204,7 @@ def _tick(key: str, job: dict, make: Callable[[str | None], object]) -> None:
             exp = st.session_state.get(exp_slot(key, label))
             if exp is None:
                 exp = st.session_state[exp_slot(key, label)] = make(label)
+                _track(exp)
             if getattr(exp, "status", "ready") not in TERMINAL:
                 exp.train_for(settings.tick_seconds)
         except Exception as exc:  # noqa: BLE001 -- shown as a message, the job stops
@@ -162,19 +264,40 @@ def status_line(exp, running: bool) -> None:
     st.progress(min(1.0, max(0.0, frac)), text=f"{state} · step {last.get('step', 0)}{loss}{left}")
 
 
+def _figures(key: str, exp, history: list, metric_name: str, vocab_size: int | None,
+             clip, show_grad: bool) -> list:
+    """The panel's chart figures, rebuilt only when the history has grown.
+
+    A queued session's tick redraws the charts although nothing changed; building three plotly
+    figures costs ~20 ms of GIL-holding Python, and with 30 sessions ticking twice a second that
+    was most of the server's CPU (docs/LOAD_AND_SOAK.md). Kept in session_state, per panel.
+    """
+    sig = (id(exp), len(history), id(history[-1]) if history else None, metric_name, vocab_size,
+           clip, show_grad)
+    cached = st.session_state.get(f"_figs_{key}")
+    if cached is not None and cached[0] == sig:
+        return cached[1]
+    figs = [plots.loss_figure(history, vocab_size=vocab_size), plots.metric_figure(history, metric_name)]
+    if show_grad:
+        figs.append(plots.grad_norm_figure(history, clip=clip))
+    st.session_state[f"_figs_{key}"] = (sig, figs)
+    return figs
+
+
 def _draw_single(key: str, metric_name: str, vocab_size: int | None, show_grad: bool) -> None:
     exp = st.session_state.get(key)
     job = st.session_state.get(f"_job_{key}", {})
     status_line(exp, job.get("running", False))
     history = getattr(exp, "history", []) if exp is not None else []
     clip = getattr(getattr(exp, "train_config", None), "clip", None)
+    figs = _figures(key, exp, history, metric_name, vocab_size, clip, show_grad)
     left, right = st.columns(2)
     with left:
-        show_figure(plots.loss_figure(history, vocab_size=vocab_size), key=f"{key}_fig_loss")
+        show_figure(figs[0], key=f"{key}_fig_loss")
     with right:
-        show_figure(plots.metric_figure(history, metric_name), key=f"{key}_fig_metric")
+        show_figure(figs[1], key=f"{key}_fig_metric")
     if show_grad:
-        show_figure(plots.grad_norm_figure(history, clip=clip), key=f"{key}_fig_grad")
+        show_figure(figs[2], key=f"{key}_fig_grad")
 
 
 def training_panel(exp_key: str, make_experiment: Callable[[], object], metric_name: str, *,

@@ -1,0 +1,150 @@
+"""What the classroom and soak benchmarks found (docs/LOAD_AND_SOAK.md), kept fixed.
+
+- Streamlit's full garbage collection after every script run (fragment ticks included) made ten
+  sessions spend the whole CPU collecting: the live panel turns it off and collects periodically
+  instead, unless a deployer set the option.
+- A gate slot comes back whatever ends a training slice: an engine error, or Streamlit stopping
+  the script because the tab closed (a BaseException); a closed tab's place in the queue is
+  dropped after STALE_SECONDS (a fake clock here, nothing is timed).
+- The memory log counts live experiments; one dropped by its session is gone after a collection.
+"""
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+
+import pytest
+from streamlit import config
+from streamlit.config_option import ConfigOption
+
+from rnn.ui import live_training
+from rnn.ui.gate import STALE_SECONDS, TrainingGate, queue_message
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class ScriptStopped(BaseException):
+    """Like Streamlit's StopException: not an Exception, raised when a session goes away."""
+
+
+@pytest.fixture
+def gc_option():
+    """Restore runner.postScriptGC (and where it was defined) after the test."""
+    saved = (config.get_option(live_training.GC_OPTION),
+             config.get_where_defined(live_training.GC_OPTION))
+    yield
+    config.set_option(live_training.GC_OPTION, saved[0], where_defined=saved[1])
+
+
+# ---- garbage collection ---------------------------------------------------------------------
+def test_making_the_gate_turns_per_run_gc_off_and_starts_the_collector(gc_option):
+    config.set_option(live_training.GC_OPTION, True, where_defined=ConfigOption.DEFAULT_DEFINITION)
+    assert config.get_option(live_training.GC_OPTION) is True
+    live_training._gate.clear()
+    try:
+        gate = live_training._gate(2)
+    finally:
+        live_training._gate.clear()
+    assert isinstance(gate, TrainingGate)
+    assert config.get_option(live_training.GC_OPTION) is False
+    threads = [t for t in threading.enumerate() if t.name == "rnn-periodic-gc"]
+    assert len(threads) == 1 and threads[0].daemon and threads[0].is_alive()
+    assert live_training.periodic_gc() is True                     # idempotent: still one thread
+    assert len([t for t in threading.enumerate() if t.name == "rnn-periodic-gc"]) == 1
+
+
+def test_a_deployer_who_wants_gc_after_every_run_keeps_it(gc_option):
+    config.set_option(live_training.GC_OPTION, True, where_defined="config.toml")
+    assert live_training.periodic_gc() is False
+    assert config.get_option(live_training.GC_OPTION) is True
+
+
+def test_collect_garbage_frees_a_dropped_experiment_in_a_cycle():
+    class Exp:                        # an Experiment and its Trainer refer to each other
+        def __init__(self):
+            self.trainer = {"loss_fn": lambda: self}
+
+    gc.disable()                      # only the explicit collection below may free the cycle
+    try:
+        exp = Exp()
+        live_training._track(exp)
+        ref = weakref.ref(exp)
+        assert exp in live_training._live_experiments
+        del exp                                         # the session let go of it ...
+        assert ref() is not None                        # ... but a cycle is not freed by refcount
+        stats = live_training.collect_garbage()
+    finally:
+        gc.enable()
+    assert ref() is None
+    assert stats["collected"] >= 1
+    assert stats["live_experiments"] == len(live_training._live_experiments)
+
+
+def test_track_ignores_objects_it_cannot_count():
+    live_training._track(object())   # no __weakref__ slot: silently not counted
+    live_training._track([])
+
+
+# ---- gate slots and queue places --------------------------------------------------------------
+def test_slot_comes_back_when_the_script_is_stopped_mid_slice():
+    gate = TrainingGate(1, clock=FakeClock())
+    with pytest.raises(ScriptStopped):
+        with gate.slot("closed-tab") as ok:
+            assert ok
+            raise ScriptStopped()
+    assert gate.counts()["slots_in_use"] == 0
+    assert gate.try_acquire("next")
+
+
+def test_slot_comes_back_after_an_engine_error_and_leave_inside_it():
+    gate = TrainingGate(2, clock=FakeClock())
+    with pytest.raises(ValueError):
+        with gate.slot("broken") as ok:
+            assert ok
+            gate.leave("broken")          # what _tick does before showing the error
+            raise ValueError("bad data")
+    counts = gate.counts()
+    assert counts["slots_in_use"] == 0
+    assert counts["recently_training"] == 0   # left: not counted as "training" in messages
+    assert gate.n_training() == 0
+
+
+def test_a_closed_tab_at_the_head_of_the_queue_stops_blocking_after_it_goes_stale():
+    clock = FakeClock()
+    gate = TrainingGate(1, clock=clock)
+    assert gate.try_acquire("a")              # a trains
+    assert not gate.try_acquire("ghost")      # ghost queues first ...
+    assert not gate.try_acquire("b")          # ... then b
+    gate.release("a")
+    # The tab of "ghost" closes: it never polls again. b may not jump the queue at once ...
+    clock.now += 1
+    assert not gate.try_acquire("b")
+    assert gate.position("b") == 2
+    # ... but once the ghost's ticket is stale it is dropped and b gets the slot.
+    clock.now += STALE_SECONDS + 0.1
+    gate.try_acquire("b")  # refresh b (it polls every tick)
+    assert gate.counts()["slots_in_use"] == 1
+    assert gate.position("ghost") is None and gate.n_waiting() == 0
+
+
+def test_every_slot_is_free_once_all_sessions_have_gone():
+    clock = FakeClock()
+    gate = TrainingGate(2, clock=clock)
+    for i in range(30):                       # a class presses Start
+        with gate.slot(f"s{i}"):
+            pass
+    for i in range(30):
+        gate.try_acquire(f"w{i}")             # 2 of these hold slots, 28 queue
+    assert gate.counts()["slots_in_use"] == 2
+    gate.release("w0")
+    gate.release("w1")
+    clock.now += STALE_SECONDS + 1            # everyone closed their tab
+    assert gate.counts() == {"slots_in_use": 0, "queued": 0, "recently_training": 0}
+    assert gate.try_acquire("late") and "1 session is training" in queue_message(gate, "other")
