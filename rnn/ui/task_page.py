@@ -5,10 +5,11 @@ pretrained one).
 from __future__ import annotations
 
 import hashlib
+import logging
 
 import streamlit as st
 
-from rnn.ui.errors import engine_errors
+from rnn.ui.errors import engine_errors, friendly_message
 from rnn.ui.setup import ui_settings
 
 URL = "query-params"
@@ -56,23 +57,36 @@ def data_sidebar(task_name: str) -> dict:
 
 
 def _load_upload(task, upload, max_bytes: int):
-    """Parse an upload once per session (cached by content hash); None (and a message) if it is bad."""
+    """Parse an upload once per session (cached by content hash); None if it is bad.
+
+    The verdict is cached with the data, so a bad file's message stays in the sidebar, next to
+    the uploader, on every rerun until the file is removed or replaced."""
     raw = upload.getvalue()
     digest = hashlib.sha256(raw).hexdigest()[:16]
     cache = st.session_state.setdefault("_uploads", {})
     key = (task.name, digest)
     if key not in cache:
         cache.clear()                      # keep at most one parsed upload per session in memory
-        cache[key] = None
-        with engine_errors():
-            if len(raw) > max_bytes:
-                from rnn.data import DataFormatError
-                raise DataFormatError(f"{upload.name} is {len(raw) / 1e6:.1f} MB; this server accepts "
-                                      f"files up to {max_bytes / 1e6:.1f} MB")
-            cache[key] = task.load_file(raw, name=upload.name, max_bytes=max_bytes)
-    if cache[key] is None:
-        st.sidebar.error(f"{upload.name} could not be used; see the message above.")
-    return cache[key]
+        cache[key] = _parse_upload(task, raw, upload.name, max_bytes)
+    loaded, message = cache[key]
+    if message:
+        st.sidebar.error(f"{upload.name} could not be used. {message}", icon=":material/error:")
+    return loaded
+
+
+def _parse_upload(task, raw: bytes, name: str, max_bytes: int):
+    """(Splits, None) for a good file, (None, a message for the learner) for a bad one."""
+    from rnn.data import DataFormatError
+    try:
+        if len(raw) > max_bytes:
+            raise DataFormatError(f"{name} is {len(raw) / 1e6:.1f} MB; this server accepts files up "
+                                  f"to {max_bytes / 1e6:.1f} MB")
+        return task.load_file(raw, name=name, max_bytes=max_bytes), None
+    except (ValueError, MemoryError) as exc:
+        return None, friendly_message(exc)
+    except Exception as exc:  # noqa: BLE001 -- a parser bug must not take the page down
+        logging.getLogger(__name__).error("unexpected error reading an upload", exc_info=exc)
+        return None, friendly_message(exc)
 
 
 def make_factory(task: str, model_config, train_config, source: dict, options: dict | None = None):
