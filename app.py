@@ -23,17 +23,17 @@ DEFAULT_SENTENCE = "Harry Potter and Hermione Granger invented a new spell"
 # (taxonomy kind, lesson page, lesson title, what the lesson does with it)
 LESSONS = [
     ("many-to-many", "pages/1_Named_entities.py", "Named entities",
-     "tag every word: is it part of a person's name?"),
+     "Tag every word: is it part of a person’s name?"),
     ("one-to-many", "pages/2_Text_generation.py", "Text generation",
-     "a language model writes one token after another"),
+     "A language model writes one token after another."),
     ("many-to-one", "pages/3_Sentiment.py", "Sentiment",
-     "read a whole review, output one verdict"),
+     "Read a whole review, give one verdict."),
     ("encoder-decoder", "pages/4_Translation.py", "Translation",
-     "read a sentence in one language, write it in another"),
+     "Read a sentence in one language, write it in another."),
 ]
 EXTRA_LESSONS = [
-    ("pages/5_Bidirectional.py", "Bidirectional", "why reading right to left helps"),
-    ("pages/6_Gradient_flow.py", "Gradient flow", "vanishing and exploding gradients"),
+    ("pages/5_Bidirectional.py", "Bidirectional", "Why reading right to left as well helps."),
+    ("pages/6_Gradient_flow.py", "Gradient flow", "Vanishing and exploding gradients, and what stops them."),
 ]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -41,7 +41,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def lesson_link(page: str, title: str, note: str) -> None:
     """A link to the lesson if its page exists yet, otherwise its title as plain text."""
     if (HERE / page).exists():
-        st.page_link(page, label=f"**{title}**: {note}", icon=":material/arrow_forward:")
+        # A page link is one line that cuts long text, so the note goes below it.
+        st.page_link(page, label=f"**{title}**", icon=":material/arrow_forward:")
+        st.caption(note)
     else:
         st.markdown(f"**{title}**: {note} *(lesson coming soon)*")
 
