@@ -25,6 +25,8 @@ one asyncio process); ``--browsers K`` makes K of the students real headless-Chr
     python bench/classroom.py --quick        # N = 1, 10, 30 with 5-second trainings (a few min)
     python bench/classroom.py                # N = 1, 10, 30, 10-second trainings, 2 browsers
     python bench/classroom.py --n 30 --seconds 5 --browsers 0
+    python bench/classroom.py --quick --n 10 --streamlit-gc   # the failure before the fix:
+                                     # Streamlit's full gc.collect() after every script run
 """
 from __future__ import annotations
 
@@ -154,8 +156,8 @@ async def browser_student(name: str, url: str, clock: Clock, seconds: int, timeo
                 what = "open Try tab"
             else:
                 box = main.locator("[data-testid='stTextInput'] input").first
+                t0 = await now(page)          # before typing: the box may rerun as it is typed
                 await box.fill(PRIMES[i % len(PRIMES)])
-                t0 = await now(page)
                 await box.press("Enter")
                 what = "type a priming text"
             ms = await settled_ms(page, t0, timeout_ms=timeout * 1000)
@@ -218,9 +220,11 @@ async def sample_rss(pid: int, clock: Clock, stop: asyncio.Event, every: float =
 
 # ---- one class --------------------------------------------------------------------------------
 async def one_class(n: int, seconds: int, browsers: int, arrive_s: float, b=None,
-                    idle_samples: int = 8, probe_every: float = 1.0, seed: int = 0) -> dict:
+                    idle_samples: int = 8, probe_every: float = 1.0, seed: int = 0,
+                    streamlit_gc: bool = False) -> dict:
     clock = Clock()
-    server = Server(env=SERVER_ENV, log_name=f"classroom_{n}.log")
+    env = {**SERVER_ENV, **({"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"} if streamlit_gc else {})}
+    server = Server(env=env, log_name=f"classroom_{n}.log")
     rng = random.Random(seed)
     try:
         server.wait_port()
@@ -309,7 +313,7 @@ def _f(x, digits: int = 1) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-async def _run(ns, seconds, browsers, arrive_s) -> list[dict]:
+async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False) -> list[dict]:
     results = []
     b_ctx = None
     if browsers:
@@ -320,7 +324,8 @@ async def _run(ns, seconds, browsers, arrive_s) -> list[dict]:
         for n in ns:
             print(f"  classroom N={n}: {seconds}-second trainings, {min(browsers, n)} in Chromium ...",
                   flush=True)
-            res = await one_class(n, seconds, min(browsers, n), arrive_s if n > 1 else 0, b)
+            res = await one_class(n, seconds, min(browsers, n), arrive_s if n > 1 else 0, b,
+                                  streamlit_gc=streamlit_gc)
             results.append(res)
             print(f"    {res['completed']}/{n} completed in {res['class_s']:.0f} s; errors "
                   f"{len(res['errors'])}, log {len(res['server_log_errors'])}; steps/s "
@@ -337,16 +342,18 @@ async def _run(ns, seconds, browsers, arrive_s) -> list[dict]:
 
 
 def run(quick: bool = False, ns=(1, 10, 30), seconds: int | None = None,
-        browsers: int | None = None, arrive_s: float | None = None) -> dict:
+        browsers: int | None = None, arrive_s: float | None = None, streamlit_gc: bool = False) -> dict:
     """The classroom figures; ``quick``: 5-second trainings, websocket clients only."""
     seconds = seconds or (5 if quick else 10)
     browsers = (0 if quick else 2) if browsers is None else browsers
     arrive_s = (5.0 if quick else 15.0) if arrive_s is None else arrive_s
-    results = asyncio.run(_run(list(ns), seconds, browsers, arrive_s))
+    results = asyncio.run(_run(list(ns), seconds, browsers, arrive_s, streamlit_gc))
     OUT.mkdir(parents=True, exist_ok=True)
     out = {"mode": "quick" if quick else "full", "seconds": seconds, "browsers": browsers,
-           "arrive_s": arrive_s, "results": results, "table": table(results)}
-    (OUT / f"classroom{'_quick' if quick else ''}.json").write_text(json.dumps(out, indent=1, default=str))
+           "arrive_s": arrive_s, "streamlit_post_script_gc": streamlit_gc, "results": results,
+           "table": table(results)}
+    name = "classroom" + ("_quick" if quick else "") + ("_streamlit_gc" if streamlit_gc else "")
+    (OUT / f"{name}.json").write_text(json.dumps(out, indent=1, default=str))
     return out
 
 
@@ -357,8 +364,10 @@ def main(argv=None) -> None:
     ap.add_argument("--seconds", type=int, default=None, help="training budget per student")
     ap.add_argument("--browsers", type=int, default=None, help="students in real Chromium")
     ap.add_argument("--arrive", type=float, default=None, help="students arrive over this many s")
+    ap.add_argument("--streamlit-gc", action="store_true",
+                    help="keep Streamlit's gc.collect() after every run (the state before the fix)")
     args = ap.parse_args(argv)
-    out = run(args.quick, args.n, args.seconds, args.browsers, args.arrive)
+    out = run(args.quick, args.n, args.seconds, args.browsers, args.arrive, args.streamlit_gc)
     print(out["table"])
 
 
