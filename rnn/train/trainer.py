@@ -159,7 +159,8 @@ class Trainer:
             batch = next(self.batches)
         except StopIteration:
             return self._finish(f"the data ran out after {self.step_count} steps", start)
-        self.model.train()
+        if not self.model.training:      # a walk over every module: only when something set eval()
+            self.model.train()
         self.optimizer.zero_grad(set_to_none=True)
         loss = self.loss_fn(self.model, batch)
         loss_value = loss.item()
