@@ -22,6 +22,8 @@ import asyncio
 import re
 import time
 
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
 from bench.browser import (
     Server,
     browser,
@@ -97,9 +99,10 @@ async def commit_text(page, text: str) -> float | None:
     box = boxes.first
     tag = await box.evaluate("e => e.tagName")
     await box.fill(text)
+    await wait_ready(page)                  # t0 must fall between runs, not inside one
     t0 = await now(page)
     await box.press("Control+Enter" if tag == "TEXTAREA" else "Enter")
-    return await settled_ms(page, t0)
+    return await settled_ms(page, t0, timeout_ms=30_000)
 
 
 async def try_predictions(page, base: str) -> list[dict]:
@@ -114,13 +117,19 @@ async def try_predictions(page, base: str) -> list[dict]:
         expander = page.locator("[data-testid='stMain'] [data-testid='stExpander'] summary:visible")
         if await _visible_boxes(page).count() == 0 and await expander.count():
             await expander.first.click()             # Bidirectional: "type your own" is folded
+            await wait_ready(page)
+        problems = []
         for variant in (text, text + " ", text):     # a changed value each time forces a rerun
-            ms = await commit_text(page, variant)
+            try:
+                ms = await commit_text(page, variant)
+            except PlaywrightTimeout:
+                problems.append("no rerun finished within 30 s of pressing Enter")
+                continue
             if ms is None:
                 break
             times.append(ms)
         rows.append({"page": info["title"], "ms": median(times) if times else None,
-                     "all_ms": times, "errors": await page_errors(page)})
+                     "all_ms": times, "errors": problems + await page_errors(page)})
     return rows
 
 

@@ -40,16 +40,20 @@ def machine(m: dict) -> str:
 def overhead(entry: dict) -> str:
     r = entry["result"]
     rows = [[ARCH[x["arch"]], x["hidden"], num(x["ms_bare"], 2), num(x["ms_bare_clip"], 2),
-             num(x["ms_trainer"], 2), f"**{x['ratio']:.3f}**", f"{x['ratio_vs_clip']:.3f}"]
+             num(x["ms_trainer"], 2), f"**{x['ratio']:.3f}**", f"{x['ratio_vs_clip']:.3f}",
+             f"{x.get('clip_cost', float('nan')):.3f}", f"{x.get('ratio_of_minimums', float('nan')):.3f}"]
             for x in r["rows"]]
     head = ["cell", "H", "bare ms/step", "bare + clip", "Trainer.step", "Trainer / bare",
-            "Trainer / (bare + clip)"]
+            "Trainer / (bare + clip)", "(bare + clip) / bare", "Trainer / bare, fastest steps"]
     verdict = "met" if r["max_ratio"] <= r["target"] else "not met"
+    rounds = sorted({x["rounds"] for x in r["rows"]})
     return (caption(entry) + "\n\n" + table(head, rows) +
-            f"\n\nWorst ratio {r['max_ratio']:.3f} against the target {r['target']}: **{verdict}**. "
-            f"Medians of {r['rows'][0]['rounds']} interleaved rounds of "
-            f"{r['rows'][0]['steps_per_round']} steps, batch {r['rows'][0]['batch']} x "
-            f"{r['rows'][0]['window']} characters, one torch thread." + _task_steps(r.get("tasks", [])))
+            f"\n\nWorst Trainer / bare {r['max_ratio']:.3f} against the target {r['target']}: "
+            f"**{verdict}**. Times are medians, ratios medians of per-round ratios, over "
+            f"{' or '.join(map(str, rounds))} rounds of one step each; the last column compares "
+            f"the fastest step of each (the least disturbed by other sessions). Batch "
+            f"{r['rows'][0]['batch']} x {r['rows'][0]['window']} characters, one torch thread."
+            + _task_steps(r.get("tasks", [])))
 
 
 def _task_steps(tasks: list[dict]) -> str:
@@ -93,7 +97,8 @@ def quality(entry: dict) -> str:
         any_row = next(iter(by_arch.values()))
         metric, target = any_row.get("metric", "?"), any_row.get("target")
         if metric == "loss" and any_row.get("uniform_loss"):
-            goal = f"loss <= {target:.2f} (ln V = {any_row['uniform_loss']:.2f})"
+            goal = (f"loss <= {target:.2f} (trigram model; uniform guess "
+                    f"{any_row['uniform_loss']:.2f})")
         else:
             goal = f"{metric} >= {num(target, 2)}"
         rows.append([f"{task} / {dataset}", goal] + [_quality_cell(by_arch.get(a)) for a in archs])
@@ -174,16 +179,27 @@ def appspeed(entry: dict) -> str:
 
 def classroom(entry: dict) -> str:
     r = entry["result"]
-    if "error" in r:
-        return caption(entry) + "\n\n" + r["error"]
     body = r.get("table", "")
     if r.get("returncode"):
         body += f"\n\nbench/classroom.py exited with {r['returncode']}:\n\n```\n{r['stderr_tail']}\n```"
     return caption(entry) + "\n\n`python bench/classroom.py --quick`:\n\n" + body
 
 
+def versus(entry: dict) -> str:
+    r = entry["result"]
+    rows = [[f"{x['task']} / {x['dataset']}", f"{ARCH[x['arch']]} H={x['hidden']}"
+             + (" bi" if x.get("bidirectional") else ""), num(x["ms_step_before"], 1),
+             num(x["ms_step_after"], 1), f"**{x['speedup']:.2f}x**", num(x["ms_batch_before"], 2),
+             num(x["ms_batch_after"], 2)] for x in r["rows"]]
+    return (caption(entry) + f"\n\n`python bench/versus.py {r['before']}` (before) against the "
+            f"{r['after']} (after); medians over {r['rounds']} alternating rounds of {r['steps']} "
+            "steps, one process per round and side:\n\n" +
+            table(["task / data", "model", "ms/step before", "after", "speed-up",
+                   "ms/batch before", "after"], rows))
+
+
 RENDER = {"overhead": overhead, "trace": trace, "quality": quality, "ceiling": ceiling,
-          "appspeed": appspeed, "classroom": classroom}
+          "appspeed": appspeed, "classroom": classroom, "versus": versus}
 
 
 def render(results: dict) -> dict[str, str]:
@@ -192,6 +208,11 @@ def render(results: dict) -> dict[str, str]:
     if "machine" in results:
         out["machine"] = machine(results["machine"])
     for name, fn in RENDER.items():
-        if name in results:
-            out[name] = fn(results[name])
+        if name not in results:
+            continue
+        entry = results[name]
+        if "error" in entry["result"]:
+            out[name] = caption(entry) + f"\n\n**The benchmark failed:** `{entry['result']['error']}`"
+        else:
+            out[name] = fn(entry)
     return out

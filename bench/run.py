@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
 
 if __package__ in (None, ""):   # `python bench/run.py`: put the repo, not bench/, on the path
@@ -26,7 +27,7 @@ if __package__ in (None, ""):   # `python bench/run.py`: put the repo, not bench
 from bench import report
 from bench.common import OUT, ROOT, loadavg, machine_info
 
-ITEMS = ("overhead", "trace", "quality", "ceiling", "appspeed", "classroom")
+ITEMS = ("overhead", "trace", "quality", "ceiling", "appspeed", "classroom", "versus")
 DOC = ROOT / "BENCHMARKS.md"
 RESULTS = OUT / "results.json"
 
@@ -34,11 +35,15 @@ RESULTS = OUT / "results.json"
 def run_item(name: str, quick: bool) -> dict:
     """One benchmark, timed, with the load average around it."""
     before, start = loadavg(), time.perf_counter()
-    if name == "classroom":
-        result = run_classroom(quick)
-    else:
-        module = __import__(f"bench.{name}", fromlist=["run"])
-        result = module.run(quick=quick)
+    try:
+        if name == "classroom":
+            result = run_classroom(quick)
+        else:
+            module = __import__(f"bench.{name}", fromlist=["run"])
+            result = module.run(quick=quick)
+    except Exception as err:  # noqa: BLE001 -- one broken item must not lose the others' figures
+        traceback.print_exc()
+        result = {"error": f"{type(err).__name__}: {err}"[:500]}
     return {"result": result, "seconds": time.perf_counter() - start, "load_before": before,
             "load_after": loadavg(), "quick": quick, "when": time.strftime("%Y-%m-%d %H:%M")}
 
