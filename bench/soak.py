@@ -140,7 +140,7 @@ async def sampler(pid: int, tally: Tally, rows: list, stop: asyncio.Event, every
                "live_sessions": tally.live, "opened": tally.opened, "closed": tally.closed,
                "phase": tally.phase, "app_live_experiments": mem.get("live_experiments"),
                "gate_slots_in_use": mem.get("slots_in_use"), "gate_queued": mem.get("queued"),
-               "app_gc_runs": mem.get("n_lines")}
+               "app_objects": mem.get("objects"), "app_gc_runs": mem.get("n_lines")}
         rows.append(row)
         if not quiet:
             print(f"  {row['t_s']:7.0f} s  RSS {row['rss_mb']:7.1f} MB  live {row['live_sessions']:2d}  "
@@ -237,16 +237,19 @@ def summarise(rows, marks, tally, final, log_errors, minutes, concurrent, second
     thirds = [traffic[k * len(traffic) // 3:(k + 1) * len(traffic) // 3] for k in range(3)]
     peak_by_third = [max((r["rss_mb"] for r in part), default=float("nan")) for part in thirds]
     peak = max((r["rss_mb"] for r in rows), default=float("nan"))
-    # Bounded: the last third of the traffic peaks no higher than the middle third (+5 %), and
-    # the second half's trend is under 2 MB a minute.
-    bounded = peak_by_third[2] <= 1.05 * peak_by_third[1] and slope < 2.0
+    # Bounded: in the last third of the traffic the resident set peaks, and averages, no higher
+    # than 5 % above the middle third (the first third holds the ramp-up). The second half's
+    # trend (least squares, MB per minute) is reported too; samples swing by +-50 MB.
+    means = [sum(r["rss_mb"] for r in part) / len(part) if part else float("nan") for part in thirds]
+    bounded = peak_by_third[2] <= 1.05 * peak_by_third[1] and means[2] <= 1.05 * means[1]
     returned = marks.get("end_of_traffic", float("nan")) - marks.get("end", float("nan"))
     # Models: at the end only the last visitor's session (closed < 120 s ago, kept by Streamlit
     # for a reconnect) may still hold an experiment.
     end_line = final.get("app_memory", {}).get("end", {})
     models_released = end_line.get("live_experiments", 99) <= 1 and end_line.get("slots_in_use", 1) == 0
     return {"minutes": minutes, "concurrent": concurrent, "train_seconds": seconds,
-            "traffic_s": traffic_s, "rss_mb": {**marks, "peak": peak, "peak_by_traffic_third": peak_by_third},
+            "traffic_s": traffic_s, "rss_mb": {**marks, "peak": peak, "peak_by_traffic_third": peak_by_third,
+                       "mean_by_traffic_third": means},
             "slope_mb_per_min_second_half": slope, "bounded": bounded,
             "rss_returned_after_close_mb": returned, "models_released": models_released,
             "sessions": {"opened": tally.opened, "closed": tally.closed, "completed": tally.completed,

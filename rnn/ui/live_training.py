@@ -84,7 +84,8 @@ def collect_garbage() -> dict:
     counts = gate.counts() if gate is not None else {}
     return {"collected": found, "gc_ms": round(1000 * (collected - start), 1),
             "trim_ms": round(1000 * (time.perf_counter() - collected), 1),
-            "live_experiments": len(_live_experiments), **counts, "rss_mb": round(_rss_mb(), 1)}
+            "objects": len(gc.get_objects()), "live_experiments": len(_live_experiments), **counts,
+            "rss_mb": round(_rss_mb(), 1)}
 
 
 def _collect_forever(every: float) -> None:
