@@ -33,11 +33,24 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def cpu_flags() -> list[str]:
+    """The vector instruction sets the CPU reports (they decide the matmul ceiling)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return [f for f in ("avx2", "fma", "avx512f", "avx512_bf16", "amx_tile")
+                        if f in line.split()]
+    except OSError:
+        pass
+    return []
+
+
 def machine_info() -> dict:
     """nproc, CPU model, library versions and the load right now."""
     import streamlit
     import torch
-    return {"nproc": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version(),
+    return {"nproc": os.cpu_count(), "cpu": cpu_model(), "cpu_flags": cpu_flags(),
+            "python": platform.python_version(),
             "torch": torch.__version__, "streamlit": streamlit.__version__,
             "torch_default_threads": torch.get_num_threads(), "loadavg": loadavg()}
 

@@ -29,10 +29,13 @@ def caption(entry: dict) -> str:
 
 
 def machine(m: dict) -> str:
-    rows = [["CPU", f"{m['cpu']}, {m['nproc']} cores (shared with other sessions)"],
+    flags = ", ".join(m.get("cpu_flags", []))
+    command = "python bench/run.py"
+    if set(m.get("items", [])) != set(RENDER):
+        command += " --only " + ",".join(m.get("items", []))
+    rows = [["CPU", f"{m['cpu']} ({flags}), {m['nproc']} cores (shared with other sessions)"],
             ["Software", f"Python {m['python']}, torch {m['torch']}, streamlit {m['streamlit']}"],
-            ["Run", (f"{m['when']}: `python bench/run.py --only {','.join(m.get('items', []))}` "
-                     f"took {num(m.get('total_s', float('nan')) / 60)} min")],
+            ["Run", f"{m['when']}: `{command}` took {num(m.get('total_s', float('nan')) / 60)} min"],
             ["Load average (1, 5, 15 min)", f"{m['loadavg']} at the start, {m.get('load_end')} at the end"]]
     return table(["", ""], rows)
 
