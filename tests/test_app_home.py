@@ -80,3 +80,20 @@ def test_missing_lessons_are_plain_text_not_broken_links():
         linked = any(link.proto.page == url_name for link in links)
         assert linked == exists
         assert exists or title in shown
+
+
+def test_home_does_not_import_torch_and_torch_starts_with_one_thread():
+    """The home page paints without torch (a second or two of the first visit); a lesson that
+    imports torch later in the same server still gets one thread per session."""
+    import os
+    import subprocess
+    import sys
+    code = ("import sys\nfrom streamlit.testing.v1 import AppTest\n"
+            f"at = AppTest.from_file({str(ROOT / 'app.py')!r}); at.run()\n"
+            "assert not at.exception, at.exception\n"
+            "print('torch' in sys.modules)\nimport torch\nprint(torch.get_num_threads())\n")
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["False", "1"]

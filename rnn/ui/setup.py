@@ -6,6 +6,8 @@ st.navigation: see shared/DESIGN.md). It is safe to call more than once per run.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -35,6 +37,17 @@ def ui_settings():
     return get_settings(overrides)
 
 
+def one_torch_thread() -> None:
+    """Pin torch to one thread without importing it: the home page never needs torch, and
+    importing it costs a second or two of the first visit. Torch reads OMP_NUM_THREADS when it
+    is first imported; once imported, set it directly."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        os.environ["OMP_NUM_THREADS"] = "1"
+    elif torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+
+
 def _first_call_this_run() -> bool:
     """True once per script run, so the sidebar header is not drawn twice.
 
@@ -58,12 +71,9 @@ def setup_page(title: str, icon: str = ":material/all_inclusive:") -> None:
     One thread per session because 30 students share a small CPU server: torch's default of
     one thread per core would make every training fight every other for all cores.
     """
-    import torch
-
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide",
                        initial_sidebar_state="expanded")
-    if torch.get_num_threads() != 1:
-        torch.set_num_threads(1)
+    one_torch_thread()
     if not _first_call_this_run():
         return
     st.html(_CSS)             # style only: Streamlit adds it without taking space on the page
