@@ -33,7 +33,7 @@ def bidirectional_figures() -> list[dict]:
     rows = lab.group_accuracy_rows({label: load_pretrained(name).evaluate("test")
                                     for label, name in lab.PRETRAINED.items()})
     usual = lab.usual_sense_accuracy(splits.train, splits.test)
-    print("| model | accuracy on ambiguous words | on all other words | ambiguous words |")
+    print("\n| model | accuracy on ambiguous words | on all other words | ambiguous words |")
     print("|---|---|---|---|")
     for r in rows:
         print(f"| {r['model']} | {r['accuracy on ambiguous words']:.3f} | "
@@ -49,8 +49,8 @@ def gradient_figures() -> dict:
     for steps in (0, 100):
         curves = lab.gradient_curves(s, trained_steps=steps)
         out[steps] = {label: float(y[0] / y[-1]) for label, y in curves.items()}
-    print(f"RNN beta_W * beta_h at init: {lab.rnn_beta(s):.3f}")
-    print("| cell | ||dL/dh_1|| / ||dL/dh_50||, init | after 100 steps |")
+    print(f"\nRNN β_W β_h at init: {lab.rnn_beta(s):.3f}.\n")
+    print("| cell | ‖∂L/∂h⟨1⟩‖ / ‖∂L/∂h⟨50⟩‖ at init | after 100 steps |")
     print("|---|---|---|")
     for label in out[0]:
         print(f"| {label} | {out[0][label]:.2e} | {out[100][label]:.2e} |")
@@ -66,7 +66,7 @@ def sweep_figures(Ts) -> dict:
         for arch in lab.ARCHS:
             torch.manual_seed(0)
             results[lab.LABELS[arch]][T] = lab.accuracy_at(s, arch, T)
-    print(f"accuracy vs T ({time.perf_counter() - start:.0f} s):")
+    print(f"\nHeld-out accuracy vs T after the page's budget ({time.perf_counter() - start:.0f} s):\n")
     print("| cell | " + " | ".join(f"T={T}" for T in Ts) + " | largest T solved |")
     print("|---|" + "---|" * (len(Ts) + 1))
     solved = lab.largest_solved(results)
@@ -81,7 +81,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     from rnn.lessons import gradflow_lab as lab
     torch.set_num_threads(1)
-    print(f"load average {loadavg()}")
+    print(f"Load average {loadavg()}.")
     bidirectional_figures()
     gradient_figures()
     sweep_figures((5, 10, 20, 50) if args.quick else lab.TS)

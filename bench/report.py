@@ -201,8 +201,15 @@ def versus(entry: dict) -> str:
                    "ms/batch before", "after"], rows))
 
 
+def script_output(entry: dict) -> str:
+    """An item that is a script printing its own markdown (bench/baseline.py, bench/labs.py)."""
+    r = entry["result"]
+    return caption(entry) + f"\n\n`{r['command']}`:\n\n" + r["table"].strip()
+
+
 RENDER = {"overhead": overhead, "trace": trace, "quality": quality, "ceiling": ceiling,
-          "appspeed": appspeed, "classroom": classroom, "versus": versus}
+          "appspeed": appspeed, "classroom": classroom, "versus": versus,
+          "baseline": script_output, "labs": script_output}
 
 
 def render(results: dict) -> dict[str, str]:

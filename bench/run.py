@@ -1,6 +1,6 @@
 """Run the benchmarks and regenerate every figure in BENCHMARKS.md.
 
-    python bench/run.py                        # items 1-6, about 12 minutes on 2 shared cores
+    python bench/run.py                        # every item, about 13 minutes on 2 shared cores
     python bench/run.py --only overhead,trace  # some items (the others keep their old tables)
     python bench/run.py --quick                # fewer rounds and runs: a smoke test, not figures
     python bench/run.py --no-write             # print the tables, leave BENCHMARKS.md alone
@@ -27,7 +27,12 @@ if __package__ in (None, ""):   # `python bench/run.py`: put the repo, not bench
 from bench import report
 from bench.common import OUT, ROOT, loadavg, machine_info
 
-ITEMS = ("overhead", "trace", "quality", "ceiling", "appspeed", "classroom", "versus")
+ITEMS = ("overhead", "trace", "quality", "ceiling", "appspeed", "classroom", "versus", "baseline",
+         "labs")
+# Items that are scripts printing their own markdown: name -> arguments (quick, full).
+SCRIPTS = {"baseline": (["--seconds", "10", "--hidden", "64", "--seeds", "1", "--equal-steps", "50"],
+                        ["--seconds", "20"]),
+           "labs": (["--quick"], [])}
 DOC = ROOT / "BENCHMARKS.md"
 RESULTS = OUT / "results.json"
 
@@ -38,6 +43,8 @@ def run_item(name: str, quick: bool) -> dict:
     try:
         if name == "classroom":
             result = run_classroom(quick)
+        elif name in SCRIPTS:
+            result = run_script(name, SCRIPTS[name][0 if quick else 1])
         else:
             module = __import__(f"bench.{name}", fromlist=["run"])
             result = module.run(quick=quick)
@@ -61,6 +68,15 @@ def run_classroom(quick: bool) -> dict:
     data = json.loads(saved.read_text()) if saved.exists() else {}
     return {"returncode": proc.returncode, "table": data.get("table") or proc.stdout[-4000:],
             "stderr_tail": proc.stderr[-2000:] if proc.returncode else ""}
+
+
+def run_script(name: str, args: list[str]) -> dict:
+    """bench/NAME.py run as its own process; its printed markdown is the item's table."""
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / f"{name}.py"), *args], cwd=ROOT,
+                          check=False, capture_output=True, text=True, timeout=900)
+    if proc.returncode:
+        return {"error": f"bench/{name}.py exited with {proc.returncode}: {proc.stderr[-400:]}"}
+    return {"command": f"python bench/{name}.py {' '.join(args)}".strip(), "table": proc.stdout}
 
 
 def replace_block(text: str, name: str, body: str) -> str:
