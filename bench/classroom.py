@@ -51,6 +51,7 @@ FINISH = re.compile(r"Finished after (\d+) steps \((\d+) s\)")
 ENDED = re.compile(r"^(Finished after|Training diverged)")
 QUEUED = "Queued:"
 PRIMES = ("Ma", "The ", "Once upon a time", "Al", "Jo", "When the", "Be", "In the beginning")
+INTERACTION_TIMEOUT = 120      # seconds: an interaction slower than this is an error
 SERVER_ENV = {"RNN_PLAYGROUND_HOSTED": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
@@ -89,10 +90,11 @@ async def ws_student(name: str, url: str, clock: Clock, seconds: int, timeout: f
         for i in range(n_try + 1):
             active = len(clock.training)
             if i == 0:
-                took = await s.set_value("tabs", "Try")
+                took = await s.set_value("tabs", "Try", timeout=INTERACTION_TIMEOUT)
                 what = "open Try tab"
             else:
-                took = await s.set_value("text_input:key:tg_prime", PRIMES[(i + int(name[1:])) % len(PRIMES)])
+                took = await s.set_value("text_input:key:tg_prime", f"{PRIMES[i % len(PRIMES)]}{name}{i}",
+                                         timeout=INTERACTION_TIMEOUT)
                 what = "type a priming text"
             clock.note(name, what, took, active)
             row["try_ms"].append(took * 1000)
@@ -157,10 +159,10 @@ async def browser_student(name: str, url: str, clock: Clock, seconds: int, timeo
             else:
                 box = main.locator("[data-testid='stTextInput'] input").first
                 t0 = await now(page)          # before typing: the box may rerun as it is typed
-                await box.fill(PRIMES[i % len(PRIMES)])
+                await box.fill(f"{PRIMES[i % len(PRIMES)]}{name}{i}")   # always a new value
                 await box.press("Enter")
                 what = "type a priming text"
-            ms = await settled_ms(page, t0, timeout_ms=timeout * 1000)
+            ms = await settled_ms(page, t0, timeout_ms=INTERACTION_TIMEOUT * 1000)
             clock.note(name, what, ms / 1000, active)
             row["try_ms"].append(ms)
         errors += await page_errors(page)
