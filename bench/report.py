@@ -28,15 +28,21 @@ def caption(entry: dict) -> str:
             f"{entry['load_before']} before, {entry['load_after']} after.*{quick}")
 
 
-def machine(m: dict) -> str:
+def machine(m: dict, results: dict | None = None) -> str:
+    """The machine, and when the tables below were measured: ``--only`` runs refresh some items,
+    so the times come from the items' own entries (each item's caption has its load average)."""
     flags = ", ".join(m.get("cpu_flags", []))
-    command = "python bench/run.py"
-    if set(m.get("items", [])) != set(RENDER):
-        command += " --only " + ",".join(m.get("items", []))
+    entries = [e for name, e in (results or {}).items() if name in RENDER and "when" in e]
     rows = [["CPU", f"{m['cpu']} ({flags}), {m['nproc']} cores (shared with other sessions)"],
-            ["Software", f"Python {m['python']}, torch {m['torch']}, streamlit {m['streamlit']}"],
-            ["Run", f"{m['when']}: `{command}` took {num(m.get('total_s', float('nan')) / 60)} min"],
-            ["Load average (1, 5, 15 min)", f"{m['loadavg']} at the start, {m.get('load_end')} at the end"]]
+            ["Software", f"Python {m['python']}, torch {m['torch']}, streamlit {m['streamlit']}"]]
+    if entries:
+        whens = sorted(e["when"] for e in entries)
+        total = sum(e.get("seconds", 0.0) for e in entries)
+        span = whens[0] if whens[0] == whens[-1] else f"{whens[0]} to {whens[-1][-5:]}"
+        rows.append(["Measured", f"{span}; the {len(entries)} items took {num(total / 60)} min "
+                                 "together (`python bench/run.py` runs them all in one go)"])
+    rows.append(["Last run", f"{m['when']}: {', '.join(m.get('items', []))}; load average "
+                             f"{m['loadavg']} at the start, {m.get('load_end')} at the end"])
     return table(["", ""], rows)
 
 
@@ -216,7 +222,7 @@ def render(results: dict) -> dict[str, str]:
     """Item name -> markdown, for every item present in the results (and the machine)."""
     out = {}
     if "machine" in results:
-        out["machine"] = machine(results["machine"])
+        out["machine"] = machine(results["machine"], results)
     for name, fn in RENDER.items():
         if name not in results:
             continue
