@@ -181,7 +181,7 @@ def _on_reset(key: str) -> None:
 
 def run_buttons(key: str, job: dict, start_label: str) -> None:
     finished = job["index"] >= len(job["labels"])
-    cols = st.columns([1, 1, 1, 3])
+    cols = st.columns([4, 3, 3, 6])        # wide enough for "Train all three" on a laptop
     cols[0].button(start_label if job["index"] == 0 else "Continue", type="primary",
                    key=f"{key}_start", on_click=_on_start, args=(key,),
                    disabled=job["running"] or finished, icon=":material/play_arrow:")
