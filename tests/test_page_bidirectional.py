@@ -13,10 +13,6 @@ def _open(tab, **state):
     return open_tab(PAGE, tab, **state)
 
 
-def _figures(at):
-    return figures(at)
-
-
 def _focus_table(at):
     frames = [d.value for d in at.dataframe if "sentence" in d.value.columns]
     return frames[0] if frames else None
@@ -47,7 +43,7 @@ def test_minimal_pair_shows_both_models_probabilities():
     assert list(table["word"]) == ["Jordan", "Jordan"]
     assert table["left-to-right P(name)"].nunique() == 1
     assert table["bidirectional P(name)"].iloc[0] < 0.5 < table["bidirectional P(name)"].iloc[1]
-    figs = [f for f in _figures(at) if "P(part of a name)" in f["layout"]["title"]["text"]]
+    figs = [f for f in figures(at) if "P(part of a name)" in f["layout"]["title"]["text"]]
     assert len(figs) == 2 and all(len(f["data"]) == 2 for f in figs)
 
 
@@ -83,7 +79,7 @@ def test_train_tab_trains_both_directions():
 
 def test_inspect_forward_states_agree_at_the_shared_first_word():
     at = _open("Inspect")
-    fig = [f for f in _figures(at) if "states" in f["layout"]["title"]["text"]][0]
+    fig = [f for f in figures(at) if "states" in f["layout"]["title"]["text"]][0]
     forward, backward = fig["data"][0]["y"], fig["data"][1]["y"]    # short lists stay plain JSON
     assert forward[0] == pytest.approx(0.0, abs=1e-5) and backward[0] > 0.5
 

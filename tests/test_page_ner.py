@@ -6,7 +6,7 @@ charts and becomes the model Try uses."""
 import pytest
 import torch
 
-from pagetest import fresh_cache, figures, open_tab, page_path  # noqa: F401 (fixture)
+from pagetest import fresh_cache, figures, open_tab, page_path, titles  # noqa: F401 (fixture)
 from rnn.experiment import Experiment
 from rnn.lessons import ner as lesson
 
@@ -18,18 +18,10 @@ def _open(tab, **state):
     return open_tab(PAGE, tab, **state)
 
 
-def _figs(at):
-    return figures(at)
-
-
-def _titles(at):
-    return [f["layout"]["title"]["text"] for f in _figs(at)]
-
-
 def _bars(at):
     """The Try tab's bar chart: {word: P(name)}."""
-    fig = [f for f in _figs(at) if "P(part of a name)" in f["layout"]["title"]["text"]]
-    assert len(fig) == 1, _titles(at)
+    fig = [f for f in figures(at) if "P(part of a name)" in f["layout"]["title"]["text"]]
+    assert len(fig) == 1, titles(at)
     bars = fig[0]["data"][0]
     return dict(zip(bars["x"], bars["y"]))
 
@@ -49,7 +41,7 @@ def test_every_tab_renders(tab, chart):
     at = _open(tab)
     assert not at.error, [e.value for e in at.error]
     assert any("pretrained model `ner-lstm`" in c.value for c in at.caption)
-    assert any(chart in t for t in _titles(at)), _titles(at)
+    assert any(chart in t for t in titles(at)), titles(at)
 
 
 def test_learn_demo_tags_the_default_sentence():
@@ -67,16 +59,16 @@ def test_inspect_bidirectional_has_both_directions_and_lstm_gates():
         "forward a→ (left to right)", "backward a← (right to left)"]
     at.radio(key="ner_direction").set_value(1).run()
     assert not at.exception
-    titles = _titles(at)
-    assert any("backward" in t for t in titles), titles
-    assert any("cell state" in t for t in titles) and any("Gates" in t for t in titles)
-    heat = [f for f in _figs(at) if "Hidden state" in f["layout"]["title"]["text"]][0]
+    shown = titles(at)
+    assert any("backward" in t for t in shown), shown
+    assert any("cell state" in t for t in shown) and any("Gates" in t for t in shown)
+    heat = [f for f in figures(at) if "Hidden state" in f["layout"]["title"]["text"]][0]
     assert heat["data"][0]["x"] == ["Teddy", "Roosevelt", "was", "a", "great", "President", "."]
 
 
 def test_compare_table_lists_the_shipped_models():
     at = _open("Compare")
-    assert any("F1" in t and "training" in t for t in _titles(at)), _titles(at)
+    assert any("F1" in t and "training" in t for t in titles(at)), titles(at)
     table = at.dataframe[0].value
     assert [m.split()[0] for m in table["model"]][:3] == ["RNN", "GRU", "LSTM"]
     assert table["F1"].between(0, 1).all()
@@ -123,7 +115,7 @@ def test_bad_input_gives_a_message(text, expect):
     else:
         assert any(expect.lower() in m.lower() for m in messages), messages
     if expect == "type a sentence":
-        assert not _names_found(at) and not any("P(part of a name)" in t for t in _titles(at))
+        assert not _names_found(at) and not any("P(part of a name)" in t for t in titles(at))
 
 
 def test_inspect_empty_text_gives_a_message():
@@ -178,13 +170,13 @@ def test_short_training_updates_charts_and_model():
         if i:
             at.run()                  # AppTest does not fire the run_every timer: one tick a run
         steps.append(len([r for r in exp.history if r["kind"] == "step"]))
-        loss_x.append(_figs(at)[0]["data"][0]["x"])
+        loss_x.append(figures(at)[0]["data"][0]["x"])
     assert not at.exception
     assert steps[0] > 0 and steps == sorted(steps) and steps[-1] > steps[0], steps
     assert loss_x[-1] != loss_x[0] and 0 < len(loss_x[-1]) <= steps[-1]
     assert exp.model_config.hidden == 16 and exp.model_config.bidirectional
     evals = [r for r in exp.history if r["kind"] == "eval"]
-    assert bool(_figs(at)[1]["data"]) == bool(evals)         # the metric chart follows the evals
+    assert bool(figures(at)[1]["data"]) == bool(evals)         # the metric chart follows the evals
     assert any("step" in p.proto.text for p in at.get("progress"))
     # The weights moved away from a fresh model with the same seed.
     fresh = Experiment.create("ner", exp.model_config, exp.train_config, dataset=exp.dataset,

@@ -6,7 +6,7 @@ short training run moves the charts and becomes the model Try uses."""
 import pytest
 import torch
 
-from pagetest import fresh_cache, figures, open_tab, page_path  # noqa: F401 (fixture)
+from pagetest import fresh_cache, figures, open_tab, page_path, titles  # noqa: F401 (fixture)
 from rnn.experiment import Experiment
 from rnn.lessons import sentiment as lesson
 
@@ -19,18 +19,10 @@ def _open(tab, **state):
     return open_tab(PAGE, tab, **state)
 
 
-def _figs(at):
-    return figures(at)
-
-
-def _titles(at):
-    return [f["layout"]["title"]["text"] for f in _figs(at)]
-
-
 def _line(at):
     """The per-word line of the Try tab (or the Learn demo): {word: P(positive)}, in order."""
-    fig = [f for f in _figs(at) if f["layout"]["title"]["text"] == LINE]
-    assert len(fig) == 1, _titles(at)
+    fig = [f for f in figures(at) if f["layout"]["title"]["text"] == LINE]
+    assert len(fig) == 1, titles(at)
     trace = fig[0]["data"][0]
     return dict(zip(trace["x"], trace["y"]))
 
@@ -51,7 +43,7 @@ def test_every_tab_renders(tab, chart):
     at = _open(tab)
     assert not at.error, [e.value for e in at.error]
     assert any("pretrained model `sentiment-lstm`" in c.value for c in at.caption)
-    assert any(chart in t for t in _titles(at)), _titles(at)
+    assert any(chart in t for t in titles(at)), titles(at)
 
 
 def test_learn_demo_line_and_experiment_buttons():
@@ -107,7 +99,7 @@ def test_bad_input_gives_a_message(text, expect):
     messages = [m.value for m in list(at.error) + list(at.warning)]
     assert any(expect.lower() in m.lower() for m in messages), messages
     if expect == "type a review":
-        assert not at.metric and LINE not in _titles(at)
+        assert not at.metric and LINE not in titles(at)
     else:
         assert not at.error and len(at.metric) == 1
 
@@ -121,9 +113,9 @@ def test_unknown_words_and_emoji_are_named_not_crashed():
 
 def test_inspect_heatmaps_and_empty_text():
     at = _open("Inspect", sentiment_inspect_text="The plot is never boring.")
-    titles = _titles(at)
-    assert any("cell state" in t for t in titles) and any("Gates" in t for t in titles)
-    heat = [f for f in _figs(at) if "Hidden state" in f["layout"]["title"]["text"]][0]
+    shown = titles(at)
+    assert any("cell state" in t for t in shown) and any("Gates" in t for t in shown)
+    heat = [f for f in figures(at) if "Hidden state" in f["layout"]["title"]["text"]][0]
     assert heat["data"][0]["x"] == ["The", "plot", "is", "never", "boring", "."]
     assert not [r for r in at.radio if r.key == "sentiment_direction"]    # one direction only
     at = _open("Inspect", sentiment_inspect_text="  ")
@@ -136,8 +128,8 @@ def test_sidebar_gru_switches_the_pretrained_model():
     at.selectbox(key="sentiment_arch").set_value("GRU").run()
     assert not at.exception
     assert any("pretrained model `sentiment-gru`" in c.value for c in at.caption)
-    assert any("gates" in t.lower() for t in _titles(at))
-    assert not any("cell state" in t for t in _titles(at))           # no cell state in a GRU
+    assert any("gates" in t.lower() for t in titles(at))
+    assert not any("cell state" in t for t in titles(at))           # no cell state in a GRU
     at.toggle(key="sentiment_bidirectional").set_value(True).run()
     assert any("bidirectional" in i.value for i in at.info), [i.value for i in at.info]
 
@@ -173,13 +165,13 @@ def test_short_training_updates_charts_and_model():
         if i:
             at.run()                  # AppTest does not fire the run_every timer: one tick a run
         steps.append(len([r for r in exp.history if r["kind"] == "step"]))
-        loss_x.append(_figs(at)[0]["data"][0]["x"])
+        loss_x.append(figures(at)[0]["data"][0]["x"])
     assert not at.exception
     assert steps[0] > 0 and steps == sorted(steps) and steps[-1] > steps[0], steps
     assert loss_x[-1] != loss_x[0] and 0 < len(loss_x[-1]) <= steps[-1]
     assert exp.model_config.hidden == 16 and exp.model_config.embed == 8
     evals = [r for r in exp.history if r["kind"] == "eval"]
-    assert bool(_figs(at)[1]["data"]) == bool(evals)         # the metric chart follows the evals
+    assert bool(figures(at)[1]["data"]) == bool(evals)         # the metric chart follows the evals
     assert any("step" in p.proto.text for p in at.get("progress"))
     # The weights moved away from a fresh model with the same seed.
     fresh = Experiment.create("sentiment", exp.model_config, exp.train_config, dataset=exp.dataset,

@@ -16,10 +16,6 @@ def _open(tab, **state):
     return open_tab(PAGE, tab, **state)
 
 
-def _figs(at):
-    return figures(at)
-
-
 @pytest.mark.parametrize("tab", ["Learn", "Train", "Try", "Inspect", "Compare"])
 def test_every_tab_renders(tab):
     at = _open(tab)
@@ -31,7 +27,7 @@ def test_every_tab_renders(tab):
 def test_try_translates_and_draws_attention(decoding):
     at = _open("Try", tr_source="three hundred and twelve", tr_decoding=decoding)
     assert at.code[0].value == "trois cent douze"
-    attn = [f for f in _figs(at) if "Attention" in f["layout"]["title"]["text"]][0]
+    attn = [f for f in figures(at) if "Attention" in f["layout"]["title"]["text"]][0]
     assert attn["data"][0]["x"] == ["three", "hundred", "and", "twelve"]
     assert attn["data"][0]["y"][-1] == "<eos>"
 
@@ -51,7 +47,7 @@ def test_bad_source_gives_a_message(source, expect):
 
 def test_inspect_shows_encoder_states_and_gates():
     at = _open("Inspect", tr_inspect_source="two thousand and five")
-    titles = [f["layout"]["title"]["text"] for f in _figs(at)]
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
     assert any("Encoder hidden" in t for t in titles) and any("gates" in t for t in titles)
 
 
@@ -64,7 +60,7 @@ def test_short_training_updates_charts_and_model():
     exp = at.session_state["translation_exp"]
     assert exp.options["teacher_forcing"] == 0.5
     assert any(r["kind"] == "step" for r in exp.history)
-    assert _figs(at)[0]["data"]
+    assert figures(at)[0]["data"]
     at.query_params["tab"] = "Try"
     at.run()
     assert not at.exception and any("your model" in c.value for c in at.caption)
@@ -78,7 +74,7 @@ def test_attention_race_scored_by_length():
     assert exp.model_config.attention == "none"
     at.button(key="tr_score").click().run()
     assert not at.exception
-    fig = [f for f in _figs(at) if "source length" in f["layout"]["title"]["text"]][0]
+    fig = [f for f in figures(at) if "source length" in f["layout"]["title"]["text"]][0]
     assert fig["data"][0]["name"] == "no attention"
 
 
