@@ -52,6 +52,20 @@ ENDED = re.compile(r"^(Finished after|Training diverged)")
 QUEUED = "Queued:"
 PRIMES = ("Ma", "The ", "Once upon a time", "Al", "Jo", "When the", "Be", "In the beginning")
 INTERACTION_TIMEOUT = 120      # seconds: an interaction slower than this is an error
+# bench/browser.py's observer reads the attribute when its callback runs (a run that starts and
+# ends within one task is logged as two "notRunning"), and waits for a run that *starts* after the
+# key press; but a change made while a run is in flight restarts that run, and the attribute never
+# leaves "running". This observer keeps each mutation's old value; an interaction has taken effect
+# at the first end of a run after it (old value "running"), and _settled_ms waits for the burst.
+OBSERVER_OLD = """
+window.__stlog2 = [];
+new MutationObserver(ms => { for (const m of ms) { window.__stlog2.push([m.oldValue, performance.now()]); }
+}).observe(document, {attributes: true, subtree: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+RUN_ENDED_AFTER = """t0 => { const l = window.__stlog2 || [];
+    const j = l.findIndex(e => e[1] > t0 && e[0] === 'running');
+    return j < 0 ? null : l[j][1]; }"""
 SERVER_ENV = {"RNN_PLAYGROUND_HOSTED": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
@@ -129,12 +143,18 @@ def _training_figures(row: dict, texts: list, t_click: float, end: tuple) -> Non
 # ---- one student in a real browser ----------------------------------------------------------
 async def browser_student(name: str, url: str, clock: Clock, seconds: int, timeout: float, b,
                           n_try: int = 3) -> dict:
-    from bench.browser import new_page, now, page_errors, settled_ms, wait_ready
+    from bench.browser import new_page, now, page_errors, wait_ready
     row = {"session": name, "client": "chromium", "completed": False}
     context = await b.new_context(viewport={"width": 1400, "height": 900})
     errors: list[str] = []
     try:
         page = await new_page(context, timeout_ms=timeout * 1000)
+        await page.add_init_script(OBSERVER_OLD)
+        client_errors: list[str] = row.setdefault("client_errors", [])
+        page.on("crash", lambda *_: client_errors.append("the page (renderer) crashed"))
+        page.on("pageerror", lambda exc: client_errors.append(f"page error: {str(exc)[:200]}"))
+        page.on("console", lambda m: client_errors.append(f"console {m.type}: {m.text[:200]}")
+                if m.type == "error" and "Failed to load resource" not in m.text else None)
         start = time.perf_counter()
         await page.goto(f"{url}/{PAGE}?tab=Train&textgen_seconds={seconds}", wait_until="domcontentloaded")
         await wait_ready(page)
@@ -162,18 +182,38 @@ async def browser_student(name: str, url: str, clock: Clock, seconds: int, timeo
                 await box.fill(f"{PRIMES[i % len(PRIMES)]}{name}{i}")   # always a new value
                 await box.press("Enter")
                 what = "type a priming text"
-            ms = await settled_ms(page, t0, timeout_ms=INTERACTION_TIMEOUT * 1000)
+            ms = await _settled_ms(page, t0, INTERACTION_TIMEOUT * 1000)
             clock.note(name, what, ms / 1000, active)
             row["try_ms"].append(ms)
         errors += await page_errors(page)
         row["completed"] = not errors
     except Exception as exc:  # noqa: BLE001
         errors.append(f"{type(exc).__name__}: {str(exc)[:300]}")
+        try:                                       # what the page looked like, for the report
+            pages_ = context.pages
+            if pages_:
+                await pages_[0].screenshot(path=str(OUT / f"classroom_fail_{name}.png"), full_page=True)
+                log = await pages_[0].evaluate("window.__stlog2 || []")
+                (OUT / f"classroom_fail_{name}.json").write_text(json.dumps(
+                    {"stlog_tail": log[-40:], "now": await pages_[0].evaluate("performance.now()"),
+                     "url": pages_[0].url}, indent=1))
+        except Exception:  # noqa: BLE001 -- best effort
+            pass
     finally:
         clock.training.discard(name)
         row["errors"] = errors
         await context.close()
     return row
+
+
+async def _settled_ms(page, t0: float, timeout_ms: float) -> float:
+    """Milliseconds from browser time t0 to the end of the last run of the burst it started."""
+    from bench.browser import wait_ready
+    await page.wait_for_function(RUN_ENDED_AFTER, arg=t0, timeout=timeout_ms, polling=50)
+    await wait_ready(page, timeout_ms)
+    last = await page.evaluate("t0 => Math.max(...(window.__stlog2 || []).filter(e => e[1] > t0 && "
+                               "e[0] === 'running').map(e => e[1]))", t0)
+    return last - t0
 
 
 # ---- the probe: a session that only uses Try ---------------------------------------------------
