@@ -92,6 +92,7 @@ def test_bidirectional_lab_minimal_pair(page):
     open_page(page, "Bidirectional")
     main = page.locator("[data-testid='stMain']")
     assert main.get_by_text("Teddy bears are on sale.").count() >= 1
+    page.locator("[data-testid='stMetricValue']").nth(3).wait_for(timeout=60_000)   # a loaded server
     values = [m.inner_text() for m in page.locator("[data-testid='stMetricValue']").all()]
     probs = [float(v) for v in values if re.fullmatch(r"\d\.\d\d", v.strip())]
     assert len(probs) >= 4, values
