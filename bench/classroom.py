@@ -56,16 +56,21 @@ INTERACTION_TIMEOUT = 120      # seconds: an interaction slower than this is an 
 # ends within one task is logged as two "notRunning"), and waits for a run that *starts* after the
 # key press; but a change made while a run is in flight restarts that run, and the attribute never
 # leaves "running". This observer keeps each mutation's old value; an interaction has taken effect
-# at the first end of a run after it (old value "running"), and _settled_ms waits for the burst.
+# at the first end of a run after it (old value "running"), or, if that record is missing (seen
+# once: the end was never logged), when something changed after it and the app is idle again;
+# _settled_ms then waits for the burst to settle.
 OBSERVER_OLD = """
 window.__stlog2 = [];
 new MutationObserver(ms => { for (const m of ms) { window.__stlog2.push([m.oldValue, performance.now()]); }
 }).observe(document, {attributes: true, subtree: true, attributeOldValue: true,
                       attributeFilter: ['data-test-script-state']});
 """
-RUN_ENDED_AFTER = """t0 => { const l = window.__stlog2 || [];
-    const j = l.findIndex(e => e[1] > t0 && e[0] === 'running');
-    return j < 0 ? null : l[j][1]; }"""
+RUN_ENDED_AFTER = """t0 => { const l = (window.__stlog2 || []).filter(e => e[1] > t0);
+    const j = l.findIndex(e => e[0] === 'running');
+    if (j >= 0) return l[j][1];
+    const app = document.querySelector("[data-testid='stApp']");
+    const idle = app && app.getAttribute('data-test-script-state') === 'notRunning';
+    return (l.length && idle) ? performance.now() : null; }"""
 SERVER_ENV = {"RNN_PLAYGROUND_HOSTED": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
@@ -209,11 +214,12 @@ async def browser_student(name: str, url: str, clock: Clock, seconds: int, timeo
 async def _settled_ms(page, t0: float, timeout_ms: float) -> float:
     """Milliseconds from browser time t0 to the end of the last run of the burst it started."""
     from bench.browser import wait_ready
-    await page.wait_for_function(RUN_ENDED_AFTER, arg=t0, timeout=timeout_ms, polling=50)
+    handle = await page.wait_for_function(RUN_ENDED_AFTER, arg=t0, timeout=timeout_ms, polling=50)
+    first = await handle.json_value()
     await wait_ready(page, timeout_ms)
-    last = await page.evaluate("t0 => Math.max(...(window.__stlog2 || []).filter(e => e[1] > t0 && "
+    last = await page.evaluate("t0 => Math.max(0, ...(window.__stlog2 || []).filter(e => e[1] > t0 && "
                                "e[0] === 'running').map(e => e[1]))", t0)
-    return last - t0
+    return max(first, last) - t0
 
 
 # ---- the probe: a session that only uses Try ---------------------------------------------------
