@@ -52,3 +52,25 @@ def figures(at) -> list[dict]:
 
 def titles(at) -> list[str]:
     return [f["layout"]["title"]["text"] for f in figures(at)]
+
+
+def train_a_few_ticks(at, task_key: str, ticks: int = 4):
+    """Press the Train tab's Start and advance the live fragment ``ticks`` times (AppTest does not
+    fire the run_every timer: one tick a run). Checks what every task page must show: the step
+    count grows, the loss chart moves with it, the metric chart follows the evaluations, and the
+    progress bar reports the step. Returns the session's experiment."""
+    at.button(key=f"{task_key}_exp_start").click().run()
+    exp = at.session_state[f"{task_key}_exp"]
+    steps, loss_x = [], []
+    for i in range(ticks):
+        if i:
+            at.run()
+        steps.append(len([r for r in exp.history if r["kind"] == "step"]))
+        loss_x.append(figures(at)[0]["data"][0]["x"])
+    assert not at.exception
+    assert steps[0] > 0 and steps == sorted(steps) and steps[-1] > steps[0], steps
+    assert loss_x[-1] != loss_x[0] and 0 < len(loss_x[-1]) <= steps[-1]
+    evals = [r for r in exp.history if r["kind"] == "eval"]
+    assert bool(figures(at)[1]["data"]) == bool(evals)         # the metric chart follows the evals
+    assert any("step" in p.proto.text for p in at.get("progress"))
+    return exp

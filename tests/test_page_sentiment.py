@@ -6,7 +6,7 @@ short training run moves the charts and becomes the model Try uses."""
 import pytest
 import torch
 
-from pagetest import fresh_cache, figures, open_tab, page_path, titles  # noqa: F401 (fixture)
+from pagetest import fresh_cache, figures, open_tab, page_path, titles, train_a_few_ticks  # noqa: F401 (fixture)
 from rnn.experiment import Experiment
 from rnn.lessons import sentiment as lesson
 
@@ -158,21 +158,8 @@ def test_challenge_race_opens_compare_with_its_budget():
 
 def test_short_training_updates_charts_and_model():
     at = _open("Train", **SMALL)
-    at.button(key="sentiment_exp_start").click().run()
-    exp = at.session_state["sentiment_exp"]
-    steps, loss_x = [], []
-    for i in range(4):
-        if i:
-            at.run()                  # AppTest does not fire the run_every timer: one tick a run
-        steps.append(len([r for r in exp.history if r["kind"] == "step"]))
-        loss_x.append(figures(at)[0]["data"][0]["x"])
-    assert not at.exception
-    assert steps[0] > 0 and steps == sorted(steps) and steps[-1] > steps[0], steps
-    assert loss_x[-1] != loss_x[0] and 0 < len(loss_x[-1]) <= steps[-1]
+    exp = train_a_few_ticks(at, "sentiment")
     assert exp.model_config.hidden == 16 and exp.model_config.embed == 8
-    evals = [r for r in exp.history if r["kind"] == "eval"]
-    assert bool(figures(at)[1]["data"]) == bool(evals)         # the metric chart follows the evals
-    assert any("step" in p.proto.text for p in at.get("progress"))
     # The weights moved away from a fresh model with the same seed.
     fresh = Experiment.create("sentiment", exp.model_config, exp.train_config, dataset=exp.dataset,
                               data=exp.splits)
