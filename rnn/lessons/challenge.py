@@ -1,0 +1,55 @@
+"""One type for every predict-first question in the app: the pages' "Experiments", the course
+path's steps and the classroom polls are all built from ``Challenge`` objects.
+
+A challenge is a promise. ``question`` asks the class to predict; ``choices``/``answer`` make it a
+multiple-choice poll; ``tab`` and ``state`` are what the "Try it" button sets (widget keys ->
+values, the page's own keys); ``hint`` says what to look for and what happens. ``claim`` names the
+measurable outcome the answer promises, in one sentence, and ``contract`` names the function in
+``rnn.lessons.contracts`` that runs the experiment (fixed settings, a budget in steps, a seed) and
+checks the claim: ``tests/test_contract_*.py`` calls it, so a question can never promise what the
+app does not do.
+
+No Streamlit here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A classroom experiment: answer first, then run it.
+
+    key: stable id, "<page>.<name>" (e.g. "ner.teddy_unidirectional"); polls and links use it.
+    page: the page script's file name (e.g. "1_Named_entities.py").
+    question: what the class predicts, one sentence.
+    hint: what to look for once it has run (the explanation shown after the reveal).
+    tab: the tab the button opens ("Learn", "Train", "Try", "Inspect", "Compare").
+    state: widget key -> value the button sets (the page's own widget keys and values).
+    choices: the multiple-choice answers of a poll (empty: an open question).
+    answer: index of the right choice in ``choices`` (None for an open question).
+    claim: the measured outcome the answer promises, one sentence a test checks.
+    contract: name of the checking function in ``rnn.lessons.contracts`` ("" = none yet).
+    """
+
+    key: str
+    page: str
+    question: str
+    hint: str
+    tab: str
+    state: dict = field(default_factory=dict)
+    choices: tuple[str, ...] = ()
+    answer: int | None = None
+    claim: str = ""
+    contract: str = ""
+
+    def __post_init__(self) -> None:
+        if self.answer is not None and not 0 <= self.answer < len(self.choices):
+            raise ValueError(f"{self.key}: answer {self.answer} is not one of its {len(self.choices)} choices")
+
+    def __hash__(self) -> int:          # state is a dict: hash by the stable key
+        return hash(self.key)
+
+    @property
+    def right_choice(self) -> str | None:
+        return self.choices[self.answer] if self.answer is not None else None
