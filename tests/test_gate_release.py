@@ -18,7 +18,7 @@ import pytest
 from streamlit import config
 from streamlit.config_option import ConfigOption
 
-from rnn.ui import live_training
+from rnn.ui import live_training, memory
 from rnn.ui.gate import STALE_SECONDS, TrainingGate, queue_message
 
 
@@ -37,59 +37,84 @@ class ScriptStopped(BaseException):
 @pytest.fixture
 def gc_option():
     """Restore runner.postScriptGC (and where it was defined) after the test."""
-    saved = (config.get_option(live_training.GC_OPTION),
-             config.get_where_defined(live_training.GC_OPTION))
+    saved = (config.get_option(memory.GC_OPTION),
+             config.get_where_defined(memory.GC_OPTION))
     yield
-    config.set_option(live_training.GC_OPTION, saved[0], where_defined=saved[1])
+    config.set_option(memory.GC_OPTION, saved[0], where_defined=saved[1])
 
 
 # ---- garbage collection ---------------------------------------------------------------------
 def test_making_the_gate_turns_per_run_gc_off_and_starts_the_collector(gc_option):
-    config.set_option(live_training.GC_OPTION, True, where_defined=ConfigOption.DEFAULT_DEFINITION)
-    assert config.get_option(live_training.GC_OPTION) is True
+    config.set_option(memory.GC_OPTION, True, where_defined=ConfigOption.DEFAULT_DEFINITION)
+    assert config.get_option(memory.GC_OPTION) is True
     live_training._gate.clear()
     try:
         gate = live_training._gate(2)
     finally:
         live_training._gate.clear()
     assert isinstance(gate, TrainingGate)
-    assert config.get_option(live_training.GC_OPTION) is False
+    assert config.get_option(memory.GC_OPTION) is False
     threads = [t for t in threading.enumerate() if t.name == "rnn-periodic-gc"]
     assert len(threads) == 1 and threads[0].daemon and threads[0].is_alive()
-    assert live_training.periodic_gc() is True                     # idempotent: still one thread
+    assert memory.periodic_gc() is True                     # idempotent: still one thread
     assert len([t for t in threading.enumerate() if t.name == "rnn-periodic-gc"]) == 1
 
 
 def test_a_deployer_who_wants_gc_after_every_run_keeps_it(gc_option):
-    config.set_option(live_training.GC_OPTION, True, where_defined="config.toml")
-    assert live_training.periodic_gc() is False
-    assert config.get_option(live_training.GC_OPTION) is True
+    config.set_option(memory.GC_OPTION, True, where_defined="config.toml")
+    assert memory.periodic_gc() is False
+    assert config.get_option(memory.GC_OPTION) is True
 
 
-def test_collect_garbage_frees_a_dropped_experiment_in_a_cycle():
+def test_collect_garbage_frees_a_dropped_experiment_in_a_cycle_and_counts_it_gone():
     class Exp:                        # an Experiment and its Trainer refer to each other
         def __init__(self):
             self.trainer = {"loss_fn": lambda: self}
 
     gc.disable()                      # only the explicit collection below may free the cycle
     try:
-        exp = Exp()
-        live_training._track(exp)
+        before = memory.collect_garbage()["live_experiments"]
+        kept, exp = Exp(), Exp()
+        memory._track(kept)
+        memory._track(exp)
         ref = weakref.ref(exp)
-        assert exp in live_training._live_experiments
+        assert len(memory._live_experiments) == before + 2
         del exp                                         # the session let go of it ...
         assert ref() is not None                        # ... but a cycle is not freed by refcount
-        stats = live_training.collect_garbage()
+        assert len(memory._live_experiments) == before + 2
+        stats = memory.collect_garbage()
     finally:
         gc.enable()
     assert ref() is None
     assert stats["collected"] >= 1
-    assert stats["live_experiments"] == len(live_training._live_experiments)
+    assert stats["live_experiments"] == before + 1      # the dropped one is no longer counted
+    assert kept in memory._live_experiments
+    assert stats["rss_mb"] > 0 and stats["objects"] > 0
+    del kept
+
+
+def test_the_memory_log_counts_the_watched_gates_tickets():
+    gate = TrainingGate(1, clock=FakeClock())
+    saved = memory._gc_gate
+    memory.watch_gate(gate)
+    try:
+        assert gate.try_acquire("a") and not gate.try_acquire("b")
+        stats = memory.collect_garbage()
+    finally:
+        memory.watch_gate(saved)
+    assert (stats["slots_in_use"], stats["queued"], stats["recently_training"]) == (1, 1, 1)
 
 
 def test_track_ignores_objects_it_cannot_count():
-    live_training._track(object())   # no __weakref__ slot: silently not counted
-    live_training._track([])
+    before = len(memory._live_experiments)
+    memory._track(object())   # no __weakref__ slot: silently not counted
+    memory._track([])
+    assert len(memory._live_experiments) == before
+
+
+def test_live_training_still_exports_the_memory_names():
+    assert live_training.collect_garbage is memory.collect_garbage
+    assert live_training._live_experiments is memory._live_experiments
 
 
 # ---- gate slots and queue places --------------------------------------------------------------

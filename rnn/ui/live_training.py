@@ -10,28 +10,12 @@ A "job" is a list of labelled experiments trained one after the other: one for
 ``training_panel``, RNN/GRU/LSTM for ``compare_panel``. Experiments are made lazily (on their
 first tick, inside a gate slot, because building data costs CPU too) by ``make(label)``.
 
-Garbage collection (docs/LOAD_AND_SOAK.md): Streamlit runs a full ``gc.collect()`` after every
-script run, fragment ticks included (``runner.postScriptGC``). With torch and plotly loaded a
-full collection walks ~265,000 objects and holds the GIL for 0.1-0.25 s; at two ticks a second
-per training or queued session, ten sessions spent more than the whole CPU collecting garbage
-and trainings crawled (bench/classroom.py). When the gate is made (once per process) and the
-option is not set by the deployer, it is switched off and a daemon thread collects every
-``GC_EVERY`` seconds instead, so the cyclic garbage of finished runs and closed sessions (an
-Experiment and its Trainer refer to each other) is still reclaimed; on glibc it then hands the
-freed heap back to the system (``malloc_trim``), so the resident set shows what is in use.
-``RNN_PLAYGROUND_MEMORY_LOG=1`` prints one line per collection to stderr (live experiments,
-gate tickets, resident set): bench/soak.py reads it.
+Garbage collection and heap trimming live in ``rnn.ui.memory`` (docs/LOAD_AND_SOAK.md): making
+the gate (once per process) switches Streamlit's collection after every run to a periodic one.
 """
 from __future__ import annotations
 
-import ctypes
-import gc
-import os
-import sys
-import threading
-import time
 import uuid
-import weakref
 from typing import Callable, Sequence
 
 import streamlit as st
@@ -40,97 +24,20 @@ from rnn import plots
 from rnn.ui.downloads import download_buttons
 from rnn.ui.errors import show_error
 from rnn.ui.gate import TrainingGate, queue_message
+from rnn.ui.memory import (GC_EVERY, GC_OPTION, MEMORY_LOG, _live_experiments,  # noqa: F401
+                           _track, collect_garbage, periodic_gc, watch_gate)
 from rnn.ui.setup import show_figure, ui_settings
 
 TICK_EVERY = 0.5                     # seconds between fragment ticks while training
 TERMINAL = ("done", "diverged")
-GC_EVERY = 30.0                      # seconds between the collector thread's full collections
-GC_OPTION = "runner.postScriptGC"
-MEMORY_LOG = "RNN_PLAYGROUND_MEMORY_LOG"
-_gc_lock = threading.Lock()
-_gc_thread: threading.Thread | None = None
-_gc_gate: TrainingGate | None = None             # the gate whose tickets the memory log counts
-_live_experiments: "weakref.WeakSet" = weakref.WeakSet()     # every experiment a panel made
-
-
-def _malloc_trim() -> bool:
-    """Give freed heap memory back to the system (glibc only; elsewhere a no-op)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
-    except (OSError, AttributeError):
-        return False
-
-
-def _rss_mb() -> float:
-    try:
-        with open(f"/proc/{os.getpid()}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
-def collect_garbage() -> dict:
-    """One full collection and a heap trim; what the memory log prints."""
-    start = time.perf_counter()
-    found = gc.collect()
-    collected = time.perf_counter()
-    _malloc_trim()                   # ctypes lets go of the GIL while it runs
-    gate = _gc_gate
-    counts = gate.counts() if gate is not None else {}
-    return {"collected": found, "gc_ms": round(1000 * (collected - start), 1),
-            "trim_ms": round(1000 * (time.perf_counter() - collected), 1),
-            "objects": len(gc.get_objects()), "live_experiments": len(_live_experiments), **counts,
-            "rss_mb": round(_rss_mb(), 1)}
-
-
-def _collect_forever(every: float) -> None:
-    while True:
-        time.sleep(every)
-        stats = collect_garbage()
-        if os.environ.get(MEMORY_LOG, "").strip().lower() in ("1", "true", "yes", "on"):
-            print("rnn-memory: " + " ".join(f"{k}={v}" for k, v in stats.items()),
-                  file=sys.stderr, flush=True)
-
-
-def periodic_gc(every: float = GC_EVERY) -> bool:
-    """Replace Streamlit's collection after every run by one every ``every`` seconds.
-
-    Leaves a ``runner.postScriptGC`` set to true in a config file, the environment or a flag
-    alone. Idempotent; returns True when the per-run collection is off and the collector runs.
-    """
-    global _gc_thread
-    from streamlit import config
-
-    with _gc_lock:
-        if config.is_manually_set(GC_OPTION) and config.get_option(GC_OPTION):
-            return False
-        config.set_option(GC_OPTION, False, where_defined="rnn.ui.live_training.periodic_gc")
-        if _gc_thread is None or not _gc_thread.is_alive():
-            _gc_thread = threading.Thread(target=_collect_forever, args=(every,), daemon=True,
-                                          name="rnn-periodic-gc")
-            _gc_thread.start()
-        return True
 
 
 @st.cache_resource
 def _gate(capacity: int) -> TrainingGate:
-    global _gc_gate
     gate = TrainingGate(capacity)
-    _gc_gate = gate
+    watch_gate(gate)
     periodic_gc()
     return gate
-
-
-def _track(exp) -> None:
-    try:
-        _live_experiments.add(exp)
-    except TypeError:            # not weak-referenceable (a test's stand-in): not counted
-        pass
 
 
 def training_gate() -> TrainingGate:
