@@ -45,6 +45,12 @@ class Settings:
     max_text_chars:           longest text a visitor may type into a "Try" box
     max_concurrent_trainings: trainings allowed at the same time in this process (a semaphore)
     tick_seconds:             training time per UI refresh (one fragment tick)
+    classroom_db:             the class polls' SQLite file (relative: to the app's folder)
+    classroom_room_hours:     a class (room) and its votes are deleted this long after it starts
+    classroom_max_rooms:      classes running at the same time on this server
+    classroom_max_students:   students in one class
+    classroom_max_votes:      votes kept on this server, all running classes together
+    classroom_poll_seconds:   how often a poll view checks for new votes / the next question
     """
 
     hosted: bool = False
@@ -57,6 +63,12 @@ class Settings:
     max_text_chars: int = 2000
     max_concurrent_trainings: int = 2
     tick_seconds: float = 0.3
+    classroom_db: str = ".classroom/polls.sqlite3"
+    classroom_room_hours: float = 4.0
+    classroom_max_rooms: int = 50
+    classroom_max_students: int = 200
+    classroom_max_votes: int = 100_000
+    classroom_poll_seconds: float = 1.0
 
     @property
     def max_upload_bytes(self) -> int:
@@ -81,6 +93,10 @@ def _parse(name: str, kind: type, value: object) -> object:
 
     Numbers must be positive and finite. `name` is only used in error messages.
     """
+    if kind is str:                      # a path: any text, surrounding spaces dropped
+        if isinstance(value, (bool, int, float)) or not str(value).strip():
+            raise SettingsError(f"{name}={value!r} must be a non-empty text")
+        return str(value).strip()
     if kind is bool:
         if isinstance(value, bool):
             return value
@@ -129,7 +145,7 @@ def get_settings(overrides: Mapping | None = None, environ: Mapping | None = Non
     environ = os.environ if environ is None else environ
     sources = [environ] + ([overrides] if overrides is not None else [])
     kinds = {f.name: f.type for f in fields(Settings)}
-    types = {"bool": bool, "int": int, "float": float}
+    types = {"bool": bool, "int": int, "float": float, "str": str}
 
     def value_of(field_name: str) -> object | None:
         found = None
