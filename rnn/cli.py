@@ -18,7 +18,7 @@ import sys
 
 from rnn.models.config import ARCHS, ATTENTIONS
 
-TASK_NAMES = ("ner", "textgen", "sentiment", "translation")
+TASK_NAMES = ("ner", "textgen", "sentiment", "translation", "agreement")
 
 
 def build_parser() -> argparse.ArgumentParser:
