@@ -10,13 +10,23 @@
     download_buttons(exp)                       model zip + metrics CSV
     engine_errors() / show_error(exc)           engine exceptions -> st.error, never a traceback
 """
-from rnn.ui.compare import compare_panel
-from rnn.ui.downloads import download_buttons
-from rnn.ui.errors import engine_errors, friendly_message, show_error
-from rnn.ui.live_training import status_line, training_gate, training_panel
-from rnn.ui.setup import setup_page, show_figure, ui_settings
-from rnn.ui.widgets import architecture_sidebar, lesson_tabs, training_sidebar
+from importlib import import_module
 
-__all__ = ["compare_panel", "download_buttons", "engine_errors", "friendly_message", "show_error",
-           "status_line", "training_gate", "training_panel", "setup_page", "show_figure",
-           "ui_settings", "architecture_sidebar", "lesson_tabs", "training_sidebar"]
+# Where each name lives. They are imported on first use (PEP 562 module __getattr__), so the home
+# page, which needs only setup_page and show_figure, does not pay for torch and pandas through the
+# panels and widgets: that was most of the first visit's wait (BENCHMARKS.md, "Start-up").
+_HOMES = {"compare_panel": "compare", "download_buttons": "downloads",
+          "engine_errors": "errors", "friendly_message": "errors", "show_error": "errors",
+          "status_line": "live_training", "training_gate": "live_training",
+          "training_panel": "live_training", "setup_page": "setup", "show_figure": "setup",
+          "ui_settings": "setup", "architecture_sidebar": "widgets", "lesson_tabs": "widgets",
+          "training_sidebar": "widgets"}
+__all__ = list(_HOMES)
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:
+        raise AttributeError(f"module 'rnn.ui' has no attribute {name!r}")
+    value = getattr(import_module(f"rnn.ui.{_HOMES[name]}"), name)
+    globals()[name] = value          # the next lookup is an ordinary attribute
+    return value
