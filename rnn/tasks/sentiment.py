@@ -20,10 +20,15 @@ class SentimentTask(Task):
 
     def datasets(self) -> dict[str, str]:
         return {"reviews": "generated short reviews with negation (not good, never boring), "
-                           "intensifiers, and contrast (good acting but a dull plot)"}
+                           "intensifiers, and contrast (good acting but a dull plot)",
+                "reviews-long": "long-range level: the verdict first, then 0-50 words of neutral or "
+                                "unrelated remarks (scored on 20-50)"}
 
     def load_builtin(self, name: str = "reviews", seed: int = 0):
         self.check_dataset(name)
+        if name == "reviews-long":
+            from rnn.data.long_sentiment import build_long_sentiment
+            return build_long_sentiment(seed=seed)
         return data.build_sentiment(seed=seed)
 
     def load_file(self, source, name=None, seed=0, max_bytes=None):
