@@ -18,13 +18,16 @@ from pathlib import Path
 if __package__ in (None, ""):   # `python bench/appspeed.py`: put the repo, not bench/, on the path
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+import argparse
 import asyncio
+import json
 import re
 import time
 
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from bench.browser import (
+    READY,
     Server,
     browser,
     goto_rendered,
@@ -35,7 +38,7 @@ from bench.browser import (
     settled_ms,
     wait_ready,
 )
-from bench.common import median, rss_mb
+from bench.common import OUT, loadavg, median, rss_mb
 
 HOME_TEXT = "RNN Playground"
 TABS = ("Learn", "Train", "Try", "Inspect", "Compare")
@@ -63,6 +66,109 @@ async def start_to_home(b) -> dict:
         return {"port_open_s": port_s, "home_rendered_s": total}
     finally:
         server.stop()
+
+
+BARE_PAGES = {
+    # the reference for start-up: a one-line Streamlit page, same server flags and config
+    "bare": 'import streamlit as st\nst.title("RNN Playground")\n',
+    # the reference for memory: Streamlit with torch and Plotly loaded, one small chart drawn
+    "bare_torch_plotly": ("import plotly.graph_objects as go\nimport streamlit as st\nimport torch\n"
+                          "st.title(\"RNN Playground\")\n"
+                          "st.plotly_chart(go.Figure(go.Scatter(y=torch.arange(5.0).tolist())))\n"),
+}
+CHARTS_DRAWN = """() => { const c = document.querySelectorAll("[data-testid='stPlotlyChart']");
+    return [...c].every(e => e.querySelector('.main-svg')) ? {n: c.length} : null; }"""
+
+
+def bare_page(name: str) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.py"
+    path.write_text(BARE_PAGES[name])
+    return path
+
+
+async def painted(b, script: Path | None, log_name: str) -> dict:
+    """A fresh server and a fresh browser context (empty cache): seconds from Popen to the page
+    painted (its script run finished and the title on screen) and to every Plotly chart drawn."""
+    server = Server(log_name=log_name, script=script)
+    try:
+        port_s = server.wait_port()
+        context = await b.new_context(viewport={"width": 1400, "height": 900})
+        page = await new_page(context)
+        await page.goto(server.url, wait_until="domcontentloaded")
+        await page.wait_for_selector(READY)
+        await page.get_by_text(HOME_TEXT).first.wait_for()
+        painted_s = time.perf_counter() - server.started
+        handle = await page.wait_for_function(CHARTS_DRAWN, polling=50)
+        charts = (await handle.json_value())["n"]
+        charts_s = time.perf_counter() - server.started
+        await context.close()
+        return {"port_open_s": port_s, "painted_s": painted_s, "charts_s": charts_s,
+                "charts": charts, "errors": server.errors_in_log()}
+    finally:
+        server.stop()
+
+
+async def _startup(rounds: int) -> dict:
+    """Home page against the one-line page, alternated (bare, home, bare, home, ...)."""
+    bare = bare_page("bare")
+    rows = {"bare": [], "home": []}
+    async with browser() as b:
+        for r in range(rounds):
+            for name, script in (("bare", bare), ("home", None)):
+                rows[name].append(await painted(b, script, f"startup_{name}.log"))
+                print(f"  round {r + 1} {name}: painted {rows[name][-1]['painted_s']:.2f} s, "
+                      f"charts {rows[name][-1]['charts_s']:.2f} s", flush=True)
+    out = {"rounds": rounds, **rows}
+    for key in ("painted_s", "charts_s"):
+        home, ref = median(x[key] for x in rows["home"]), median(x[key] for x in rows["bare"])
+        out[f"home_{key}"], out[f"bare_{key}"], out[f"ratio_{key}"] = home, ref, home / ref
+    out["ratio_first_round"] = rows["home"][0]["painted_s"] / rows["bare"][0]["painted_s"]
+    return out
+
+
+async def visit_all(b, server: Server) -> list[str]:
+    """One visitor opens the home page, then every page and tab once, each fully run."""
+    context = await b.new_context(viewport={"width": 1400, "height": 900})
+    page = await new_page(context)
+    await goto_rendered(page, server.url, HOME_TEXT)
+    await wait_ready(page)
+    errors = await visit_everything(page, server.url)
+    await context.close()
+    return errors
+
+
+async def _memory(settle_s: float) -> dict:
+    """Server RSS after every page and tab was visited once, against a bare Streamlit server
+    with torch and Plotly loaded that drew its one page; both again after ``settle_s`` seconds
+    idle (the app's periodic collection and heap trim run every 30 s)."""
+    out = {}
+    async with browser() as b:
+        for name, script in (("bare_torch_plotly", bare_page("bare_torch_plotly")), ("app", None)):
+            server = Server(log_name=f"memory_{name}.log", script=script)
+            try:
+                server.wait_port()
+                out[f"{name}_idle_mb"] = rss_mb(server.pid)
+                if script is None:
+                    out["visit_errors"] = await visit_all(b, server)
+                else:
+                    context = await b.new_context()
+                    page = await new_page(context)
+                    await goto_rendered(page, server.url, HOME_TEXT)
+                    await wait_ready(page)
+                    await context.close()
+                out[f"{name}_visited_mb"] = rss_mb(server.pid)
+                await asyncio.sleep(settle_s)
+                out[f"{name}_settled_mb"] = rss_mb(server.pid)
+                out[f"{name}_log_errors"] = server.errors_in_log()
+            finally:
+                server.stop()
+            print(f"  {name}: idle {out[f'{name}_idle_mb']:.0f} MB, after the visit "
+                  f"{out[f'{name}_visited_mb']:.0f}, {settle_s:.0f} s later "
+                  f"{out[f'{name}_settled_mb']:.0f}", flush=True)
+    for key in ("visited_mb", "settled_mb"):
+        out[f"ratio_{key}"] = out[f"app_{key}"] / out[f"bare_torch_plotly_{key}"]
+    return out
 
 
 async def switch_pages(page, base: str, visits: int = 2) -> list[dict]:
@@ -205,6 +311,30 @@ def run(quick: bool = False) -> dict:
     return asyncio.run(_run(quick))
 
 
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--startup", action="store_true", help="home page vs a one-line page, cold")
+    ap.add_argument("--memory", action="store_true", help="RSS after every page vs bare server")
+    ap.add_argument("--rounds", type=int, default=3, help="server starts per page (--startup)")
+    ap.add_argument("--settle", type=float, default=35.0, help="seconds idle before RSS (--memory)")
+    args = ap.parse_args()
+    out = {"loadavg_before": loadavg()}
+    if args.startup:
+        out["startup"] = asyncio.run(_startup(args.rounds))
+    if args.memory:
+        out["memory"] = asyncio.run(_memory(args.settle))
+    if not (args.startup or args.memory):
+        out.update(run(quick=True))
+    out["loadavg_after"] = loadavg()
+    OUT.mkdir(parents=True, exist_ok=True)
+    name = "_".join(k for k in ("startup", "memory") if k in out) or "appspeed"
+    (OUT / f"{name}.json").write_text(json.dumps(out, indent=1, default=str))
+    summary = {k: v for k, v in out.items() if k not in ("startup", "memory")}
+    for k in ("startup", "memory"):
+        if k in out:
+            summary[k] = {kk: vv for kk, vv in out[k].items() if not isinstance(vv, list)}
+    print(json.dumps(summary, indent=1, default=str))
+
+
 if __name__ == "__main__":
-    import json
-    print(json.dumps(run(quick=True), indent=1, default=str))
+    main()

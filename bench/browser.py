@@ -45,21 +45,34 @@ def pages() -> list[dict]:
     return out
 
 
+PORTS = range(8560, 8580)     # this benchmark's own ports (other engineers' servers use others)
+
+
 def free_port() -> int:
+    """The first port of PORTS nobody listens on (any free port if all are taken)."""
+    for port in PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 class Server:
-    """``streamlit run app.py`` on a free local port; ``started`` is when Popen was called."""
+    """``streamlit run app.py`` (or ``script``) on a free local port; ``started`` is when Popen
+    was called. It runs in the repository root, so it reads the app's .streamlit/config.toml."""
 
-    def __init__(self, env: dict | None = None, log_name: str = "streamlit.log"):
+    def __init__(self, env: dict | None = None, log_name: str = "streamlit.log",
+                 script: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         OUT.mkdir(parents=True, exist_ok=True)
         self.log = open(OUT / log_name, "w")  # noqa: SIM115 -- lives as long as the server
-        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        cmd = [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"),
                "--server.port", str(self.port), "--server.address", "127.0.0.1",
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]

@@ -9,9 +9,12 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go
 import streamlit as st
+
+if TYPE_CHECKING:                    # only for the annotation: rnn.plots imports plotly itself
+    import plotly.graph_objects as go
 
 log = logging.getLogger(__name__)
 APP_NAME = "RNN Playground"
@@ -48,20 +51,34 @@ def one_torch_thread() -> None:
         torch.set_num_threads(1)
 
 
-def _first_call_this_run() -> bool:
-    """True once per script run, so the sidebar header is not drawn twice.
+def _script_run_marker() -> object | None:
+    """An object that is the same throughout one script run and new in the next, or None
+    outside a Streamlit run (bare mode, ``python app.py``).
 
-    The run context's ``cursors`` dict is replaced at the start of each run; holding a reference
-    to it (not its id, which Python may reuse) tells this run from the previous one.
+    Why private API: Streamlit 1.67 has no public run id (``st.context`` holds cookies, headers,
+    locale, theme, timezone and url only). The script run context is internal; its ``cursors``
+    dict is replaced at the start of each run. On upgrade, if the import moves or ``cursors``
+    goes, this raises and ``tests/test_ui.py`` fails on the first page run: look for the run
+    context's new home, or a public run id.
     """
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
     ctx = get_script_run_ctx()
-    if ctx is None:                      # bare mode (python app.py): nothing to de-duplicate
+    return None if ctx is None else ctx.cursors
+
+
+def _first_call_this_run() -> bool:
+    """True once per script run, so the sidebar header is not drawn twice.
+
+    Holds a reference to the run's marker (not its id, which Python may reuse) to tell this run
+    from the previous one.
+    """
+    marker = _script_run_marker()
+    if marker is None:                   # bare mode: nothing to de-duplicate
         return True
-    if st.session_state.get(_SETUP_MARK) is ctx.cursors:
+    if st.session_state.get(_SETUP_MARK) is marker:
         return False
-    st.session_state[_SETUP_MARK] = ctx.cursors
+    st.session_state[_SETUP_MARK] = marker
     return True
 
 

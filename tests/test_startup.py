@@ -1,0 +1,53 @@
+"""Start-up and the page preamble (issue 16, issue 10): the home page's first visit does not wait
+for torch or pandas; setup_page draws the sidebar header once per run however often it is called."""
+import subprocess
+import sys
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_home_page_imports_neither_torch_nor_pandas():
+    # bare mode (no server): the script runs top to bottom, Streamlit calls do nothing
+    code = ("import runpy, sys\n"
+            "runpy.run_path('app.py', run_name='__main__')\n"
+            "print(sorted(m for m in ('torch', 'pandas', 'rnn.ui.widgets', 'rnn.ui.live_training')"
+            " if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_lazy_package_still_offers_every_name():
+    import rnn.ui
+
+    for name in rnn.ui.__all__:
+        assert callable(getattr(rnn.ui, name)), name
+
+
+def _twice():
+    from rnn.ui.setup import setup_page
+
+    setup_page("Test", ":material/home:")
+    setup_page("Test", ":material/home:")
+
+
+def test_setup_page_draws_the_header_once_per_run_and_again_next_run():
+    at = AppTest.from_function(_twice)
+    at.run()
+    assert not at.exception
+    header = [m for m in at.sidebar.markdown if "RNN Playground" in m.value]
+    assert len(header) == 1
+    at.run()                                # the next run draws it again (once)
+    assert not at.exception
+    assert len([m for m in at.sidebar.markdown if "RNN Playground" in m.value]) == 1
+
+
+def test_run_marker_is_none_outside_a_run():
+    from rnn.ui.setup import _first_call_this_run, _script_run_marker
+
+    assert _script_run_marker() is None
+    assert _first_call_this_run() is True
