@@ -58,7 +58,7 @@ class AgreementTask(Task):
             out.extend(torch.sigmoid(model(batch)).tolist())
         return out
 
-    def evaluate(self, model, items, vocabs, config) -> dict:
+    def evaluate(self, model, items, vocabs, config, **options) -> dict:
         """accuracy and loss over ``items``, and ``acc_gap_<lo>-<hi>`` per gap bucket present."""
         if not items:
             return {"accuracy": float("nan"), "loss": float("nan")}
@@ -100,7 +100,7 @@ class AgreementTask(Task):
                 "known": [t in vocabs["words"] for t in tokens]}
 
     @torch.no_grad()
-    def trace(self, model, vocabs, config, text: str) -> dict:
+    def trace(self, model, vocabs, config, text: str, **options) -> dict:
         tokens, _ = self._tokens(text)
         model.eval()
         batch = make_word_batch([tokens], vocabs["words"], False)
