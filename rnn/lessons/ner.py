@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_INSPECT_TOKENS = 60           # columns a heatmap can show on a projector
+from rnn.lessons.common import (GATE_HELP, RACE_CELLS, config_differences,  # noqa: F401
+                                direction_names, last_metric, metric_rows, trace_view)
+
 COMPARED_FIELDS = ("arch", "bidirectional", "hidden", "embed", "layers", "nonlinearity", "dropout",
                    "char_features")
 
@@ -118,48 +120,6 @@ def unknown_words(tokens, known) -> list[str]:
     return seen
 
 
-def config_differences(pretrained_config, sidebar_config) -> list[str]:
-    """Sidebar settings the pretrained model does not have (e.g. ``char_features``), by name."""
-    return [f for f in COMPARED_FIELDS
-            if getattr(pretrained_config, f, None) != getattr(sidebar_config, f, None)]
-
-
-def direction_names(n_directions: int) -> list[str]:
-    return ["forward a→ (left to right)", "backward a← (right to left)"][:n_directions]
-
-
-def trace_view(trace: dict, layer: int = 0, direction: int = 0) -> dict:
-    """One layer and direction of ``exp.trace(text)``, cut to ``MAX_INSPECT_TOKENS`` words.
-
-    Returns {"tokens", "h", "c" (LSTM, else None), "gates": {name: (T, H)}, "cut": bool, "total"}.
-    """
-    tokens = list(trace["tokens"])[:MAX_INSPECT_TOKENS]
-    layers = trace["layers"]
-    layer = int(np.clip(layer, 0, len(layers) - 1))
-    per_dir = layers[layer]
-    arrays = per_dir[int(np.clip(direction, 0, len(per_dir) - 1))]
-    arrays = {k: np.asarray(v)[: len(tokens)] for k, v in arrays.items()}
-    gates = {k: arrays[k] for k in ("r", "z", "n", "i", "f", "g", "o") if k in arrays}
-    return {"tokens": tokens, "h": arrays["h"], "c": arrays.get("c"), "gates": gates,
-            "cut": len(trace["tokens"]) > len(tokens), "total": len(trace["tokens"])}
-
-
-GATE_HELP = {
-    "lstm": "i: how much of the new candidate g enters the cell · f: how much of the old cell c "
-            "is kept · g: the candidate · o: how much of tanh(c) is shown as a.",
-    "gru": "r: how much of the old state is used to propose the candidate n · z: how much of the "
-           "old state is kept (PyTorch's convention: a = (1 − z) ⊙ n + z ⊙ a_prev) · n: the candidate.",
-}
-
-
-def last_metric(history: list[dict], key: str):
-    """The last validation value of ``key`` in an experiment's history (None if never measured)."""
-    for record in reversed(history or []):
-        if record.get("kind") == "eval" and isinstance(record.get(key), (int, float)):
-            return float(record[key])
-    return None
-
-
 def spelling_table(tokens, max_rows: int = 12) -> list[dict]:
     """What the spelling features see in each word: its shape flags and a few character n-grams
     (the n-grams are hashed into buckets; here they are shown as text)."""
@@ -178,15 +138,20 @@ def spelling_table(tokens, max_rows: int = 12) -> list[dict]:
 
 SHIPPED_COLUMNS = {"f1": "F1", "accuracy_ambiguous": "accuracy, ambiguous words",
                    "val_loss": "val. loss"}
+SHIPPED_CAPTION = ("On this generated data every bidirectional cell ends near F1 = 1; the "
+                   "differences are in how fast they get there. Reading left to right only is what "
+                   "costs accuracy, on words like “Teddy”.")
 
 
-def metric_rows(histories: dict, columns: dict) -> list[dict]:
-    """One table row per model: its last validation value for each ``columns`` key (key -> header).
+def found_sentence(result: dict) -> str:
+    """"Names found: **Harry Potter**, **Hermione Granger**." for a prediction."""
+    found = names_found(result["tokens"], result["is_name"])
+    return "Names found: " + (", ".join(f"**{n}**" for n in found) or "none") + "."
 
-    ``histories`` maps a model label to its experiment history."""
-    rows = []
-    for label, history in histories.items():
-        row = {"model": label}
-        row.update({header: last_metric(history, key) for key, header in columns.items()})
-        rows.append(row)
-    return rows
+
+def train_intro(config, data_name: str) -> str:
+    direction = "bidirectional" if config.bidirectional else "left-to-right"
+    spelling = "with" if config.char_features else "without"
+    return (f"Train a **{direction} {config.arch.upper()}** tagger {spelling} spelling features on "
+            f"**{data_name}**. F1 balances finding every name (recall) against tagging only names "
+            "(precision).")

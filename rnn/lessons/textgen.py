@@ -13,6 +13,7 @@ import numpy as np
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")     # keeps \t, \n, \r
 MAX_INSPECT_TOKENS = 120          # columns a heatmap can show on a projector
+COMPARED_FIELDS = ("arch", "hidden", "embed", "layers", "nonlinearity", "dropout", "level")
 NEWLINE, SPACE = "⏎", "␣"
 
 # A default text to inspect per corpus: something in the style the model was trained on.
@@ -80,6 +81,20 @@ def stopped_early(result: dict, stop: str | None, length: int) -> bool:
     """True when the sample ended on the stop token (the names corpus: a newline ends a name)."""
     steps = result.get("steps") or []
     return bool(stop) and bool(steps) and steps[-1]["token"] == stop and len(steps) <= length
+
+
+def sample_caption(result: dict, index: int, seed: int, stop: str | None, length: int) -> str:
+    """"Sample 2 (seed 1) · ended at a newline ⏎ (one name per line)"."""
+    ended = (" · ended at a newline ⏎ (one name per line)"
+             if stopped_early(result, stop, length) else "")
+    return f"Sample {index + 1} (seed {seed + index}){ended}"
+
+
+def step_sentence(result: dict, index: int) -> str:
+    """What the model chose at step ``index`` and how likely it was."""
+    step = result["steps"][index]
+    return (f"After `{step_context(result, index)}` the model chose **{visible(step['token'])}** "
+            f"(its probability before temperature and filtering: {step['prob']:.2f}).")
 
 
 def step_context(result: dict, index: int, width: int = 40) -> str:

@@ -10,7 +10,8 @@ import re
 
 import torch
 
-from rnn.data import TRANSLATION_SETS, DataFormatError, tokenize_words
+from rnn.data import TRANSLATION_SETS, DataFormatError
+from rnn.data.tokenize import tokens_for
 from rnn.models.config import ModelConfig
 from rnn.models.features import pad_ids
 from rnn.tasks.base import trace_to_numpy
@@ -25,6 +26,31 @@ EXAMPLES = {
     "dates": ["Wednesday, March 3rd 2021", "1st December 2019", "tuesday 26 aug 2092",
               "Monday, January 31st 2000"],
 }
+
+COMPARED_FIELDS = ("arch", "hidden", "embed", "layers", "bidirectional", "nonlinearity", "dropout",
+                   "attention")
+SHIFT_NOTE = ("Each row is one output word ŷ⟨t⟩; its weights α⟨t,t′⟩ were computed from the "
+              "decoder's previous state s⟨t−1⟩, before the word was chosen, so the bright cells can "
+              "sit one source word early. That is how attention works here, not an error.")
+INSPECT_NOTE = ("The encoder's states a⟨t′⟩, one column per source token. The last column is all "
+                "the decoder gets without attention (through the bridge); with attention it can "
+                "read every column.")
+RACE_INTRO = ("The same model three times: without attention, with dot and with additive "
+              "attention, each for the same number of training steps. Long inputs are where the "
+              "bottleneck hurts; the **dates** set has the longest.")
+
+
+def train_intro(config: ModelConfig, data_name: str, options: dict) -> str:
+    return (f"Train a **{config.arch.upper()}** encoder-decoder with **{config.attention}** "
+            f"attention on **{data_name}**, teacher forcing {options.get('teacher_forcing', 1.0):g}.")
+
+
+def hypothesis_rows(result: dict) -> list[dict]:
+    """Beam search's kept hypotheses, best first: text, log-probability, length, score."""
+    return [{"rank": i + 1, "translation": h["text"], "log-probability": round(h["logp"], 3),
+             "tokens": h["length"], "score (length-normalised)": round(h["score"], 3)}
+            for i, h in enumerate(result.get("hypotheses") or [])]
+
 
 # The race: one label per attention kind (the label is also the compare panel's run name).
 RACE = {"no attention": "none", "dot attention": "dot", "additive attention": "additive"}
@@ -60,14 +86,14 @@ def clean_source(raw: str | None, max_chars: int) -> tuple[str, list[str]]:
 
 def source_tokens(text: str, dataset: str) -> list[str]:
     """The source as the model reads it: characters for char-level sets, else words."""
-    tokens = list(text.strip()) if is_char_level(dataset) else tokenize_words(text)
+    tokens = tokens_for(text, "" if is_char_level(dataset) else " ")
     return tokens[:MAX_SOURCE_TOKENS]
 
 
 def cut_source(text: str, dataset: str) -> tuple[str, bool]:
     """``text`` cut to MAX_SOURCE_TOKENS tokens (and whether it was cut)."""
     tokens = source_tokens(text, dataset)
-    full = list(text.strip()) if is_char_level(dataset) else tokenize_words(text)
+    full = tokens_for(text, "" if is_char_level(dataset) else " ")
     if len(full) <= len(tokens):
         return text, False
     return ("" if is_char_level(dataset) else " ").join(tokens), True

@@ -29,11 +29,15 @@ def _as_matrix(values, n_tokens: int) -> np.ndarray | None:
     return arr[:, :MAX_UNITS]
 
 
+def is_gate(name: str) -> bool:
+    """A sigmoid gate (0..1): PyTorch's names (i, f, o, r, z) or the course's (Γ_u, Γ_f, ...)."""
+    return name in GATE_RANGE or name.startswith("Γ")
+
+
 def _range_for(name: str, arr: np.ndarray) -> tuple[float, float, float]:
     """(zmin, zmid, zmax): fixed for gates, symmetric about 0 for states."""
-    if name in GATE_RANGE:
-        lo, hi = GATE_RANGE[name]
-        return lo, (lo + hi) / 2, hi
+    if is_gate(name):
+        return 0.0, 0.5, 1.0
     bound = float(np.nanmax(np.abs(arr))) if np.isfinite(arr).any() else 1.0
     bound = max(bound, 1e-6)
     return -bound, 0.0, bound
@@ -74,12 +78,12 @@ def gates_heatmap(gates: Mapping[str, object], tokens: Sequence[str],
         return empty_figure(title)
     # One colour bar can only describe one range: it is drawn for the gates (0..1); each
     # state's own symmetric range is written in its subplot title instead.
-    titles = [f"{k}: 0 = closed, 1 = open" if k in GATE_RANGE else
+    titles = [f"{k}: 0 = closed, 1 = open" if is_gate(k) else
               f"{k}: blue < 0 < red, max |{k}| = {_range_for(k, m)[2]:.2g}" for k, m in mats.items()]
     fig = make_subplots(rows=len(mats), cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=titles)
     labels = short_labels(tokens)
-    first_gate = next((k for k in mats if k in GATE_RANGE), None)
+    first_gate = next((k for k in mats if is_gate(k)), None)
     for row, (name, arr) in enumerate(mats.items(), start=1):
         zmin, zmid, zmax = _range_for(name, arr)
         fig.add_trace(go.Heatmap(z=arr.T, x=labels, colorscale=DIVERGING, zmin=zmin, zmid=zmid,

@@ -12,7 +12,7 @@ import streamlit as st
 from rnn.ui.errors import engine_errors, friendly_message
 from rnn.ui.setup import ui_settings
 
-URL = "query-params"
+from rnn.ui.widgets import URL
 
 
 @st.cache_resource(show_spinner="Loading the pretrained model…")

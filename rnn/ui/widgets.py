@@ -7,42 +7,28 @@ task as a prefix (``ner_arch``) so two lessons' settings never leak into each ot
 from __future__ import annotations
 
 import dataclasses
-import importlib
-import types
 from typing import Any, Mapping
 
 import streamlit as st
 
+from rnn.models.config import ARCHS, ModelConfig
+from rnn.train.trainer import OPTIMIZERS, TrainConfig
 from rnn.ui.setup import ui_settings
 
-ARCH_LABELS = {"rnn": "Vanilla RNN", "gru": "GRU", "lstm": "LSTM"}
-ARCH_URL = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
-OPTIMIZERS = ("adam", "sgd")
+URL = "query-params"              # bind= value of every widget whose value belongs in the link
+# cell -> the name a person reads (and the URL holds: ?ner_arch=GRU reads better than an index)
+_NAMES = {"rnn": ("Vanilla RNN", "RNN"), "gru": ("GRU", "GRU"), "lstm": ("LSTM", "LSTM"),
+          "leaky": ("Leaky RNN", "Leaky"), "esn": ("Echo state network", "ESN")}
+CELLS = tuple(ARCHS)              # every cell the engine has, in its order
+ARCH_LABELS = {a: _NAMES.get(a, (a.upper(), a.upper()))[0] for a in CELLS}
+ARCH_URL = {a: _NAMES.get(a, (a.upper(), a.upper()))[1] for a in CELLS}
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
 BATCH_SIZES = (8, 16, 32, 64, 128)
 SIZES = (4, 8, 16, 32, 64, 128, 256, 512, 1024)
-URL = "query-params"
 
 
-def _config_class(name: str, modules: tuple[str, ...]):
-    """The engine's dataclass ``name`` from the first module that has it, or None.
-
-    Imported lazily: the UI must load (and its tests run) while parts of the engine are missing.
-    """
-    for module in modules:
-        try:
-            cls = getattr(importlib.import_module(module), name, None)
-        except ImportError:
-            continue
-        if cls is not None:
-            return cls
-    return None
-
-
-def _build(name: str, modules: tuple[str, ...], values: dict):
-    cls = _config_class(name, modules)
-    if cls is None:
-        return types.SimpleNamespace(**values)
+def _build(cls, values: dict):
+    """``cls(**values)`` keeping only its fields (a page's defaults may carry more)."""
     known = {f.name for f in dataclasses.fields(cls)}
     return cls(**{k: v for k, v in values.items() if k in known})
 
@@ -94,7 +80,7 @@ def architecture_sidebar(task: str, defaults: Any = None):
         arch = str(d.get("arch", "lstm")).lower()
         names = list(ARCH_URL.values())
         chosen = st.selectbox("Recurrent cell", names, key=f"{task}_arch", bind=URL,
-                              index=list(ARCH_URL).index(arch) if arch in ARCH_URL else 2,
+                              index=list(ARCH_URL).index(arch) if arch in ARCH_URL else CELLS.index("lstm"),
                               help="RNN: the vanilla tanh cell. GRU and LSTM add gates that "
                                    "decide what to keep, which helps over long distances.")
         values["arch"] = {v: k for k, v in ARCH_URL.items()}[chosen]
@@ -108,7 +94,7 @@ def architecture_sidebar(task: str, defaults: Any = None):
             "Stacked layers", 1, lim.max_layers, int(clamp(int(d.get("layers", 1)), 1, lim.max_layers)),
             key=f"{task}_layers", bind=URL), 1, lim.max_layers))
         values.update(_task_specific(task, values, d))
-    return _build("ModelConfig", ("rnn.experiment", "rnn.models.config", "rnn.models"), values)
+    return _build(ModelConfig, values)
 
 
 def _task_specific(task: str, values: dict, d: dict) -> dict:
@@ -172,8 +158,7 @@ def training_sidebar(defaults: Any = None, task: str = ""):
                                              key=p + "seed", bind=URL))
     if d.get("steps") is not None:
         values["steps"] = int(clamp(int(d["steps"]), 1, lim.max_steps))
-    return _build("TrainConfig", ("rnn.experiment", "rnn.train", "rnn.train.trainer",
-                                  "rnn.train.config"), values)
+    return _build(TrainConfig, values)
 
 
 def _clip_control(prefix: str, default) -> float | None:
