@@ -4,17 +4,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_home_page_imports_neither_torch_nor_pandas():
+def test_the_home_page_imports_neither_torch_nor_pandas_nor_the_data_generators():
     # bare mode (no server): the script runs top to bottom, Streamlit calls do nothing
     code = ("import runpy, sys\n"
             "runpy.run_path('app.py', run_name='__main__')\n"
-            "print(sorted(m for m in ('torch', 'pandas', 'rnn.ui.widgets', 'rnn.ui.live_training')"
-            " if m in sys.modules))\n")
+            "print(sorted(m for m in ('torch', 'pandas', 'faker', 'num2words', 'rnn.ui.widgets',"
+            " 'rnn.ui.live_training') if m in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -26,6 +27,17 @@ def test_the_lazy_package_still_offers_every_name():
 
     for name in rnn.ui.__all__:
         assert callable(getattr(rnn.ui, name)), name
+
+
+def test_the_lazy_data_package_still_offers_every_name_and_submodule():
+    import rnn.data
+
+    assert sorted(rnn.data.__all__) == sorted(rnn.data._HOMES)
+    for name in rnn.data.__all__:
+        assert getattr(rnn.data, name) is not None, name
+    assert rnn.data.vocab.Vocab is rnn.data.Vocab
+    with pytest.raises(AttributeError):
+        rnn.data.no_such_thing
 
 
 def _twice():

@@ -3,17 +3,20 @@
 Everything is generated at run time from code and installed packages (Faker, num2words, the
 standard library); nothing is downloaded. Every generator is deterministic given its seed.
 """
-from .errors import DataFormatError
-from .files import load_conll, load_pairs_tsv, load_sentiment_table, load_text
-from .ner import (AMBIGUOUS_WORDS, MINIMAL_PAIRS, TaggedSentence, ambiguous_indices, build_ner)
-from .reading import DEFAULT_MAX_BYTES
-from .sentiment import LabeledText, build_sentiment
-from .splits import Splits, split_user_data
-from .textgen import CORPORA, load_corpus
-from .tokenize import detokenize, tokenize_words
-from .translation import TRANSLATION_SETS, Pair, build_translation, join_tokens
-from .vocab import Vocab
+from importlib import import_module
+from importlib.util import find_spec
 
+# Where each name lives. They are imported on first use (PEP 562 module __getattr__): the home page
+# needs only the tokenizer, and the generators' imports (Faker, num2words) cost most of a second
+# of its first visit (BENCHMARKS.md, "Start-up").
+_HOMES = {"DataFormatError": "errors", "load_conll": "files", "load_pairs_tsv": "files",
+          "load_sentiment_table": "files", "load_text": "files", "AMBIGUOUS_WORDS": "ner",
+          "MINIMAL_PAIRS": "ner", "TaggedSentence": "ner", "ambiguous_indices": "ner",
+          "build_ner": "ner", "DEFAULT_MAX_BYTES": "reading", "LabeledText": "sentiment",
+          "build_sentiment": "sentiment", "Splits": "splits", "split_user_data": "splits",
+          "CORPORA": "textgen", "load_corpus": "textgen", "detokenize": "tokenize",
+          "tokenize_words": "tokenize", "TRANSLATION_SETS": "translation", "Pair": "translation",
+          "build_translation": "translation", "join_tokens": "translation", "Vocab": "vocab"}
 __all__ = [
     "DataFormatError", "Splits", "split_user_data", "Vocab", "tokenize_words", "detokenize",
     "TaggedSentence", "build_ner", "MINIMAL_PAIRS", "AMBIGUOUS_WORDS", "ambiguous_indices",
@@ -21,3 +24,13 @@ __all__ = [
     "Pair", "TRANSLATION_SETS", "build_translation", "join_tokens",
     "load_conll", "load_sentiment_table", "load_pairs_tsv", "load_text", "DEFAULT_MAX_BYTES",
 ]
+
+
+def __getattr__(name: str):
+    if name not in _HOMES:          # a submodule (``data.vocab.X``), imported on first use too
+        if name.startswith("_") or find_spec(f"rnn.data.{name}") is None:
+            raise AttributeError(f"module 'rnn.data' has no attribute {name!r}")
+        return import_module(f"rnn.data.{name}")
+    value = getattr(import_module(f"rnn.data.{_HOMES[name]}"), name)
+    globals()[name] = value          # the next lookup is an ordinary attribute
+    return value
