@@ -34,12 +34,12 @@ def _arr(v):
 def test_every_tab_renders(tab):
     at = _open(tab)
     assert not at.error
-    assert _figure(at, "‖∂L/∂h⟨t⟩‖")                  # the gradient-flow chart is on the first screen
+    assert _figure(at, "‖∂L/∂a⟨t⟩‖")                  # the gradient-flow chart is on the first screen
 
 
 def test_learn_chart_has_three_cells_and_the_rnn_bound():
     at = _open("Learn")
-    names = [t["name"] for t in _figure(at, "‖∂L/∂h⟨t⟩‖")[0]["data"]]
+    names = [t["name"] for t in _figure(at, "‖∂L/∂a⟨t⟩‖")[0]["data"]]
     assert {"RNN", "GRU", "LSTM"} <= set(names) and any(n.startswith("bound") for n in names)
     table = at.dataframe[0].value
     assert list(table["cell"]) == ["RNN", "GRU", "LSTM"]
@@ -47,21 +47,21 @@ def test_learn_chart_has_three_cells_and_the_rnn_bound():
 
 def test_setting_changes_the_charts():
     at = _open("Try")
-    before = _arr(_figure(at, "‖∂L/∂h⟨t⟩‖")[0]["data"][0]["x"])
+    before = _arr(_figure(at, "‖∂L/∂a⟨t⟩‖")[0]["data"][0]["x"])
     eig_before = _figure(at, "Eigenvalues")[0]["layout"]["title"]["text"]
     at.slider(key="grad_T").set_value(20).run()
     at.select_slider(key="grad_radius").set_value("1.5").run()
     assert not at.exception
-    assert len(before) == 50 and len(_arr(_figure(at, "‖∂L/∂h⟨t⟩‖")[0]["data"][0]["x"])) == 20
+    assert len(before) == 50 and len(_arr(_figure(at, "‖∂L/∂a⟨t⟩‖")[0]["data"][0]["x"])) == 20
     eig_after = _figure(at, "Eigenvalues")[0]["layout"]["title"]["text"]
     assert eig_before != eig_after and "1.50" in eig_after
-    y = _arr(_figure(at, "‖∂L/∂h⟨t⟩‖")[0]["data"][0]["y"])
+    y = _arr(_figure(at, "‖∂L/∂a⟨t⟩‖")[0]["data"][0]["y"])
     assert y[0] > y[-1]                               # radius 1.5: grows towards t = 1 (explodes)
 
 
 def test_exploding_without_clipping_says_diverged_then_clipping_trains():
     at = _open("Learn")
-    at.button(key="grad_x2").click().run()            # relu, radius 2, T = 20, SGD, clipping off
+    at.button(key="grad_challenge_1").click().run()            # relu, radius 2, T = 20, SGD, clipping off
     assert at.session_state["tab"] == "Train"
     at.button(key="grad_train").click().run()
     assert not at.exception

@@ -26,8 +26,37 @@ from rnn.gradflow import operator_norm, spectrum
 from rnn.labs.memory import (MemoryConfig, MemoryModel, MemoryTask, beta, evaluate,
                              grad_norms_through_time, loss_and_accuracy)
 
-ARCHS = ("rnn", "gru", "lstm")
+ARCHS = ("rnn", "gru", "lstm")             # the cells this lab races (its own models, rnn.labs.memory)
 LABELS = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
+RADII = ("init", "0.5", "0.75", "0.9", "1.0", "1.1", "1.25", "1.5", "2.0", "3.0")   # the sidebar's
+SWEEP_RADII = (0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0)
+KINDS = {"recall": "recall the first symbol", "adding": "add the two marked numbers"}
+RATIO = "‖∂L/∂a⟨1⟩‖ / ‖∂L/∂a⟨T⟩‖"           # the decay table's column
+LEARN_CAPTION = ("Measured now by autograd on freshly initialised models (hidden size 32), on one "
+                 "batch of 32 sequences. The dashed line is the RNN's bound (β_W β_h)^(T−t).")
+TRY_INTRO = ("The RNN's W_aa decides what BPTT does: each step back multiplies the gradient by it "
+             "(and by g'). Eigenvalues **inside** the unit circle shrink it, **outside** grow it. "
+             "Move *Spectral radius* and *activation* in the sidebar.")
+INSPECT_INTRO = ("Gradients change as the weights learn. Train each cell briefly (Adam, learning "
+                 "rate 0.01, clipping at 1) and measure ‖∂L/∂a⟨t⟩‖ again on the same batch.")
+DIVERGED = ("Without clipping, an exploding gradient makes one update so large that the weights "
+            "overflow. Turn on clipping (or lower the spectral radius or the learning rate) and "
+            "train again.")
+SWEEP_NOTE = ("Press the button: 21 short trainings, one after the other, with a progress bar. "
+              "Results are kept for everyone on this server, so the second time is instant.")
+
+
+def spectrum_caption(spec: dict) -> str:
+    return (f"Spectral radius {spec['radius']:.2f}, ‖W_aa‖₂ = β_W = {spec['beta_W']:.2f}. The norm "
+            "is at least the radius, so the bound can allow growth even when the eigenvalues are "
+            "inside the circle: it is an upper bound, not a forecast.")
+
+
+def train_sentence(arch: str, kind: str, T: int, budget: dict) -> str:
+    clip = budget.get("clip")
+    return (f"Train the **{LABELS[arch]}** on “{KINDS[kind]}” with T = {T} for {budget['steps']} "
+            f"steps, {budget['optimizer'].upper()} at learning rate {budget['lr']:g}, clipping "
+            + (f"at {clip:g}." if clip else "**off**."))
 TS = (5, 10, 20, 30, 50, 75, 100)          # the accuracy-vs-T sweep
 SOLVED = 0.9                               # accuracy that counts as "solved"
 BUDGET = dict(steps=300, lr=3e-3, clip=1.0, optimizer="adam", batch_size=32)  # the sweep's budget
@@ -87,7 +116,7 @@ def decay_table(curves: dict[str, np.ndarray]) -> list[dict]:
     for label, y in curves.items():
         ratio = float(y[0] / y[-1]) if y.size and y[-1] > 0 else float("nan")
         verdict = ("explodes" if ratio > 10 else "vanishes" if ratio < 1e-3 else "survives")
-        rows.append({"cell": label, "‖∂L/∂h⟨1⟩‖ / ‖∂L/∂h⟨T⟩‖": ratio, "the gradient": verdict})
+        rows.append({"cell": label, RATIO: ratio, "the gradient": verdict})
     return rows
 
 

@@ -15,14 +15,14 @@ from rnn.plots.theme import arch_colour as _colour, empty_figure, new_figure
 
 
 def grad_flow_figure(norms: Mapping[str, object], beta: float | Mapping[str, float] | None = None,
-                     title: str = "How much of the loss reaches step t: ‖∂L/∂h⟨t⟩‖") -> go.Figure:
+                     title: str = "How much of the loss reaches step t: ‖∂L/∂a⟨t⟩‖") -> go.Figure:
     """||dL/dh_t|| for t = 1..T on a log scale, one line per run (``norms``: label -> array).
 
     ``beta`` is beta_W * beta_h, one number or one per label; each bound is drawn dashed from
     that run's value at t = T backwards, so a line falling faster than its bound is impossible
     and one hugging it shows the worst case.
     """
-    fig = new_figure(title, "time step t (the loss is at t = T)", "‖∂L/∂h⟨t⟩‖ (log scale)")
+    fig = new_figure(title, "time step t (the loss is at t = T)", "‖∂L/∂a⟨t⟩‖ (log scale)")
     for i, (label, values) in enumerate((norms or {}).items()):
         y = np.asarray(values, dtype=float).ravel()
         if y.size == 0:
@@ -48,11 +48,11 @@ def eigenvalue_figure(eigenvalues, title: str | None = None) -> go.Figure:
     ``eigenvalues`` is one complex array or a dict label -> complex array. Outside the circle,
     repeated multiplication by W_hh grows a vector (exploding); inside, it shrinks (vanishing).
     """
-    sets = eigenvalues if isinstance(eigenvalues, Mapping) else {"W_hh": eigenvalues}
+    sets = eigenvalues if isinstance(eigenvalues, Mapping) else {"W_aa": eigenvalues}
     sets = {k: np.asarray(v, dtype=complex).ravel() for k, v in sets.items()}
     sets = {k: v for k, v in sets.items() if v.size}
     radius = max((float(np.abs(v).max()) for v in sets.values()), default=0.0)
-    title = title or f"Eigenvalues of W_hh (spectral radius {radius:.2f})"
+    title = title or f"Eigenvalues of W_aa (spectral radius {radius:.2f})"
     if not sets:
         return empty_figure(title)
     fig = new_figure(title, "real part", "imaginary part", height=520)

@@ -79,7 +79,7 @@ def radius_sweep_figure(radii: Sequence[float], ratios: Mapping[str, Sequence[fl
     (exploding, faster for relu, which does not saturate); ``current`` marks the sidebar's radius.
     """
     title = f"Gradient that reaches step 1 of {T}, relative to step {T}"
-    fig = new_figure(title, "spectral radius of W_hh", "‖∂L/∂h⟨1⟩‖ / ‖∂L/∂h⟨T⟩‖ (log)")
+    fig = new_figure(title, "spectral radius of W_aa", "‖∂L/∂a⟨1⟩‖ / ‖∂L/∂a⟨T⟩‖ (log)")
     for i, (act, ys) in enumerate(ratios.items()):
         y = np.asarray(ys, dtype=float)
         fig.add_trace(go.Scatter(x=list(radii), y=np.where(y > 0, y, np.nan), mode="lines+markers",
@@ -91,7 +91,7 @@ def radius_sweep_figure(radii: Sequence[float], ratios: Mapping[str, Sequence[fl
                   annotation_text="radius 1: the unit circle", annotation_font_size=15)
     if current is not None:
         fig.add_vline(x=current, line=dict(color=PALETTE[1], width=3),
-                      annotation_text="your W_hh", annotation_position="bottom right",
+                      annotation_text="your W_aa", annotation_position="bottom right",
                       annotation_font_size=15)
     fig.update_yaxes(type="log", exponentformat="power")
     return fig

@@ -72,6 +72,25 @@ def challenge_list(challenges: Sequence, key_prefix: str) -> None:
             st.write(ch.hint)
 
 
+def run_in_gate(work: Callable[[], object], name: str):
+    """Run ``work()`` in a slot of the server's training gate (30 students share the CPU);
+    None, with a queue message, when the gate is full."""
+    import uuid
+
+    from rnn.ui.gate import queue_message
+    from rnn.ui.live_training import training_gate
+
+    gate = training_gate()
+    ticket = f"{st.session_state.setdefault('_rnn_session_id', uuid.uuid4().hex)}:{name}"
+    with gate.slot(ticket) as admitted:
+        if not admitted:
+            st.info(queue_message(gate, ticket) + " Press the button again in a moment.", icon="⏳")
+            return None
+        result = work()
+    gate.leave(ticket)
+    return result
+
+
 def link_to_page(path: str, label: str, icon: str) -> None:
     """st.page_link, or a plain link where Streamlit cannot resolve the page (a test that runs
     one page file as the entry point has no pages/ around it)."""
