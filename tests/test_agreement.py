@@ -107,3 +107,69 @@ def test_cli_train_and_evaluate(tmp_path):
     r = run("evaluate", str(out), "--dataset", "long")
     assert r.returncode == 0, r.stderr
     assert "acc_gap_40-50" in json.loads(r.stdout.strip().splitlines()[-1])
+
+
+# ---- the lesson's computations (rnn/lessons/gates.py, rnn/plots/gates.py) ----------------------
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from rnn.cells import GRUCell  # noqa: E402
+from rnn.lessons import gates  # noqa: E402
+from rnn.plots.gates import gap_accuracy_figure, unit_scores_figure, unit_story_figure  # noqa: E402
+
+
+def test_every_equation_points_at_a_line_of_our_cells():
+    for arch in gates.EQUATIONS:
+        rows = gates.equation_rows(arch)
+        assert rows and all(r["code"] and r["latex"] for r in rows)
+    gru = {r["code"].split(" =")[0] for r in gates.equation_rows("gru")}
+    assert {"r", "z", "n", "h"} <= gru
+    with pytest.raises(LookupError):
+        gates.code_line(gates.gru_step, "q = torch.sigmoid(")
+
+
+def test_gate_calculator_matches_the_course_equations():
+    a, x = [0.5, -0.2, 0.1], [1.0, -0.5]
+    rows = {r["torch"]: np.array(r["values"]) for r in gates.gate_calculator("gru", a, x, seed=3)}
+    torch.manual_seed(3)
+    cell = GRUCell(2, 3)
+    w_ih, w_hh, b_ih, b_hh = (p.detach().numpy() for p in (cell.weight_ih, cell.weight_hh,
+                                                             cell.bias_ih, cell.bias_hh))
+    pre_x, pre_h = w_ih @ np.array(x) + b_ih, w_hh @ np.array(a) + b_hh
+    sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    gamma_u = 1 - sig(pre_x[3:6] + pre_h[3:6])          # torch's z = 1 − Γ_u
+    gamma_r = sig(pre_x[:3] + pre_h[:3])
+    c_tilde = np.tanh(pre_x[6:] + gamma_r * pre_h[6:])
+    assert np.allclose(rows["1 − z"], gamma_u, atol=1e-4)
+    assert np.allclose(rows["h"], gamma_u * c_tilde + (1 - gamma_u) * np.array(a), atol=1e-4)
+    lstm = {r["torch"]: np.array(r["values"]) for r in gates.gate_calculator("lstm", [0.3, -0.6], x)}
+    assert np.allclose(lstm["c"], lstm["f"] * np.array([0.3, -0.6]) + lstm["i"] * lstm["g"], atol=1e-3)
+    assert np.allclose(lstm["h"], lstm["o"] * np.tanh(lstm["c"]), atol=1e-3)
+    with pytest.raises(ValueError, match="2 to 4 units"):
+        gates.gate_calculator("gru", [0.1] * 5, x)
+
+
+def test_threshold_accuracy_finds_the_separating_unit():
+    labels = np.array([0, 0, 1, 1, 0, 1])
+    assert gates.threshold_accuracy(np.array([.1, .2, .9, .8, .3, .7]), labels)[:1] == (1.0,)
+    acc, _, high = gates.threshold_accuracy(np.array([.9, .8, .1, .2, .7, .3]), labels)
+    assert acc == 1.0 and high is False
+    assert gates.threshold_accuracy(np.zeros(6), labels)[0] == 0.5
+
+
+def test_falls_first_and_summaries():
+    curves = {"RNN": {0: 1.0, 10: 0.6, 30: 0.5}, "LSTM": {0: 1.0, 10: 1.0, 30: 0.95}}
+    assert gates.falls_first(curves) == {"RNN": 10, "LSTM": None}
+    rows = gates.summary_rows(curves)
+    assert rows[0]["accuracy, gaps 20-50"] == 0.5 and rows[1]["accuracy, gaps 0-5"] == 1.0
+
+
+def test_gate_figures():
+    fig = gap_accuracy_figure({"RNN": {0: 1.0, 20: 0.5}, "GRU": {0: 1.0, 20: 1.0}})
+    assert [t.name for t in fig.data] == ["RNN", "GRU"] and list(fig.data[0].x) == [0, 20]
+    story = unit_story_figure(["the", "cat"], [0.1, 0.9], {"Γ_f": [0.2, 0.95]}, unit=3)
+    assert len(story.data) == 2 and list(story.data[1].y) == [0.2, 0.95]
+    assert "unit 3" in story.layout.title.text
+    assert unit_story_figure(["the"], [0.1, 0.2], {}, 0).layout.annotations      # mismatch -> empty
+    bars = unit_scores_figure([0.5, 0.99, 0.6], chosen=1)
+    assert bars.data[0].marker.color[1] != bars.data[0].marker.color[0]

@@ -1,0 +1,312 @@
+"""Lesson: memory and gates. Why GRU and LSTM beat the vanilla RNN when a word far back decides.
+
+The page (pages/7_Memory_and_gates.py) is a list of calls into this module: the equations next to
+the lines of our cells' code, the gate calculator, the memory-unit finder, the accuracy-against-gap
+curves and the predict-first experiments. No Streamlit here.
+"""
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import torch
+
+from rnn.cells import GRUCell, LSTMCell, RNNCell, gru_step, lstm_step, rnn_step
+from rnn.data.agreement import gap_sweep
+from rnn.lessons.challenge import Challenge
+from rnn.tasks import get_task
+
+PAGE = "7_Memory_and_gates.py"
+TASK = "agreement"
+CELLS = ("rnn", "leaky", "esn", "gru", "lstm")
+LABELS = {"rnn": "RNN", "leaky": "Leaky RNN", "esn": "Echo state net", "gru": "GRU", "lstm": "LSTM"}
+SWEEP_GAPS = tuple(range(0, 51, 5))
+DEFAULT_TEXT = "The cat , which already ate the fish that the dogs wanted , was full ."
+EXAMPLES = {
+    "cat … was": DEFAULT_TEXT,
+    "cats … were": "The cats , which already ate the fish that the dog wanted , were full .",
+    "long gap": ("The teacher , who met the students near the kings that chased the dogs which "
+                 "followed the girls that helped the farmers beside the horses , was happy ."),
+}
+
+# ---- Learn: the equations beside our code --------------------------------------------------------
+# (LaTeX in the course notation, the start of the matching line in the cell's step function, a note)
+EQUATIONS = {
+    "gru": (gru_step, [
+        (r"\Gamma_r = \sigma(W_r[c^{\langle t-1\rangle}, x^{\langle t\rangle}] + b_r)",
+         "r = torch.sigmoid(", "relevance (reset) gate: torch calls it r"),
+        (r"\Gamma_u = \sigma(W_u[c^{\langle t-1\rangle}, x^{\langle t\rangle}] + b_u)",
+         "z = torch.sigmoid(", "torch's z is the KEEP fraction: z = 1 − Γ_u"),
+        (r"\tilde c^{\langle t\rangle} = \tanh(W_c[\Gamma_r * c^{\langle t-1\rangle}, "
+         r"x^{\langle t\rangle}] + b_c)",
+         "n = torch.tanh(", "candidate: torch calls it n and applies Γ_r after the matmul"),
+        (r"c^{\langle t\rangle} = \Gamma_u * \tilde c^{\langle t\rangle} + (1-\Gamma_u) * "
+         r"c^{\langle t-1\rangle}", "h = (1 - z) * n + z * h", "1 − z = Γ_u, so the same line"),
+        (r"a^{\langle t\rangle} = c^{\langle t\rangle}", "return h,",
+         "a GRU has one state: torch's h is both c⟨t⟩ and a⟨t⟩"),
+    ]),
+    "lstm": (lstm_step, [
+        (r"W[a^{\langle t-1\rangle}, x^{\langle t\rangle}] + b \text{ for all four at once}",
+         "gates = gx + F.linear(", "one matmul, four blocks stacked i, f, g, o"),
+        (r"\Gamma_u = \sigma(W_u[a^{\langle t-1\rangle}, x^{\langle t\rangle}] + b_u)",
+         "i = torch.sigmoid(", "update gate: torch calls it the input gate i"),
+        (r"\Gamma_f = \sigma(W_f[a^{\langle t-1\rangle}, x^{\langle t\rangle}] + b_f)",
+         "f = torch.sigmoid(", "forget gate: f"),
+        (r"\tilde c^{\langle t\rangle} = \tanh(W_c[a^{\langle t-1\rangle}, x^{\langle t\rangle}] + b_c)",
+         "g = torch.tanh(", "candidate: torch calls it g"),
+        (r"\Gamma_o = \sigma(W_o[a^{\langle t-1\rangle}, x^{\langle t\rangle}] + b_o)",
+         "o = torch.sigmoid(", "output gate: o"),
+        (r"c^{\langle t\rangle} = \Gamma_u * \tilde c^{\langle t\rangle} + \Gamma_f * "
+         r"c^{\langle t-1\rangle}", "c = f * c + i * g", "the memory cell: c"),
+        (r"a^{\langle t\rangle} = \Gamma_o * \tanh(c^{\langle t\rangle})", "h = o * torch.tanh(c)",
+         "torch calls a⟨t⟩ h"),
+    ]),
+    "rnn": (rnn_step, [
+        (r"a^{\langle t\rangle} = \tanh(W_{aa}a^{\langle t-1\rangle} + W_{ax}x^{\langle t\rangle} + b_a)",
+         "h = phi(", "no gate: every step rewrites the whole state (torch: W_hh, W_ih)"),
+    ]),
+}
+PYTORCH_NAMES = (
+    "PyTorch names things differently from the course: the state a⟨t⟩ is `h`; W_aa and W_ax are "
+    "`weight_hh` and `weight_ih`, each holding every gate's block stacked (LSTM order i, f, g, o; "
+    "GRU order r, z, n); and each gate has two biases (`bias_ih`, `bias_hh`) whose sum is the "
+    "course's b. LSTM: Γ_u is the *input gate* `i`, Γ_f is `f`, Γ_o is `o`, c̃⟨t⟩ is `g`. "
+    "GRU: Γ_r is `r`, c̃⟨t⟩ is `n`, and torch's update gate `z` is the fraction of the OLD state "
+    "kept, so **z = 1 − Γ_u**. Torch also applies Γ_r after multiplying by W_aa, not before.")
+
+
+def code_line(function, start: str) -> str:
+    """The line of ``function``'s source that starts with ``start`` (stripped). Raises LookupError
+    if the code no longer has it, so a renamed variable cannot leave an equation pointing nowhere."""
+    for line in inspect.getsource(function).splitlines():
+        if line.strip().startswith(start):
+            return line.strip()
+    raise LookupError(f"{function.__name__} has no line starting with {start!r}")
+
+
+def equation_rows(arch: str) -> list[dict]:
+    """[{latex, code, note}] for one cell, the code read from the cell's source now."""
+    function, rows = EQUATIONS[arch]
+    return [{"latex": tex, "code": code_line(function, start), "note": note}
+            for tex, start, note in rows]
+
+
+# ---- Learn: the gate calculator -------------------------------------------------------------
+INPUT_SIZE = 2
+CELL_CLASSES = {"rnn": RNNCell, "gru": GRUCell, "lstm": LSTMCell}
+
+
+def gate_calculator(arch: str, state: list[float], x: list[float], cell_state: list[float] | None = None,
+                    seed: int = 0) -> list[dict]:
+    """Every gate of one step of a small cell, in course notation.
+
+    arch: "rnn" | "gru" | "lstm"; state: a⟨t−1⟩ with 2-4 units; x: x⟨t⟩ with 2 numbers;
+    cell_state: the LSTM's c⟨t−1⟩ (defaults to ``state``). The weights are torch's initialisation
+    drawn with ``seed``. Returns rows {"quantity", "torch", "values"} (one value per unit).
+    """
+    if arch not in CELL_CLASSES:
+        raise ValueError(f"the calculator knows {', '.join(CELL_CLASSES)}, got {arch!r}")
+    if not 2 <= len(state) <= 4 or len(x) != INPUT_SIZE:
+        raise ValueError("use a state of 2 to 4 units and an input of 2 numbers")
+    torch.manual_seed(seed)
+    cell = CELL_CLASSES[arch](INPUT_SIZE, len(state))
+    a = torch.tensor(state, dtype=torch.float32)
+    xt = torch.tensor(x, dtype=torch.float32)
+    with torch.no_grad():
+        if arch == "lstm":
+            c = torch.tensor(cell_state if cell_state is not None else state, dtype=torch.float32)
+            (a_new, c_new), g = cell.forward_with_gates(xt, (a, c))
+            rows = [("Γ_u (update)", "i", g["i"]), ("Γ_f (forget)", "f", g["f"]),
+                    ("c̃⟨t⟩ (candidate)", "g", g["g"]), ("Γ_o (output)", "o", g["o"]),
+                    ("c⟨t⟩ = Γ_u∗c̃⟨t⟩ + Γ_f∗c⟨t−1⟩", "c", c_new), ("a⟨t⟩ = Γ_o∗tanh(c⟨t⟩)", "h", a_new)]
+        elif arch == "gru":
+            a_new, g = cell.forward_with_gates(xt, a)
+            rows = [("Γ_r (relevance)", "r", g["r"]), ("Γ_u (update)", "1 − z", 1 - g["z"]),
+                    ("c̃⟨t⟩ (candidate)", "n", g["n"]),
+                    ("a⟨t⟩ = c⟨t⟩ = Γ_u∗c̃⟨t⟩ + (1−Γ_u)∗c⟨t−1⟩", "h", a_new)]
+        else:
+            a_new, _ = cell.forward_with_gates(xt, a)
+            rows = [("a⟨t⟩ = tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a)", "h", a_new)]
+    return [{"quantity": q, "torch": t, "values": [round(float(v), 4) for v in val]} for q, t, val in rows]
+
+
+def calculator_table(rows: list[dict]) -> list[dict]:
+    """``gate_calculator``'s rows as table rows: quantity, PyTorch's name, one column per unit."""
+    return [{"quantity": r["quantity"], "PyTorch": r["torch"],
+             **{f"unit {k}": v for k, v in enumerate(r["values"])}} for r in rows]
+
+
+# ---- Inspect: the memory unit ------------------------------------------------------------------
+def threshold_accuracy(values: np.ndarray, labels: np.ndarray) -> tuple[float, float, bool]:
+    """How well one number separates two classes: the best accuracy of "plural if value > θ"
+    (or "< θ") over every θ. Returns (accuracy, θ, plural_is_high)."""
+    order = np.argsort(values)
+    v, y = values[order], labels[order].astype(float)
+    n, plural = len(y), y.sum()
+    # cutting after position k: predict singular for the first k+1, plural for the rest
+    plural_below = np.cumsum(y)
+    right_high = (np.arange(1, n + 1) - plural_below) + (plural - plural_below)
+    # a cut between two equal values is no threshold at all: only cut where the value rises
+    can_cut = np.append(v[1:] > v[:-1], True)
+    best = int(np.argmax(np.where(can_cut, np.maximum(right_high, n - right_high), -1)))
+    high = right_high[best] >= n - right_high[best]
+    theta = float((v[best] + v[min(best + 1, n - 1)]) / 2)
+    return float(max(right_high[best], n - right_high[best]) / n), theta, bool(high)
+
+
+def find_memory_unit(exp, items) -> dict:
+    """The unit of the memory (c⟨t⟩ for the LSTM, a⟨t⟩ for the others) whose value at the verb
+    best separates singular from plural subjects on ``items`` (validation examples).
+
+    Returns {"state": "c" | "h", "unit", "accuracy", "threshold", "plural_is_high",
+    "scores": accuracy of every unit}."""
+    got = get_task(TASK).trace_batch(exp.model, exp.vocabs, items)
+    state = "c" if "c" in got["at_verb"] else "h"
+    values, labels = got["at_verb"][state], np.array(got["labels"])
+    scored = [threshold_accuracy(values[:, k], labels) for k in range(values.shape[1])]
+    unit = int(np.argmax([s[0] for s in scored]))
+    accuracy, theta, high = scored[unit]
+    return {"state": state, "unit": unit, "accuracy": accuracy, "threshold": theta,
+            "plural_is_high": high, "scores": [s[0] for s in scored]}
+
+
+def keep_gates(arch: str, steps: dict, unit: int) -> dict[str, np.ndarray]:
+    """The gates that decide whether ``unit`` is kept or rewritten, per word, in course notation."""
+    if arch == "lstm":
+        return {"Γ_f (forget: keep c⟨t−1⟩)": steps["f"][:, unit],
+                "Γ_u (update: write c̃⟨t⟩)": steps["i"][:, unit]}
+    if arch == "gru":
+        return {"Γ_u (update: write c̃⟨t⟩) = 1 − z": 1 - steps["z"][:, unit]}
+    if arch == "leaky" and "alpha" in steps:
+        return {"α (leak: the share of new content)": steps["alpha"][:, unit]}
+    return {}
+
+
+def unit_story(exp, text: str, found: dict) -> dict:
+    """One typed sentence through the model: the memory unit's value at each word, its gates,
+    and the model's answer. ``found`` is ``find_memory_unit``'s result."""
+    trace = exp.trace(text)
+    steps = trace["layers"][-1][0]
+    unit = found["unit"]
+    result = exp.predict(text)
+    return {"tokens": trace["tokens"], "value": steps[found["state"]][:, unit],
+            "gates": keep_gates(exp.model_config.arch, steps, unit), "prob": result["prob"],
+            "number": result["number"], "verb": result["verb"]}
+
+
+# ---- Compare: accuracy against the gap ------------------------------------------------------
+def gap_curves(experiments: dict, gaps=SWEEP_GAPS, per_gap: int = 40) -> dict[str, dict[int, float]]:
+    """label -> {gap: accuracy} on fresh sentences (``per_gap`` at each gap, a fixed seed)."""
+    task, items = get_task(TASK), gap_sweep(gaps, per_gap)
+    return {label: task.accuracy_by_gap(exp.model, exp.vocabs, items)
+            for label, exp in experiments.items() if exp is not None}
+
+
+def long_gap_accuracy(curve: dict[int, float], lo: int = 20) -> float:
+    values = [a for g, a in curve.items() if g >= lo]
+    return float(np.mean(values)) if values else float("nan")
+
+
+def summary_rows(curves: dict[str, dict[int, float]], name: str = "cell") -> list[dict]:
+    """One row per curve: mean accuracy on gaps 0-5 and on gaps 20-50."""
+    return [{name: label, "accuracy, gaps 0-5": long_gap_accuracy({g: a for g, a in c.items() if g <= 5}, 0),
+             "accuracy, gaps 20-50": long_gap_accuracy(c)} for label, c in curves.items()]
+
+
+def falls_first(curves: dict[str, dict[int, float]], level: float = 0.9) -> dict[str, int | None]:
+    """label -> the first gap where accuracy drops below ``level`` (None: never)."""
+    return {label: next((g for g, a in sorted(c.items()) if a < level), None)
+            for label, c in curves.items()}
+
+
+# ---- Deep RNNs -------------------------------------------------------------------------------
+DEPTHS = (1, 2, 3)
+
+
+def depth_checkpoint(layers: int) -> str:
+    """The shipped vanilla RNN with ``layers`` stacked layers (same data, seed and 1500 steps)."""
+    return "agreement-rnn" if layers == 1 else f"agreement-rnn-{layers}layers"
+
+
+def depth_rows(experiments: dict[int, object]) -> list[dict]:
+    """layers -> experiment: a row each with its accuracy on short (0-5) and long (20-50) gaps."""
+    return summary_rows(gap_curves(experiments), "stacked layers")
+
+
+CHALLENGES = (
+    Challenge(
+        key="gates.falls_first", page=PAGE, tab="Compare",
+        question="Which cell falls first as the gap between subject and verb grows?",
+        choices=("the vanilla RNN", "the GRU", "the LSTM", "none: all three hold"), answer=0,
+        hint="The shipped models were trained the same way (1500 steps, same data and seed). The "
+             "RNN is right when the verb is close and near chance (0.5) once the gap passes about "
+             "ten words; the GRU and LSTM stay near 100 % up to 50.",
+        claim="On the shipped models the RNN drops below 90 % at a shorter gap than the GRU and the "
+              "LSTM, and is below 65 % on gaps of 20-50 while both gated cells are above 90 %.",
+        contract="falls_first"),
+    Challenge(
+        key="gates.esn_vs_rnn", page=PAGE, tab="Compare",
+        question="Does an echo state network, which learns only its readout, beat a trained "
+                 "vanilla RNN on long gaps?",
+        choices=("yes", "no: both stay near chance", "no: the ESN is far worse"), answer=1,
+        hint="Neither can hold the number for 20-50 words: a random W_aa scaled to ρ < 1 forgets "
+             "the subject like a vanilla RNN does, and training W_aa by BPTT does not help it "
+             "either. Gates, not training effort, make the difference.",
+        claim="On gaps of 20-50 both the shipped ESN and the shipped RNN stay below 65 %, while "
+              "the LSTM is above 90 %.",
+        contract="esn_vs_rnn"),
+    Challenge(
+        key="gates.memory_unit", page=PAGE, tab="Inspect", state={"agreement_arch": "LSTM"},
+        question="How many of the LSTM's 64 memory units does it take to tell singular from "
+                 "plural at the verb?",
+        choices=("one is enough", "about half", "all of them"), answer=0,
+        hint="The finder scores every unit of c⟨t⟩ alone. One unit is set at the subject, held "
+             "through the clause by a forget gate near 1, and read at the verb.",
+        claim="One unit of the shipped LSTM's c⟨t⟩ alone separates singular from plural at the "
+              "verb on at least 95 % of validation sentences.",
+        contract="memory_unit"),
+    Challenge(
+        key="gates.depth", page=PAGE, tab="Compare",
+        question="Stack 2 or 3 vanilla RNN layers: does the deeper RNN carry the number across "
+                 "20-50 words?", state={"agreement_arch": "RNN", "agreement_layers": 3},
+        choices=("yes, depth fixes it", "no: every depth stays near chance"), answer=1,
+        hint="Depth adds layers between x⟨t⟩ and ŷ, not a shorter path through time: the subject "
+             "still has to survive 20-50 multiplications by W_aa in every layer.",
+        claim="The shipped vanilla RNNs with 1, 2 and 3 stacked layers (H = 64, 1500 steps, "
+              "seed 0) all stay below 65 % on gaps of 20-50.",
+        contract="depth"),
+)
+
+
+# ---- Text of the page ---------------------------------------------------------------------------
+INTRO = (
+    "“The **cat**, which already ate the fish that the dogs wanted, **was** full.” The verb must "
+    "agree with a word many steps back, and the words between (*dogs*) pull the other way. "
+    "A vanilla RNN rewrites its whole state a⟨t⟩ at every word, so the subject's number fades "
+    "(and so does its gradient, see *Gradient flow*). GRU and LSTM keep a memory cell c⟨t⟩ that a "
+    "gate can **hold**: set at “cat”, carried through the clause with the update gate near 0 "
+    "(GRU) or the forget gate near 1 (LSTM), and read at “was”.")
+TASK_TEXT = (
+    "**The task** (many-to-one): read a sentence up to its verb and say singular (was, is, has) "
+    "or plural (were, are, have). The clause between subject and verb has exactly *gap* words, "
+    "with nouns of random number in it, so no word near the verb gives the answer away. "
+    "Data set *long* trains on gaps 0–50 (short ones show where the number is, long ones teach "
+    "to hold it) and is scored on gaps 20–50.")
+REMEDIES = (
+    "**Before gates** (seed 002): a *leaky unit* keeps 1 − α of its state every step, "
+    "a⟨t⟩ = (1 − α) a⟨t−1⟩ + α tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a), a fixed, input-blind "
+    "Γ_u = α. An *echo state network* never trains W_aa and W_ax: they are random, scaled to a "
+    "spectral radius ρ, and only the readout W_ya learns. Both are in the sidebar's cell list.")
+DEPTH_TEXT = (
+    "**Deep RNNs** (seeds 001, 002 §10.5): stack layers, each reading the states of the one "
+    "below. Depth adds computation between x⟨t⟩ and ŷ at every step; it does not shorten the path "
+    "from the subject to the verb through time.")
+INSPECT_TEXT = (
+    "The finder scores every unit of the memory (c⟨t⟩ for the LSTM, a⟨t⟩ = c⟨t⟩ for the GRU) on "
+    "400 validation sentences: how often does that one number, at the verb, tell singular from "
+    "plural? The best unit is drawn below across your sentence, with the gate that keeps it.")
+
+
+def verdict(prob: float) -> tuple[str, str]:
+    """(singular | plural, the verb forms) for P(plural)."""
+    return ("plural", "were / are / have") if prob >= 0.5 else ("singular", "was / is / has")

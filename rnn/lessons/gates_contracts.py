@@ -1,0 +1,49 @@
+"""The checks behind the memory-and-gates page's predict-first questions (``Challenge.contract``).
+
+Each function runs its experiment at fixed settings (the shipped checkpoints, or a step budget and a
+seed) and raises AssertionError, with the measured figures, if the challenge's ``claim`` does not
+hold; otherwise it returns the figures. tests/test_contract_gates.py calls every one of them.
+"""
+from __future__ import annotations
+
+from rnn.lessons import gates
+from rnn.pretrained import load_pretrained
+
+CHANCE_BAND = 0.65      # "near chance" for a balanced two-way choice
+SOLVED = 0.90
+
+
+def _shipped(*archs: str) -> dict:
+    return {arch: load_pretrained(f"agreement-{arch}") for arch in archs}
+
+
+def falls_first() -> dict:
+    curves = gates.gap_curves(_shipped("rnn", "gru", "lstm"))
+    first = gates.falls_first(curves, SOLVED)
+    long = {a: gates.long_gap_accuracy(c) for a, c in curves.items()}
+    never = 10 ** 6
+    assert first["rnn"] is not None, (first, long)
+    assert first["rnn"] < min(first["gru"] or never, first["lstm"] or never), (first, long)
+    assert long["rnn"] < CHANCE_BAND and long["gru"] > SOLVED and long["lstm"] > SOLVED, long
+    return {"first_gap_below_0.9": first, "accuracy_gaps_20_50": long}
+
+
+def esn_vs_rnn() -> dict:
+    curves = gates.gap_curves(_shipped("rnn", "esn", "lstm"))
+    long = {a: gates.long_gap_accuracy(c) for a, c in curves.items()}
+    assert long["esn"] < CHANCE_BAND and long["rnn"] < CHANCE_BAND and long["lstm"] > SOLVED, long
+    return {"accuracy_gaps_20_50": long}
+
+
+def memory_unit() -> dict:
+    exp = load_pretrained("agreement-lstm")
+    found = gates.find_memory_unit(exp, exp.ensure_data().val[:400])
+    assert found["state"] == "c" and found["accuracy"] >= 0.95, found
+    return {k: found[k] for k in ("unit", "accuracy")}
+
+
+def depth() -> dict:
+    rows = gates.depth_rows({n: load_pretrained(gates.depth_checkpoint(n)) for n in gates.DEPTHS})
+    scores = {r["stacked layers"]: r["accuracy, gaps 20-50"] for r in rows}
+    assert all(s < CHANCE_BAND for s in scores.values()), rows
+    return {"accuracy_gaps_20_50_by_layers": scores}
