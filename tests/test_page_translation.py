@@ -88,3 +88,21 @@ def test_length_figure_lines_per_model():
     fig = exact_match_by_length_figure({"no attention": {"4": 0.5, "1": 1.0}, "dot attention": {}})
     assert len(fig.data) == 1 and list(fig.data[0].x) == [1, 4]
     assert not exact_match_by_length_figure({}).data
+
+
+@pytest.mark.parametrize("tab", ["Try", "Inspect"])
+def test_attention_none_in_the_sidebar_says_the_shown_model_has_attention(tab):
+    """Try and Inspect still use the shipped additive-attention model when the sidebar asks for
+    none: the page must say so (it used to stay silent)."""
+    at = _open(tab, translation_attention="none")
+    notices = [i.value for i in at.info]
+    assert any("attention" in n and "additive (model)" in n and "none (sidebar)" in n
+               for n in notices), notices
+    plain = _open(tab)
+    assert not any("differs from the sidebar" in i.value for i in plain.info)
+
+
+def test_another_dataset_in_the_sidebar_is_named_in_the_notice():
+    at = _open("Try", translation_dataset="dates")
+    assert any("data: numbers (model) / dates (sidebar)" in i.value for i in at.info), \
+        [i.value for i in at.info]
