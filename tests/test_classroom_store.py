@@ -261,6 +261,6 @@ def test_join_link_and_qr_code():
     assert join_url("http://host:8501/Classroom?presenter=1", "ABCDEFGH") == \
         "http://host:8501/Classroom?room=ABCDEFGH"
     svg = qr_svg("http://host:8501/Classroom?room=ABCDEFGH")
-    assert svg.startswith("data:image/svg+xml") and len(svg) > 500
+    assert svg.lstrip().startswith("<svg") and svg.rstrip().endswith("</svg>") and len(svg) > 500
     # the symbol encodes the link: another room gives another code
     assert svg != qr_svg("http://host:8501/Classroom?room=XXXXXXXX")

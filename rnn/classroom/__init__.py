@@ -2,7 +2,7 @@
 
     open_store(settings) -> PollStore     the server's store (SQLite file from the settings)
     join_url(base, code) -> str           the page link with the room code as a query parameter
-    qr_svg(url) -> str                    a QR code of the link, as an SVG data URI
+    qr_svg(url) -> str                    a QR code of the link, as SVG markup
 
 No Streamlit here; pages/8_Classroom.py lays the views out.
 """
@@ -47,9 +47,14 @@ def join_url(base: str, code: str) -> str:
 
 
 def qr_svg(url: str) -> str:
-    """A QR code for ``url`` as an SVG data URI (segno: pure Python, no image libraries).
+    """A QR code for ``url`` as SVG markup (segno: pure Python, no image libraries).
     Medium error correction survives a projector's glare; a quiet zone of 4 modules is the
     standard's minimum for phone cameras."""
+    import io
+
     import segno
 
-    return segno.make(url, error="m", micro=False).svg_data_uri(scale=10, border=4, dark="#111")
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(out, kind="svg", scale=8, border=4,
+                                                 dark="#111111", xmldecl=False)
+    return out.getvalue().decode()

@@ -125,24 +125,36 @@ BEAM = Challenge(
 OWN = {c.key: c for c in (ONEHOT, SHARING, TAXONOMY, DEEP, BEAM)}
 
 # ---- the path -----------------------------------------------------------------------------------
-# (topic, challenge key). Keys "<page>.<name>" other than "course.*" are the pages' own questions.
+# (topic, challenge key), in the notes' order. Keys other than "course.*" are the pages' questions.
 PATH: tuple[tuple[str, str], ...] = (
     ("Sequence data and one-hot vectors", "course.onehot"),
     ("The RNN cell and parameter sharing", "course.parameter_sharing"),
     ("The four shapes of RNN", "course.taxonomy"),
-    ("Named entities: many-to-many", "ner.teddy_unidirectional"),
-    ("Named entities: names never seen", "ner.unseen_names"),
-    ("Language models and sampling", "textgen.temperature_2"),
+    ("Named entities: many-to-many", "ner.unseen_names"),
+    ("Named entities: what the spelling adds", "ner.no_spelling"),
+    ("Named entities: capital letters", "ner.lowercase"),
+    ("Language models: sampling with temperature", "textgen.temperature_high"),
+    ("Language models: low temperature", "textgen.temperature_low"),
+    ("Language models: top-k sampling", "textgen.top_k"),
     ("Language models: greedy decoding", "textgen.greedy"),
     ("Sentiment: many-to-one", "sentiment.not_good"),
     ("Sentiment: where the verdict turns", "sentiment.but"),
-    ("BPTT: vanishing and exploding gradients", "gradflow.radius"),
-    ("Gradient clipping", "gradflow.clipping"),
-    ("Gates: GRU and LSTM", "gradflow.sweep"),
-    ("Bidirectional RNNs", "bidir.teddy"),
+    ("Sentiment: a long review", "sentiment.long_review"),
+    ("BPTT: vanishing and exploding gradients", "gradflow.radius_up"),
+    ("Gradient clipping", "gradflow.relu_clipping"),
+    ("Gates: GRU and LSTM remember longer", "gradflow.sweep"),
+    ("Gates: which cell learns fastest", "sentiment.cell_race"),
+    ("Gates: which memory fails first", "gates.falls_first"),
+    ("Gates: the memory unit", "gates.memory_unit"),
+    ("Gates: echo state networks", "gates.esn_vs_rnn"),
+    ("Bidirectional RNNs: why read both ways", "ner.teddy_unidirectional"),
+    ("Bidirectional RNNs: minimal pairs", "bidirectional.jordan"),
+    ("Bidirectional RNNs: ambiguous words", "bidirectional.ambiguous_accuracy"),
+    ("Bidirectional RNNs: does the cell matter", "bidirectional.rnn_cell"),
     ("Deep RNNs", "course.deep_rnn"),
-    ("Encoder-decoder: the bottleneck", "translation.race"),
-    ("Attention", "translation.attention"),
+    ("Deep RNNs: does depth help", "gates.depth"),
+    ("Encoder-decoder: the bottleneck", "translation.length_race"),
+    ("Attention", "translation.attention_ninety"),
     ("Teacher forcing", "translation.teacher_forcing"),
     ("Beam search", "course.beam_search"),
 )
@@ -158,15 +170,29 @@ def all_challenges() -> dict[str, Challenge]:
 
 
 def steps() -> list[Step]:
-    """The course, in order. A key that no challenge has is left out (``missing()`` names it, and
-    a test fails on it): a renamed page question must not take the course down in class."""
+    """The course, in order.
+
+    A key of PATH that no challenge has (a page whose questions have not landed yet) is left out;
+    a page question that PATH does not place yet goes right after the last step from its page, so
+    a question added to a page is never missing from the course."""
     known = all_challenges()
-    return [Step(topic, known[key]) for topic, key in PATH if key in known]
+    path = [Step(topic, known[key]) for topic, key in PATH if key in known]
+    placed = {step.key for step in path}
+    for key, ch in known.items():
+        if key in placed:
+            continue
+        same_page = [i for i, step in enumerate(path) if step.page == ch.page]
+        at = same_page[-1] + 1 if same_page else len(path)
+        path.insert(at, Step(Step("", ch).page_title, ch))
+        placed.add(key)
+    return path
 
 
 def missing() -> list[str]:
+    """Keys of PATH whose page has questions in the catalogue but not this one (a renamed key)."""
     known = all_challenges()
-    return [key for _, key in PATH if key not in known]
+    return [key for _, key in PATH if key not in known
+            and any(k.split(".")[0] == key.split(".")[0] for k in known)]
 
 
 def find(key: str) -> Challenge | None:

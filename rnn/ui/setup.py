@@ -108,7 +108,8 @@ LESSONS = (("app.py", "Home", ":material/home:"),
            ("pages/3_Sentiment.py", "3 · Sentiment", ":material/sentiment_satisfied:"),
            ("pages/4_Translation.py", "4 · Translation", ":material/translate:"),
            ("pages/5_Bidirectional.py", "5 · Bidirectional", ":material/swap_horiz:"),
-           ("pages/6_Gradient_flow.py", "6 · Gradient flow", ":material/trending_down:"))
+           ("pages/6_Gradient_flow.py", "6 · Gradient flow", ":material/trending_down:"),
+           ("pages/8_Classroom.py", "Classroom: the course", ":material/co_present:"))
 
 
 def _lesson_links() -> None:

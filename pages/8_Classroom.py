@@ -1,0 +1,291 @@
+"""Classroom: the whole course as one path, on the projector, with live predict-first polls.
+
+Three views of one page:
+- **course** (no class running): step k of n, Back / Next, a contents list, a button that opens
+  the step's page and tab with its settings, the question, then the result;
+- **teacher** (this session started a class): the same, plus the room code, join link and QR code,
+  the class's answers arriving as a live bar chart, Reveal, and the CSV export.
+  ``?presenter=1`` is the projector layout: large type, sidebar folded;
+- **student** (``?room=CODE``): the current question, one vote, then the reveal.
+
+The poll views are fragments that re-read the store every few seconds: no model work per vote.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from rnn.classroom import (ROOM_PARAM, ClassroomError, join_url, new_student_id, open_store,
+                           pretty_code, qr_svg)
+from rnn.lessons import course
+from rnn.plots.classroom import vote_figure
+from rnn.ui import setup_page, show_figure, ui_settings
+
+PRESENTER = st.query_params.get("presenter") in ("1", "true")
+setup_page("Classroom", ":material/co_present:")
+if PRESENTER:
+    st.set_page_config(initial_sidebar_state="collapsed")
+    # Projector: everything larger, less padding, so one step fits 1280×720 without scrolling.
+    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:1.2rem;padding-bottom:0}"
+            "[data-testid='stMainBlockContainer'] p,[data-testid='stMainBlockContainer'] li"
+            "{font-size:1.45rem;line-height:1.35}"
+            ".cls-question{font-size:2.0rem!important;font-weight:600;line-height:1.25}</style>")
+else:
+    st.html("<style>.cls-question{font-size:1.5rem;font-weight:600;line-height:1.3}</style>")
+
+SETTINGS = ui_settings()
+POLL = SETTINGS.classroom_poll_seconds
+STEPS = course.steps()
+TEACHER = "cls_teacher"          # session_state: {"code": ..., "token": ...}; never in the URL
+
+
+@st.cache_resource(show_spinner=False)
+def store(db: str):
+    """One store per server process and database file (connections are per thread inside)."""
+    return open_store(SETTINGS)
+
+
+STORE = store(SETTINGS.classroom_db)
+
+
+def html_text(text: str, cls: str = "cls-question") -> None:
+    import html
+    st.html(f"<div class='{cls}'>{html.escape(text)}</div>")
+
+
+def choices_list(ch) -> None:
+    st.markdown("\n".join(f"- **({chr(97 + i)})** {c}" for i, c in enumerate(ch.choices)))
+
+
+def result(ch) -> None:
+    if ch.right_choice is not None:
+        st.success(f"**Answer: ({chr(97 + ch.answer)}) {ch.right_choice}**", icon=":material/check_circle:")
+    st.markdown(ch.hint)
+
+
+def open_experiment(step) -> None:
+    """Set the step's widgets (the page's own keys) and open its page on its tab."""
+    st.session_state.update(dict(step.challenge.state))
+    if step.challenge.tab:
+        st.session_state["tab"] = step.challenge.tab
+    try:
+        st.switch_page(step.page_path)
+    except st.errors.StreamlitAPIException:    # a test running this file alone has no pages
+        st.info(f"Open **{step.page_title}** from the menu.")
+
+
+def go(index: int) -> None:
+    """Back / Next / contents: move this session, and the class if it is this session's."""
+    index = max(0, min(len(STEPS) - 1, index))
+    st.session_state["cls_step"] = index
+    st.session_state["cls_show_result"] = False
+    teacher = st.session_state.get(TEACHER)
+    if teacher:
+        try:
+            STORE.show(teacher["code"], teacher["token"], index, STEPS[index].key)
+        except ClassroomError as exc:
+            st.session_state["cls_error"] = str(exc)
+
+
+def navigation(k: int) -> None:
+    back, where, nxt = st.columns([1, 3, 1], vertical_alignment="center")
+    back.button("Back", key="cls_back", on_click=go, args=(k - 1,), disabled=k == 0,
+                icon=":material/arrow_back:", width="stretch")
+    nxt.button("Next", key="cls_next", on_click=go, args=(k + 1,), disabled=k == len(STEPS) - 1,
+               icon=":material/arrow_forward:", width="stretch")
+    where.selectbox("Contents", range(len(STEPS)), index=k, key=f"cls_contents_{k}",
+                    format_func=lambda i: f"{i + 1}. {STEPS[i].topic}", label_visibility="collapsed",
+                    on_change=lambda: go(st.session_state[f"cls_contents_{k}"]))
+
+
+def step_view(k: int, revealed: bool) -> None:
+    step = STEPS[k]
+    ch = step.challenge
+    st.caption(f"Step {k + 1} of {len(STEPS)} · **{step.topic}** · page: {step.page_title}"
+               + (f" · tab: {ch.tab}" if ch.tab else ""))
+    html_text(ch.question)
+    choices_list(ch)
+    if st.button(f"Open the experiment: {step.page_title}" + (f", {ch.tab}" if ch.tab else ""),
+                 key=f"cls_open_{k}", icon=":material/science:"):
+        open_experiment(step)
+    if revealed:
+        result(ch)
+
+
+# ---- teacher ----------------------------------------------------------------------------------
+def start_class() -> None:
+    k = st.session_state.get("cls_step", 0)
+    try:
+        new = STORE.create_room(STEPS[k].key, k)
+    except ClassroomError as exc:
+        st.session_state["cls_error"] = str(exc)
+        return
+    st.session_state[TEACHER] = {"code": new.room.code, "token": new.token}
+
+
+def teacher_room():
+    """The class this session runs, or None (ended, expired, or never started)."""
+    teacher = st.session_state.get(TEACHER)
+    if not teacher:
+        return None
+    try:
+        return STORE.room(teacher["code"])
+    except ClassroomError:
+        st.session_state.pop(TEACHER, None)
+        st.warning("Your class has ended (rooms close after "
+                   f"{SETTINGS.classroom_room_hours:g} hours). Start a new one.")
+        return None
+
+
+def join_box(code: str) -> None:
+    link = join_url(st.context.url or "", code)
+    st.markdown(f"**Join:** scan, or open the link and type **{pretty_code(code)}**")
+    st.image(qr_svg(link), width=170 if PRESENTER else 200)
+    st.code(link, language=None)
+
+
+@st.fragment(run_every=POLL)
+def live_votes(code: str, key: str) -> None:
+    ch = course.find(key)
+    room = STORE.room(code)
+    counts = STORE.tally(code, key, len(ch.choices))
+    show_figure(vote_figure(ch.choices, counts, ch.answer, room.revealed,
+                            height=300 if PRESENTER else None), key="cls_votes_chart")
+    st.caption(f"{sum(counts)} of {STORE.student_count(code)} students have answered.")
+
+
+def teacher_view(room) -> None:
+    code, token = st.session_state[TEACHER]["code"], st.session_state[TEACHER]["token"]
+    k = room.step if 0 <= room.step < len(STEPS) and STEPS[room.step].key == room.question \
+        else course.index_of(room.question, STEPS) or 0
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        step_view(k, room.revealed)
+        reveal, export, end = st.columns(3)
+        reveal.button("Reveal the answer", key="cls_reveal", type="primary", width="stretch",
+                      disabled=room.revealed, icon=":material/visibility:",
+                      on_click=lambda: STORE.reveal(code, token))
+        export.download_button("Answers (CSV)", STORE.export_csv(code, token, describe),
+                               file_name=f"class-{code}.csv", mime="text/csv", width="stretch",
+                               icon=":material/download:", key="cls_export")
+        if end.button("End the class", key="cls_end", width="stretch", icon=":material/logout:"):
+            STORE.close_room(code, token)
+            st.session_state.pop(TEACHER, None)
+            st.rerun()
+        navigation(k)
+    with right:
+        live_votes(code, room.question)
+        join_box(code)
+
+
+def describe(question: str, choice: int) -> tuple[str, str]:
+    ch = course.find(question)
+    if ch is None:
+        return "", ""
+    return ch.question, ch.choices[choice] if 0 <= choice < len(ch.choices) else ""
+
+
+# ---- student ----------------------------------------------------------------------------------
+def student_id() -> str:
+    """One id per student, kept in the student's own URL so a reload is not a second voter."""
+    me = st.query_params.get("me")
+    if not (isinstance(me, str) and 8 <= len(me) <= 64 and me.replace("-", "").replace("_", "").isalnum()):
+        me = st.session_state.get("cls_student") or new_student_id()
+        st.query_params["me"] = me
+    st.session_state["cls_student"] = me
+    return me
+
+
+def cast(code: str, me: str, key: str, choice: int) -> None:
+    try:
+        counted = STORE.vote(code, me, key, choice)
+        st.session_state["cls_vote_note"] = None if counted else "You had already answered."
+    except ClassroomError as exc:
+        st.session_state["cls_vote_note"] = str(exc)
+
+
+@st.fragment(run_every=2 * POLL)
+def student_view(code: str, me: str) -> None:
+    try:
+        room = STORE.join(code, me)
+    except ClassroomError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    ch = course.find(room.question)
+    if ch is None:
+        st.info("Waiting for the teacher's next question…")
+        return
+    mine = STORE.my_vote(code, me, room.question)
+    st.caption(f"Class {pretty_code(code)} · question {room.step + 1}")
+    html_text(ch.question)
+    if note := st.session_state.pop("cls_vote_note", None):
+        st.warning(note)
+    for i, choice in enumerate(ch.choices):
+        label = f"({chr(97 + i)}) {choice}"
+        if mine is None and not room.revealed:
+            st.button(label, key=f"cls_vote_{room.version}_{i}", width="stretch",
+                      on_click=cast, args=(code, me, room.question, i))
+        else:
+            mark = " ✓" if room.revealed and i == ch.answer else ""
+            st.markdown(f"{'**' if i == mine else ''}{label}{mark}{'**' if i == mine else ''}"
+                        + ("  ← your answer" if i == mine else ""))
+    if room.revealed:
+        if mine is not None:
+            (st.success if mine == ch.answer else st.info)(
+                "You got it." if mine == ch.answer else "Not this time: see why below.")
+        result(ch)
+        show_figure(vote_figure(ch.choices, STORE.tally(code, room.question, len(ch.choices)),
+                                ch.answer, True, label_width=22), key="cls_student_chart")
+    elif mine is not None:
+        st.info("Answer sent. Wait for the teacher to reveal it.", icon=":material/hourglass_top:")
+
+
+def join_form() -> None:
+    with st.form("cls_join", border=False):
+        typed = st.text_input("Room code", max_chars=20, placeholder="ABCD-EFGH")
+        if st.form_submit_button("Join the class", icon=":material/login:"):
+            st.query_params[ROOM_PARAM] = typed.strip()[:20]
+            st.rerun()
+
+
+# ---- the page ---------------------------------------------------------------------------------
+if error := st.session_state.pop("cls_error", None):
+    st.error(error)
+
+code_in_url = st.query_params.get(ROOM_PARAM)
+room = teacher_room()
+if room is not None and code_in_url in (None, room.code):
+    teacher_view(room)
+elif code_in_url is not None:
+    from rnn.classroom import normalise_code
+
+    try:
+        code = STORE.room(normalise_code(code_in_url)).code      # a message, not a traceback
+        student_view(code, student_id())
+    except ClassroomError as exc:
+        st.error(str(exc), icon=":material/error:")
+        join_form()
+else:
+    if not PRESENTER:
+        st.title("The course, step by step")
+        st.caption("The whole course in the order of the notes: one question per step. Answer "
+                   "first, open the experiment, then show the result. Start a class to let "
+                   "students vote from their phones.")
+    k = min(st.session_state.get("cls_step", 0), len(STEPS) - 1)
+    step_view(k, st.session_state.get("cls_show_result", False))
+    show, start, _ = st.columns([1, 1, 1])
+    show.toggle("Show the result", key="cls_show_result")
+    start.button("Start a live class", key="cls_start", on_click=start_class, type="primary",
+                 icon=":material/groups:")
+    navigation(k)
+    with st.expander("Join a class as a student"):
+        join_form()
+with st.sidebar:
+    if PRESENTER:
+        if st.button("Leave the presenter view", key="cls_presenter_off", icon=":material/close:"):
+            del st.query_params["presenter"]
+            st.rerun()
+    elif code_in_url is None or room is not None:
+        st.caption("On a projector: large type, one step per screen.")
+        if st.button("Presenter view", key="cls_presenter_on", icon=":material/slideshow:"):
+            st.query_params["presenter"] = "1"
+            st.rerun()
