@@ -34,6 +34,7 @@ LESSONS = [
 EXTRA_LESSONS = [
     ("pages/5_Bidirectional.py", "Bidirectional", "Why reading right to left as well helps."),
     ("pages/6_Gradient_flow.py", "Gradient flow", "Vanishing and exploding gradients, and what stops them."),
+    ("pages/7_Memory_and_gates.py", "Memory and gates", "Why GRU and LSTM carry a word across a long gap."),
 ]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -109,6 +109,7 @@ LESSONS = (("app.py", "Home", ":material/home:"),
            ("pages/4_Translation.py", "4 · Translation", ":material/translate:"),
            ("pages/5_Bidirectional.py", "5 · Bidirectional", ":material/swap_horiz:"),
            ("pages/6_Gradient_flow.py", "6 · Gradient flow", ":material/trending_down:"),
+           ("pages/7_Memory_and_gates.py", "7 · Memory and gates", ":material/memory:"),
            ("pages/8_Classroom.py", "Classroom: the course", ":material/co_present:"))
 
 
