@@ -350,7 +350,23 @@ _GRADFLOW = [
         contract="gradflow_sweep"),
 ]
 
-_ORDER = (_NER, _TEXTGEN, _SENTIMENT, _TRANSLATION, _BIDIR, _GRADFLOW)
+
+
+def _gates() -> tuple[Challenge, ...]:
+    """The Memory-and-gates page's challenges live with its lesson (rnn/lessons/gates.py, checked
+    by rnn/lessons/gates_contracts.py); they join the catalogue here, in page order."""
+    try:
+        from rnn.lessons.gates import CHALLENGES
+    except ImportError:                     # that lesson is not in this tree: the others still work
+        return ()
+    return tuple(CHALLENGES)
+
+
+GATES_PAGE = "7_Memory_and_gates.py"
+# Where a page's contract functions live, if not in rnn.lessons.contracts.
+CONTRACT_MODULES = {GATES_PAGE: "rnn.lessons.gates_contracts"}
+
+_ORDER = (_NER, _TEXTGEN, _SENTIMENT, _TRANSLATION, _BIDIR, _GRADFLOW, _gates())
 ALL: dict[str, Challenge] = {c.key: c for group in _ORDER for c in group}
 
 

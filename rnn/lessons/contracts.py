@@ -1,0 +1,447 @@
+"""The lesson contracts: one function per predict-first question (``rnn.lessons.challenges``) that
+runs the question's experiment through the engine and says whether the answer's claim holds.
+
+Every experiment is fixed: the shipped checkpoints where the question is about a trained model
+(so it measures exactly what the page shows), and a training run with a budget in **steps** and a
+seed where the question is about training (seconds would measure the machine, not the model).
+Each function returns an ``Outcome``: ``holds`` (the claim, as a bool), ``measured`` (the numbers
+it rests on) and ``summary`` (one line a test failure or a teacher can read).
+
+``check(key)`` runs the contract a challenge names. ``tests/test_contract_*.py`` assert them all.
+No Streamlit here.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from rnn.lessons import challenges as Q
+
+SAME = 1e-6                     # "the same probability": equal up to float noise
+RARE = 0.05                     # a letter the model gives under 5 % counts as unlikely
+N_SAMPLES = 30                  # samples per text-generation setting
+TEXTGEN_ARCHS = ("rnn", "gru", "lstm")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a contract measured and whether the challenge's claim holds."""
+
+    holds: bool
+    measured: dict = field(default_factory=dict)
+    summary: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.holds)
+
+
+def check(key: str) -> Outcome:
+    """Run the contract of challenge ``key`` (e.g. "ner.lowercase")."""
+    challenge = Q.ALL[key]
+    if not challenge.contract:
+        raise ValueError(f"{key} names no contract")
+    module = Q.CONTRACT_MODULES.get(challenge.page)
+    if module is None:
+        return globals()[challenge.contract]()
+    # Those modules' checks raise AssertionError (with the figures) when the claim fails and
+    # return the figures when it holds.
+    check_fn = getattr(importlib.import_module(module), challenge.contract)
+    try:
+        figures = check_fn()
+    except AssertionError as failed:
+        return Outcome(False, {"assertion": str(failed)}, f"claim failed: {failed}")
+    return Outcome(True, dict(figures or {}), str(figures))
+
+
+# ---- shared helpers ------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def shipped(name: str):
+    """A shipped checkpoint as an Experiment, loaded once per process (read-only use)."""
+    from rnn.pretrained import load_pretrained
+    return load_pretrained(name)
+
+
+def train(task: str, steps: int, dataset: str, seed: int = 0, options: dict | None = None,
+          lr: float = 3e-3, batch_size: int = 32, **model):
+    """A fresh experiment trained for exactly ``steps`` steps (no time limit), one evaluation
+    at the end. One thread, so the figure does not depend on the machine's core count."""
+    from rnn.experiment import Experiment
+    from rnn.models.config import ModelConfig
+    from rnn.train.trainer import TrainConfig
+    torch.set_num_threads(1)
+    exp = Experiment.create(task, ModelConfig(**model),
+                            TrainConfig(steps=steps, seconds=None, eval_every=steps, seed=seed, lr=lr,
+                                        batch_size=batch_size),
+                            dataset=dataset, options=options)
+    exp.train()
+    return exp
+
+
+def _probs(exp, text: str, key: str = "probs") -> dict[str, float]:
+    """Word -> probability for the first occurrence of each word of ``text``."""
+    result = exp.predict(text)
+    out: dict[str, float] = {}
+    for token, p in zip(result["tokens"], result[key]):
+        out.setdefault(token, float(p))
+    return out
+
+
+def _tagged(exp, text: str) -> tuple[list[str], list[str], list[str]]:
+    """(tokens tagged as a name, tokens not tagged, unknown tokens) of ``text``."""
+    r = exp.predict(text)
+    names = [t for t, p in zip(r["tokens"], r["probs"]) if p >= 0.5]
+    others = [t for t, p in zip(r["tokens"], r["probs"]) if p < 0.5]
+    unknown = [t for t, k in zip(r["tokens"], r["known"]) if not k]
+    return names, others, unknown
+
+
+def _crossings(probs) -> int:
+    side = np.asarray(probs, dtype=float) >= 0.5
+    return int((side[1:] != side[:-1]).sum())
+
+
+# ---- 1 Named entities ---------------------------------------------------------------------
+def ner_teddy_unidirectional() -> Outcome:
+    """Shipped ner-lstm-uni and ner-lstm on the Teddy minimal pair: P(name) at "Teddy"."""
+    uni, bi = shipped("ner-lstm-uni"), shipped("ner-lstm")
+    u = [_probs(uni, s)["Teddy"] for s in (Q.TEDDY_BEARS, Q.TEDDY_ROOSEVELT)]
+    b = [_probs(bi, s)["Teddy"] for s in (Q.TEDDY_BEARS, Q.TEDDY_ROOSEVELT)]
+    holds = abs(u[0] - u[1]) <= SAME and b[0] < 0.5 <= b[1]
+    return Outcome(holds, {"uni_bears": u[0], "uni_roosevelt": u[1], "bi_bears": b[0],
+                           "bi_roosevelt": b[1]},
+                   f"left-to-right {u[0]:.3f} / {u[1]:.3f}; bidirectional {b[0]:.3f} / {b[1]:.3f}")
+
+
+UNSEEN_NAMES = ["Zorblax", "Quengi", "Oluwaseun", "Adeyemi"]
+
+
+def ner_unseen_names() -> Outcome:
+    """Every shipped bidirectional tagger on the never-seen names sentence."""
+    measured, holds = {}, True
+    for arch in ("rnn", "gru", "lstm"):
+        names, _, unknown = _tagged(shipped(f"ner-{arch}"), Q.UNSEEN)
+        measured[arch] = {"names": names, "unknown": unknown}
+        holds &= names == UNSEEN_NAMES and all(w in unknown for w in UNSEEN_NAMES)
+    return Outcome(holds, measured, "; ".join(f"{a}: {m['names']}" for a, m in measured.items()))
+
+
+HARRY_NAMES = ["Harry", "Potter", "Hermione", "Granger"]
+ORDINARY_UNKNOWN = ("invented", "spell")
+NO_SPELLING_STEPS = 300
+
+
+def ner_no_spelling(steps: int = NO_SPELLING_STEPS, seed: int = 0) -> Outcome:
+    """A bidirectional LSTM tagger (the page's default size) trained without spelling features
+    for ``steps`` steps, against the shipped one with them, on the page's default sentence."""
+    plain = train("ner", steps, "names", seed=seed, arch="lstm", hidden=64, embed=32,
+                  bidirectional=True, char_features=False)
+    names, _, unknown = _tagged(plain, Q.HARRY)
+    spelled, _, _ = _tagged(shipped("ner-lstm"), Q.HARRY)
+    wrong = [w for w in ORDINARY_UNKNOWN if w in names and w in unknown]
+    holds = all(n in names for n in HARRY_NAMES) and bool(wrong) \
+        and not any(w in spelled for w in ORDINARY_UNKNOWN)
+    return Outcome(holds, {"without_spelling": names, "with_spelling": spelled, "unknown": unknown},
+                   f"without spelling tagged {names}; with spelling {spelled}")
+
+
+def ner_lowercase() -> Outcome:
+    """The shipped bidirectional LSTM (the page's default) on the lowercase sentence."""
+    names, _, _ = _tagged(shipped("ner-lstm"), Q.LOWERCASE)
+    holds = names == [n.lower() for n in HARRY_NAMES]
+    return Outcome(holds, {"names": names}, f"tagged as names: {names}")
+
+
+# ---- 2 Text generation --------------------------------------------------------------------
+def _sample_stats(exp, **options) -> dict:
+    """Statistics of ``N_SAMPLES`` samples from an empty prime, seeds 0..N-1, as the Try tab
+    draws them (``sample_many``). Sampling is seeded, so each setting is drawn once per model."""
+    key = (id(exp), tuple(sorted(options.items())))
+    if key not in _STATS:
+        _STATS[key] = _draw_stats(exp, options)
+    return _STATS[key]
+
+
+_STATS: dict = {}
+
+
+def _draw_stats(exp, options: dict) -> dict:
+    from rnn.lessons.textgen import sample_many
+    results = sample_many(exp, "", N_SAMPLES, 0, length=120, **options)
+    steps = [s for r in results for s in r["steps"]]
+    names = [r["text"].strip() for r in results]
+    known = _training_names(exp.dataset)
+    return {"rare": sum(s["prob"] < RARE for s in steps) / max(1, len(steps)),
+            "first_letters": len({n[:1] for n in names}), "distinct": len(set(names)),
+            "real_names": sum(n in known for n in names), "samples": names[:5]}
+
+
+@lru_cache(maxsize=4)
+def _training_names(dataset: str) -> frozenset:
+    return frozenset(shipped("textgen-lstm").ensure_data().train.split("\n")) \
+        if dataset == "names" else frozenset()
+
+
+def _per_arch(measure) -> dict:
+    return {arch: measure(shipped(f"textgen-{arch}")) for arch in TEXTGEN_ARCHS}
+
+
+def textgen_temperature_high() -> Outcome:
+    """Share of unlikely letters (model probability < 5 %) at T = 2 vs T = 1, every shipped LM."""
+    m = _per_arch(lambda e: {"T1": _sample_stats(e, temperature=1.0)["rare"],
+                             "T2": _sample_stats(e, temperature=2.0)["rare"]})
+    holds = all(v["T2"] > 0.5 and v["T1"] < 1 / 3 for v in m.values())
+    return Outcome(holds, m, "unlikely-letter share T=1 → T=2: " + ", ".join(
+        f"{a} {v['T1']:.2f} → {v['T2']:.2f}" for a, v in m.items()))
+
+
+def textgen_greedy() -> Outcome:
+    """Five greedy samples (seeds 0-4, the Try tab's settings) vs five at T = 1."""
+    from rnn.lessons.textgen import sample_many
+    m = {}
+    for arch in TEXTGEN_ARCHS:
+        exp = shipped(f"textgen-{arch}")
+        greedy = [r["text"] for r in sample_many(exp, "", 5, 0, greedy=True, length=200)]
+        sampled = [r["text"] for r in sample_many(exp, "", 5, 0, temperature=1.0, length=200)]
+        m[arch] = {"greedy": sorted(set(greedy)), "sampled_distinct": len(set(sampled))}
+    holds = all(len(v["greedy"]) == 1 and v["sampled_distinct"] > 1 for v in m.values())
+    return Outcome(holds, m, "; ".join(f"{a}: greedy {v['greedy']}, T=1 gives "
+                                       f"{v['sampled_distinct']} different" for a, v in m.items()))
+
+
+def textgen_temperature_low() -> Outcome:
+    """Different first letters and real training names among 30 samples, T = 0.3 vs T = 1."""
+    def measure(e):
+        low, one = _sample_stats(e, temperature=0.3), _sample_stats(e, temperature=1.0)
+        return {k: (low[k], one[k]) for k in ("first_letters", "real_names")}
+    m = _per_arch(measure)
+    holds = all(v["first_letters"][0] < v["first_letters"][1]
+                and v["real_names"][0] > v["real_names"][1] for v in m.values())
+    return Outcome(holds, m, "(T=0.3, T=1): " + "; ".join(f"{a} {v}" for a, v in m.items()))
+
+
+def textgen_top_k() -> Outcome:
+    """Share of unlikely letters at T = 1.5 with and without top-k = 3."""
+    m = _per_arch(lambda e: {"T1.5": _sample_stats(e, temperature=1.5)["rare"],
+                             "T1.5_top3": _sample_stats(e, temperature=1.5, top_k=3)["rare"]})
+    holds = all(v["T1.5_top3"] <= v["T1.5"] / 2 for v in m.values())
+    return Outcome(holds, m, "unlikely-letter share without → with top-3: " + ", ".join(
+        f"{a} {v['T1.5']:.2f} → {v['T1.5_top3']:.2f}" for a, v in m.items()))
+
+
+# ---- 3 Sentiment ---------------------------------------------------------------------------
+def _line(exp, text: str) -> tuple[list[str], list[float]]:
+    r = exp.predict(text)
+    return list(r["tokens"]), [float(p) for p in r["prob_after_each"]]
+
+
+def sentiment_not_good() -> Outcome:
+    """The shipped LSTM's line on "The acting was not good.": where does it fall most?"""
+    tokens, p = _line(shipped("sentiment-lstm"), Q.NOT_GOOD)
+    change = np.diff([0.5] + p)
+    fall = tokens[int(np.argmin(change))]
+    holds = fall == "good" and p[tokens.index("not")] >= 0.5 and p[-1] < 0.5
+    return Outcome(holds, {"tokens": tokens, "line": p, "largest_fall_at": fall},
+                   f"largest fall at “{fall}”; line " + " ".join(f"{t}:{q:.2f}" for t, q in zip(tokens, p)))
+
+
+def sentiment_but() -> Outcome:
+    """The shipped LSTM on "Good acting but a dull plot." and its swapped halves."""
+    exp = shipped("sentiment-lstm")
+    tokens, p = _line(exp, Q.BUT_DULL)
+    _, swapped = _line(exp, Q.DULL_BUT)
+    first_below = next((i for i, q in enumerate(p) if q < 0.5), None)
+    but = tokens.index("but")
+    holds = (p[tokens.index("acting")] > 0.5 and first_below is not None and first_below >= but
+             and p[-1] < 0.5 and swapped[-1] > 0.5)
+    return Outcome(holds, {"tokens": tokens, "line": p, "swapped_end": swapped[-1],
+                           "first_below": tokens[first_below] if first_below is not None else None},
+                   "line " + " ".join(f"{t}:{q:.2f}" for t, q in zip(tokens, p))
+                   + f"; swapped ends at {swapped[-1]:.2f}")
+
+
+def sentiment_long_review() -> Outcome:
+    """Crossings of 0.5 along the long review, for each shipped classifier."""
+    m = {}
+    for arch in ("rnn", "gru", "lstm"):
+        _, p = _line(shipped(f"sentiment-{arch}"), Q.LONG_REVIEW)
+        m[arch] = {"crossings": _crossings(p), "end": p[-1]}
+    holds = (m["rnn"]["crossings"] > max(m["gru"]["crossings"], m["lstm"]["crossings"])
+             and all(v["end"] < 0.5 for v in m.values()))
+    return Outcome(holds, m, "; ".join(f"{a}: {v['crossings']} crossings, ends {v['end']:.2f}"
+                                       for a, v in m.items()))
+
+
+CELL_RACE_STEPS = 200
+
+
+def sentiment_cell_race(steps: int = CELL_RACE_STEPS, seed: int = 0) -> Outcome:
+    """RNN, GRU and LSTM classifiers (the page's default size) trained ``steps`` steps each on
+    the built-in reviews, same seed: validation accuracy."""
+    acc = {arch: train("sentiment", steps, "reviews", seed=seed, arch=arch, hidden=64,
+                       embed=32).metrics()["accuracy"] for arch in ("rnn", "gru", "lstm")}
+    holds = max(acc["gru"], acc["lstm"]) > acc["rnn"]
+    return Outcome(holds, acc, f"validation accuracy after {steps} steps: "
+                   + ", ".join(f"{a} {v:.3f}" for a, v in acc.items()))
+
+
+# ---- 4 Translation -------------------------------------------------------------------------
+RACE_STEPS = 600
+SHORT, LONG = 3, 6              # source lengths (words) counted as short (<=) and long (>=)
+
+
+def _by_length(exp) -> dict[int, float]:
+    return {int(k): float(v) for k, v in exp.evaluate("val")["exact_match_by_length"].items()}
+
+
+def _bucket(scores: dict[int, float], exp, short: bool) -> float:
+    """Exact match over the short (or long) sources of the validation set, weighted by count."""
+    counts: dict[int, int] = {}
+    for pair in exp.ensure_data().val:
+        counts[len(pair.src)] = counts.get(len(pair.src), 0) + 1
+    keep = [n for n in scores if (n <= SHORT if short else n >= LONG)]
+    total = sum(counts.get(n, 0) for n in keep)
+    return sum(scores[n] * counts.get(n, 0) for n in keep) / total if total else float("nan")
+
+
+def translation_length_race(steps: int = RACE_STEPS, seed: int = 0) -> Outcome:
+    """The race on numbers: the page's LSTM without and with additive attention, ``steps`` steps
+    each, scored by source length on the validation set."""
+    m = {}
+    for attention in ("none", "additive"):
+        exp = train("translation", steps, "numbers", seed=seed, arch="lstm", hidden=64,
+                    attention=attention)
+        scores = _by_length(exp)
+        m[attention] = {"short": _bucket(scores, exp, True), "long": _bucket(scores, exp, False),
+                        "by_length": scores}
+    none, add = m["none"], m["additive"]
+    holds = none["short"] > none["long"] and add["long"] > none["long"]
+    return Outcome(holds, m, f"no attention short {none['short']:.2f} / long {none['long']:.2f}; "
+                   f"additive short {add['short']:.2f} / long {add['long']:.2f}")
+
+
+def translation_attention_ninety() -> Outcome:
+    """The shipped LSTM's attention row for "quatre-vingt-dix" on "one hundred and ninety"."""
+    from rnn.lessons.translation import attention_axes
+    result = shipped("translation-lstm").predict(Q.NINETY)
+    axes = attention_axes(result)
+    if axes is None:
+        return Outcome(False, {"text": result["text"]}, "no attention weights")
+    src, out = axes
+    row = np.asarray(result["attention"])[out.index("quatre-vingt-dix")] \
+        if "quatre-vingt-dix" in out else None
+    looked = src[int(np.argmax(row))] if row is not None else None
+    holds = result["text"] == "cent quatre-vingt-dix" and looked == "ninety"
+    return Outcome(holds, {"text": result["text"], "looked_at": looked,
+                           "row": None if row is None else row.tolist()},
+                   f"“{result['text']}”; writing quatre-vingt-dix it looks at “{looked}”")
+
+
+TEACHER_STEPS = 300
+
+
+def translation_teacher_forcing(steps: int = TEACHER_STEPS, seed: int = 0) -> Outcome:
+    """The page's default model (LSTM, additive attention) on numbers, teacher forcing 0 vs 1,
+    ``steps`` steps each: validation loss and exact match."""
+    m = {}
+    for ratio in (0.0, 1.0):
+        metrics = train("translation", steps, "numbers", seed=seed, options={"teacher_forcing": ratio},
+                        arch="lstm", hidden=64, attention="additive").metrics()
+        m[ratio] = {"val_loss": metrics["val_loss"], "exact_match": metrics["exact_match"]}
+    holds = m[0.0]["val_loss"] > m[1.0]["val_loss"]
+    return Outcome(holds, m, "; ".join(f"teacher forcing {r:g}: val. loss {v['val_loss']:.3f}, "
+                                       f"exact match {v['exact_match']:.2f}" for r, v in m.items()))
+
+
+# ---- 5 Bidirectional -----------------------------------------------------------------------
+def bidirectional_jordan() -> Outcome:
+    """The shipped pair on the Jordan minimal pair: P(name) at "Jordan"."""
+    from rnn.data import MINIMAL_PAIRS
+    borders, smith = MINIMAL_PAIRS[1]
+    uni, bi = shipped("ner-lstm-uni"), shipped("ner-lstm")
+    u = [_probs(uni, s)["Jordan"] for s in (borders, smith)]
+    b = [_probs(bi, s)["Jordan"] for s in (borders, smith)]
+    holds = abs(u[0] - u[1]) <= SAME and b[0] < 0.5 <= b[1]
+    return Outcome(holds, {"uni": u, "bi": b},
+                   f"left-to-right {u[0]:.3f} / {u[1]:.3f}; bidirectional {b[0]:.3f} / {b[1]:.3f}")
+
+
+def bidirectional_ambiguous_accuracy() -> Outcome:
+    """The shipped pair on the test set, ambiguous words vs the rest (the Compare tab)."""
+    m = {}
+    for label, name in (("uni", "ner-lstm-uni"), ("bi", "ner-lstm")):
+        r = shipped(name).evaluate("test")
+        m[label] = {"ambiguous": float(r["accuracy_ambiguous"]), "other": float(r["accuracy_other"])}
+    holds = (0.35 <= m["uni"]["ambiguous"] <= 0.70 and m["bi"]["ambiguous"] >= 0.90
+             and min(m["uni"]["other"], m["bi"]["other"]) >= 0.95)
+    return Outcome(holds, m, "; ".join(f"{k}: ambiguous {v['ambiguous']:.2f}, other {v['other']:.2f}"
+                                       for k, v in m.items()))
+
+
+BIDIR_RNN_STEPS = 300
+
+
+def bidirectional_rnn_cell(steps: int = BIDIR_RNN_STEPS, seed: int = 0) -> Outcome:
+    """Vanilla-RNN taggers (the lab's default size), left-to-right and bidirectional, ``steps``
+    steps each, same data and seed: validation accuracy on ambiguous words."""
+    acc = {}
+    for label, bidirectional in (("uni", False), ("bi", True)):
+        exp = train("ner", steps, "names", seed=seed, arch="rnn", hidden=64, embed=32,
+                    bidirectional=bidirectional, lr=3e-3)
+        acc[label] = float(exp.metrics()["accuracy_ambiguous"])
+    holds = acc["bi"] - acc["uni"] >= 0.25
+    return Outcome(holds, acc, f"ambiguous-word accuracy after {steps} steps: left-to-right "
+                   f"{acc['uni']:.2f}, bidirectional {acc['bi']:.2f}")
+
+
+# ---- 6 Gradient flow -----------------------------------------------------------------------
+def _decay_ratio(settings) -> float:
+    from rnn.labs.memory import grad_norms_through_time
+    from rnn.lessons.gradflow_lab import probe_batch
+    y = grad_norms_through_time(settings.model("rnn"), probe_batch(settings))
+    return float(y[0] / y[-1])
+
+
+def gradflow_radius_up() -> Outcome:
+    """‖∂L/∂a⟨1⟩‖ / ‖∂L/∂a⟨T⟩‖ of the page's RNN at init, radius 1.5 vs torch's init."""
+    from rnn.lessons.gradflow_lab import LabSettings
+    up, init = _decay_ratio(LabSettings(radius=1.5)), _decay_ratio(LabSettings())
+    holds = up > 1 > init
+    return Outcome(holds, {"radius_1.5": up, "init": init},
+                   f"ratio at radius 1.5: {up:.3g}; at torch's init: {init:.3g}")
+
+
+def gradflow_relu_clipping() -> Outcome:
+    """The page's Train tab with the challenge's settings, clipping off, then on at 1."""
+    from rnn.lessons.gradflow_lab import LabSettings, run_training
+    s = LabSettings(T=20, radius=2.0, nonlinearity="relu")
+    m = {}
+    for clip in (None, 1.0):
+        budget = {"steps": 300, "lr": 0.05, "clip": clip, "optimizer": "sgd", "batch_size": 32}
+        run = run_training(s.model("rnn"), budget, seed=0, max_seconds=600)
+        losses = [r["loss"] for r in run["records"]]
+        m["off" if clip is None else "on"] = {"diverged": run["diverged"], "steps": len(losses),
+                                              "finite": bool(np.isfinite(losses).all())}
+    holds = m["off"]["diverged"] and m["off"]["steps"] < 300 \
+        and not m["on"]["diverged"] and m["on"]["steps"] == 300 and m["on"]["finite"]
+    return Outcome(holds, m, f"clipping off: diverged={m['off']['diverged']} after "
+                   f"{m['off']['steps']} steps; on: {m['on']['steps']} steps, diverged={m['on']['diverged']}")
+
+
+SWEEP_TS = (30, 50)
+
+
+def gradflow_sweep() -> Outcome:
+    """The Compare tab's sweep (the page's defaults: recall task, keep-gate bias 3, 300 steps)
+    at T = 30 and 50: held-out accuracy per cell."""
+    from rnn.lessons.gradflow_lab import ARCHS, SOLVED, LabSettings, accuracy_at
+    torch.set_num_threads(1)
+    s = LabSettings()
+    acc = {arch: {T: accuracy_at(s, arch, T) for T in SWEEP_TS} for arch in ARCHS}
+    holds = all(acc[a][T] >= SOLVED for a in ("gru", "lstm") for T in SWEEP_TS) \
+        and all(acc["rnn"][T] < SOLVED for T in SWEEP_TS)
+    return Outcome(holds, acc, "; ".join(f"{a}: " + ", ".join(f"T={T} {v:.2f}" for T, v in r.items())
+                                         for a, r in acc.items()))

@@ -1,0 +1,27 @@
+"""Lesson contracts of the Sentiment page: each predict-first question's experiment is run and
+its answer's claim asserted (rnn/lessons/challenges.py, rnn/lessons/contracts.py).
+
+Run them alone with ``python -m pytest -k contract``.
+"""
+from rnn.lessons.challenges import ALL
+from rnn.lessons.contracts import check
+
+
+def test_contract_sentiment_not_good():
+    outcome = check("sentiment.not_good")
+    assert outcome.holds, f"{ALL['sentiment.not_good'].claim}\nmeasured: {outcome.summary}"
+
+
+def test_contract_sentiment_but():
+    outcome = check("sentiment.but")
+    assert outcome.holds, f"{ALL['sentiment.but'].claim}\nmeasured: {outcome.summary}"
+
+
+def test_contract_sentiment_long_review():
+    outcome = check("sentiment.long_review")
+    assert outcome.holds, f"{ALL['sentiment.long_review'].claim}\nmeasured: {outcome.summary}"
+
+
+def test_contract_sentiment_cell_race():
+    outcome = check("sentiment.cell_race")
+    assert outcome.holds, f"{ALL['sentiment.cell_race'].claim}\nmeasured: {outcome.summary}"
