@@ -3,11 +3,15 @@
 This is the one object the pages and the CLI hold. It is deliberately plain: build it, train it a
 slice at a time, ask it for predictions and traces, save it. Pretrained experiments shared between
 sessions are never trained in place: ``clone()`` gives a session its own copy.
+
+It never asks which task it holds: what differs between tasks (options such as translation's token
+joiners, the loss, the scores, what a prediction or a trace returns) is the Task's business
+(rnn/tasks/base.py). The trainer keeps the weights of the best validation score on the task's
+headline metric; ``best_step`` says which step's weights the model holds.
 """
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -19,10 +23,12 @@ from rnn.data import DataFormatError, Vocab
 from rnn.models.config import ModelConfig
 from rnn.settings import check_text_length, validate_model_size
 from rnn.tasks import get_task
+from rnn.train.metrics import finite
 from rnn.train.trainer import TrainConfig, Trainer
 
 FORMAT = "rnn-playground/1"
 EVAL_ITEMS = 500            # validation examples scored during training (keeps ticks short)
+                            # (a text is cut by the task's own cap instead)
 
 __all__ = ["Experiment", "ModelConfig", "TrainConfig", "FORMAT"]
 
@@ -60,12 +66,7 @@ class Experiment:
             data = spec.load_builtin(dataset, seed=0)
         elif dataset is None:          # a user's file; a built-in set may also come preloaded (cached)
             dataset = f"file:{data_name or 'upload'}"
-        options = dict(options or {})
-        if spec.name == "translation":
-            join = _joiners(dataset)
-            options.setdefault("joiners", list(join))
-        if spec.name == "textgen":
-            options.setdefault("stop", "\n" if dataset == "names" and model_config.level == "char" else None)
+        options = {**spec.default_options(dataset, model_config), **(options or {})}
         vocabs = spec.build_vocabs(data, model_config)
         return cls(task, model_config, train_config, vocabs, dataset, data, options)
 
@@ -95,15 +96,25 @@ class Experiment:
     def _make_trainer(self) -> Trainer:
         splits = self.ensure_data()
         batches = self.task.batches(splits.train, self.vocabs, self.model_config,
-                                    self.train_config.batch_size, self.train_config.seed)
-        return Trainer(self.model, lambda model, batch: self.task.loss(model, batch, self.options),
-                       batches, self.train_config, eval_fn=self._eval_fn)
+                                    self.train_config.batch_size, self.train_config.seed, self.options)
+        return Trainer(self.model, self._loss, batches, self.train_config, eval_fn=self._eval_fn,
+                       monitor=(self.monitor_key, self.task.higher_is_better))
+
+    def _loss(self, model, batch):
+        return self.task.loss(model, batch, self.options)
+
+    @property
+    def monitor_key(self) -> str:
+        """The validation metric whose best value picks the weights that are kept."""
+        return "val_loss" if self.task.metric == "loss" else self.task.metric
 
     def _eval_fn(self, model) -> dict:
-        items = self.splits.val[:EVAL_ITEMS] if not isinstance(self.splits.val, str) else self.splits.val
-        result = self._evaluate_items(items)
+        items = self.splits.val
+        if not isinstance(items, str):
+            items = items[:EVAL_ITEMS]
+        result = self._evaluate_items(self.task.cap(items, self.model_config))
         result["val_loss"] = result.pop("loss", float("nan"))
-        return {k: v for k, v in result.items() if isinstance(v, (int, float))}
+        return {k: v for k, v in result.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
     def train_for(self, seconds: float) -> list[dict]:
         """Train for about ``seconds`` (one UI tick). Returns the new records; also kept in ``history``."""
@@ -134,6 +145,25 @@ class Experiment:
         self.model.eval()
         return self.history
 
+    def extend_budget(self, seconds: float | None = None, steps: int | None = None) -> None:
+        """Give a finished (not diverged) run more budget, so "Continue" trains on from its
+        current weights: ``seconds`` more wall-clock training, and/or ``steps`` more steps."""
+        if self.status == "diverged":
+            raise ValueError("a diverged run cannot continue; start a new one")
+        cfg, trainer = self.train_config, self.trainer
+        done_steps = trainer.step_count if trainer is not None else 0
+        spent = trainer.elapsed if trainer is not None else 0.0
+        if seconds:
+            cfg.seconds = max(cfg.seconds or 0.0, spent) + float(seconds)
+            if cfg.steps is not None and done_steps >= cfg.steps:
+                cfg.steps = None                   # the time is the budget now
+        if steps:
+            cfg.steps = max(cfg.steps or 0, done_steps) + int(steps)
+        if trainer is not None:
+            trainer.config = cfg
+            trainer.done, trainer.stop_reason = False, None
+        self.status, self.stop_reason = "ready", ""
+
     @property
     def fraction_done(self) -> float:
         """How much of the step or time budget is used, 0..1 (for progress bars)."""
@@ -147,33 +177,43 @@ class Experiment:
                  last["elapsed"] / cfg.seconds if cfg.seconds else 0.0]
         return min(1.0, max(parts))
 
+    @property
+    def best_step(self) -> int | None:
+        """The step whose weights the model holds after training: that of the best validation
+        score (None before training ends, or if no evaluation was scored)."""
+        best = [r for r in self.history if r.get("kind") == "best"]
+        return best[-1]["step"] if best else None
+
     # ---- using the model -----------------------------------------------------------------
     def _evaluate_items(self, items) -> dict:
-        kwargs = {"joiners": tuple(self.options["joiners"])} if "joiners" in self.options else {}
-        return self.task.evaluate(self.model, items, self.vocabs, self.model_config, **kwargs)
+        return self.task.evaluate(self.model, items, self.vocabs, self.model_config, **self.options)
 
-    def evaluate(self, split: str = "test", data=None) -> dict:
-        """Metrics on a split of the experiment's data, or on ``data`` (a list of examples / a text)."""
+    def evaluate(self, split: str = "test", data=None, capped: bool = True) -> dict:
+        """Metrics on a split of the experiment's data, or on ``data`` (a list of examples / a
+        text). The pages keep ``capped``: the items are cut to what the live app scores (the
+        task's cap, so a page stays fast); the CLI passes capped=False to score every item."""
         items = data if data is not None else getattr(self.ensure_data(), split)
+        if capped:
+            items = self.task.cap(items, self.model_config)
         return self._evaluate_items(items)
 
     def predict(self, text: str, **options) -> dict:
+        """The task's prediction for ``text``; ``options`` add to (or override) the experiment's."""
         check_text_length(text)     # LimitError: e.g. sentiment scores every prefix (quadratic)
-        if "joiners" in self.options:
-            options.setdefault("joiners", tuple(self.options["joiners"]))
-        if self.task.name == "textgen" and "stop" not in options:
-            options["stop"] = self.options.get("stop")
-        return self.task.predict(self.model, self.vocabs, self.model_config, text, **options)
+        return self.task.predict(self.model, self.vocabs, self.model_config, text,
+                                 **{**self.options, **options})
 
     def trace(self, text: str) -> dict:
         check_text_length(text)
-        if self.task.name == "translation":   # the source's tokenisation depends on the data set
-            return self.task.trace(self.model, self.vocabs, self.model_config, text, options=self.options)
-        return self.task.trace(self.model, self.vocabs, self.model_config, text)
+        return self.task.trace(self.model, self.vocabs, self.model_config, text, **self.options)
 
     def metrics(self) -> dict:
-        """The last validation record's metrics (empty before any evaluation)."""
+        """The validation metrics of the weights the model holds: those of the best evaluation
+        once training has ended, else the last evaluation (empty before any evaluation)."""
         evals = [r for r in self.history if r.get("kind") == "eval"]
+        best = self.best_step
+        if best is not None:
+            evals = [r for r in evals if r["step"] == best] or evals
         return {k: v for k, v in evals[-1].items() if k != "kind"} if evals else {}
 
     # ---- saving and loading ---------------------------------------------------------------
@@ -182,7 +222,7 @@ class Experiment:
                 "model_config": self.model_config.to_dict(), "train_config": asdict(self.train_config),
                 "options": self.options, "status": self.status, "stop_reason": self.stop_reason,
                 "vocabs": {k: v.to_json() for k, v in self.vocabs.items()},
-                "history": [_finite(r) for r in _thin(self.history)]}
+                "history": [finite(r) for r in _thin(self.history)]}
 
     def save(self, directory) -> Path:
         return save_checkpoint(directory, self.model.state_dict(), self.meta())
@@ -238,12 +278,6 @@ def _load_weights(model: torch.nn.Module, state: dict, where: str) -> None:
     model.load_state_dict({k: v.to(expected[k].dtype) for k, v in state.items()})
 
 
-def _joiners(dataset: str) -> tuple[str, str]:
-    from rnn.data import TRANSLATION_SETS
-    spec = TRANSLATION_SETS.get(dataset, {})
-    return spec.get("src_join", " "), spec.get("tgt_join", " ")
-
-
 def _thin(history: list[dict], max_steps: int = 300) -> list[dict]:
     """Keep every eval/stop record but at most ``max_steps`` evenly spaced step records, so a
     checkpoint's JSON stays small however long the run was."""
@@ -251,8 +285,3 @@ def _thin(history: list[dict], max_steps: int = 300) -> list[dict]:
     stride = max(1, -(-len(steps) // max_steps))
     keep = set(steps[::stride]) | ({steps[-1]} if steps else set())
     return [r for i, r in enumerate(history) if r.get("kind") != "step" or i in keep]
-
-
-def _finite(record: dict) -> dict:
-    """JSON has no NaN/inf: store them as None."""
-    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in record.items()}

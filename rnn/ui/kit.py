@@ -113,6 +113,8 @@ class TaskPage:
     label: str
     tabs: tuple
     max_chars: int
+    defaults: tuple = ()             # (ModelConfig, TrainConfig) the page opens with
+    relevant: tuple = ()             # the ModelConfig fields that mean something on this page
 
     @property
     def exp_key(self) -> str:
@@ -229,8 +231,28 @@ class TaskPage:
         else:
             st.caption("This cell has no gates: pick GRU or LSTM in the sidebar.")
 
+    @property
+    def summary(self) -> str:
+        """The run's settings for people: the cell, then what differs from the page's defaults."""
+        from rnn.ui.widgets import ARCH_LABELS
+        model, train = self.defaults or (self.model_cfg, self.train_cfg)
+        parts = [ARCH_LABELS.get(self.model_cfg.arch, self.model_cfg.arch)]
+        parts += [f"{common.SETTING_NAMES.get(f, f)} {common._shown(getattr(self.model_cfg, f))}"
+                  for f in self.relevant if f != "arch"
+                  and getattr(self.model_cfg, f) != getattr(model, f)]
+        parts += [f"{f.replace('_', ' ')} {getattr(self.train_cfg, f):g}" if isinstance(
+                  getattr(self.train_cfg, f), float) else f"{f.replace('_', ' ')} {getattr(self.train_cfg, f)}"
+                  for f in ("lr", "batch_size", "optimizer", "clip", "seed", "seconds", "steps")
+                  if getattr(self.train_cfg, f, None) != getattr(train, f, None)]
+        parts += [f"{k.replace('_', ' ')} {v:g}" if isinstance(v, float) else f"{k} {v}"
+                  for k, v in sorted(self.options.items())]
+        if self.source["dataset"] is None or self.source["name"] != self.source.get("default"):
+            parts.append(f"data {self.source['name']}")
+        return " · ".join(parts)
+
     def train_panel(self, metric: str, **kwargs):
-        return training_panel(self.exp_key, self.factory(), metric, signature=self.signature, **kwargs)
+        return training_panel(self.exp_key, self.factory(), metric, signature=self.signature,
+                              summary=self.summary, **kwargs)
 
     def compare_cells(self, metric: str, archs: Sequence[str] = ("rnn", "gru", "lstm")) -> dict:
         """The same data, seed and budget for each cell, one after the other."""
@@ -287,7 +309,7 @@ def task_page(task: str, title: str, icon: str, *, header: str, model: ModelConf
     st.header(header, divider="gray")
     st.caption(f"Try and Inspect use {label}.")
     if exp is not None:
-        own = exp is st.session_state.get(f"{task}_exp")
+        own = label.startswith("your model")
         differences = common.setting_differences(exp.model_config, model_cfg, exp.dataset,
                                                  source["dataset"] or f"file:{source['name']}",
                                                  relevant=relevant)
@@ -297,8 +319,14 @@ def task_page(task: str, title: str, icon: str, *, header: str, model: ModelConf
                     + ". To see your settings in action, train with them in the **Train** tab.",
                     icon=":material/info:")
     tabs = tuple(lesson_tabs())
+    source.setdefault("default", next(iter(_task_datasets(task)), None))
     return TaskPage(task, prefix or task, model_cfg, train_cfg, source, options, exp, label, tabs,
-                    ui_settings().max_text_chars)
+                    ui_settings().max_text_chars, (model, train), tuple(relevant))
+
+
+def _task_datasets(task: str) -> dict:
+    from rnn.tasks import get_task
+    return get_task(task).datasets()
 
 
 __all__ = ["TaskPage", "task_page", "challenge_list", "keep", "lesson_markdown", "link_to_page",

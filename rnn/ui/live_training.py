@@ -55,15 +55,67 @@ def exp_slot(key: str, label: str | None) -> str:
     return key if label is None else f"{key}:{label}"
 
 
-def job_state(key: str, labels: Sequence[str | None], signature: str | None) -> dict:
-    """The job's state; a changed ``signature`` (new settings) discards the old experiments."""
+MAX_RUNS = 6                         # earlier runs kept per panel and session (oldest dropped)
+
+
+def job_state(key: str, labels: Sequence[str | None], signature: str | None,
+              summary: str = "") -> dict:
+    """The job's state. A changed ``signature`` (new settings) starts a new run: the trained
+    experiments of the old one are kept among the panel's earlier runs (``runs``), never thrown
+    away; coming back to settings an earlier run had brings that run back (to continue it)."""
     job = st.session_state.get(f"_job_{key}")
     if job is None or job["signature"] != signature or job["labels"] != list(labels):
         if job is not None:
-            _discard(key, job)
-        job = {"running": False, "index": 0, "labels": list(labels), "signature": signature}
+            _archive(key, job)
+        job = _restore(key, signature, list(labels)) or {
+            "running": False, "index": 0, "labels": list(labels), "signature": signature}
         st.session_state[f"_job_{key}"] = job
+    job["summary"] = summary or job.get("summary", "")
     return job
+
+
+def runs(key: str) -> list[dict]:
+    """The panel's earlier runs, oldest first: {"id", "summary", "signature", "labels", "exps"}."""
+    return st.session_state.setdefault(f"_runs_{key}", {"next": 1, "list": [], "dropped": 0})["list"]
+
+
+def dropped_runs(key: str) -> int:
+    return st.session_state.get(f"_runs_{key}", {}).get("dropped", 0)
+
+
+def _trained(exp) -> bool:
+    return exp is not None and any(r.get("kind") == "step" for r in getattr(exp, "history", []))
+
+
+def _archive(key: str, job: dict) -> None:
+    """Move a job's trained experiments out of the live slots into the list of earlier runs."""
+    job["running"] = False
+    training_gate().leave(_ticket(key))
+    exps = {label: st.session_state.pop(exp_slot(key, label), None) for label in job["labels"]}
+    exps = {label: e for label, e in exps.items() if _trained(e)}
+    if not exps:
+        return
+    store = st.session_state.setdefault(f"_runs_{key}", {"next": 1, "list": [], "dropped": 0})
+    run_id = job.get("run_id") or store["next"]
+    store["next"] = max(store["next"], run_id + 1)
+    store["list"].append({"id": run_id, "summary": job.get("summary", ""), "signature": job["signature"],
+                          "labels": list(job["labels"]), "index": job["index"], "exps": exps})
+    while len(store["list"]) > MAX_RUNS:
+        store["list"].pop(0)
+        store["dropped"] += 1
+
+
+def _restore(key: str, signature, labels: list) -> dict | None:
+    """Bring back the earlier run made with exactly these settings, if one is kept."""
+    store = st.session_state.get(f"_runs_{key}")
+    for i, run in enumerate(store["list"] if store else []):
+        if run["signature"] == signature and run["labels"] == labels:
+            store["list"].pop(i)
+            for label, exp in run["exps"].items():
+                st.session_state[exp_slot(key, label)] = exp
+            return {"running": False, "index": run["index"], "labels": labels,
+                    "signature": signature, "run_id": run["id"], "summary": run["summary"]}
+    return None
 
 
 def _discard(key: str, job: dict) -> None:
@@ -71,6 +123,13 @@ def _discard(key: str, job: dict) -> None:
     training_gate().leave(_ticket(key))
     for label in job["labels"]:
         st.session_state.pop(exp_slot(key, label), None)
+
+
+def run_id(key: str) -> int:
+    """The number the current run has (or will get once it trains)."""
+    job = st.session_state.get(f"_job_{key}", {})
+    store = st.session_state.get(f"_runs_{key}", {"next": 1})
+    return job.get("run_id") or store["next"]
 
 
 def _on_start(key: str) -> None:
@@ -86,7 +145,20 @@ def _on_reset(key: str) -> None:
     _discard(key, st.session_state[f"_job_{key}"])
 
 
-def run_buttons(key: str, job: dict, start_label: str) -> None:
+def _on_more(key: str, seconds: float) -> None:
+    """"Continue": give every experiment of a finished job ``seconds`` more and start again."""
+    job = st.session_state[f"_job_{key}"]
+    for label in job["labels"]:
+        exp = st.session_state.get(exp_slot(key, label))
+        if exp is not None and exp.status != "diverged":
+            exp.extend_budget(seconds=seconds)
+    job["index"] = next((i for i, label in enumerate(job["labels"])
+                         if getattr(st.session_state.get(exp_slot(key, label)), "status", "ready")
+                         not in TERMINAL), len(job["labels"]))
+    job["running"] = job["index"] < len(job["labels"])
+
+
+def run_buttons(key: str, job: dict, start_label: str, more_seconds: float = 30.0) -> None:
     finished = job["index"] >= len(job["labels"])
     cols = st.columns([4, 3, 3, 6])        # wide enough for "Train all three" on a laptop
     cols[0].button(start_label if job["index"] == 0 else "Continue", type="primary",
@@ -97,6 +169,12 @@ def run_buttons(key: str, job: dict, start_label: str) -> None:
     cols[2].button("Reset", key=f"{key}_reset", on_click=_on_reset, args=(key,),
                    help="Throw this run away and start again from fresh weights.",
                    icon=":material/restart_alt:")
+    if finished:
+        exps = [st.session_state.get(exp_slot(key, label)) for label in job["labels"]]
+        if any(getattr(e, "status", "") == "done" and hasattr(e, "extend_budget") for e in exps):
+            cols[3].button(f"Train {more_seconds:g} s more", key=f"{key}_more", on_click=_on_more,
+                           args=(key, more_seconds), icon=":material/fast_forward:",
+                           help="Keep training this run from where it stopped (the budget grows).")
 
 
 def _tick(key: str, job: dict, make: Callable[[str | None], object]) -> None:
@@ -210,19 +288,51 @@ def _draw_single(key: str, metric_name: str, vocab_size: int | None, show_grad: 
 
 def training_panel(exp_key: str, make_experiment: Callable[[], object], metric_name: str, *,
                    signature: str | None = None, vocab_size: int | None = None,
-                   show_grad: bool = True):
+                   show_grad: bool = True, summary: str = ""):
     """Start/Stop/Reset, live charts and downloads for one experiment; returns it (or None).
 
     ``make_experiment()`` builds the session's Experiment (called on the first tick after Start).
     The experiment is kept in ``st.session_state[exp_key]``. ``metric_name`` is the eval
     record's key to chart (e.g. "f1"). ``signature``: anything that names the sidebar settings
-    (e.g. ``repr((model_cfg, train_cfg))``); when it changes the old run is discarded.
+    (e.g. ``repr((model_cfg, train_cfg))``); when it changes a new run starts and the old one is
+    kept among the earlier runs (``summary`` names its settings for people).
     ``vocab_size`` draws the uniform-guess line ln V on the loss chart.
     """
-    job = job_state(exp_key, [None], signature)
+    job = job_state(exp_key, [None], signature, summary)
     run_buttons(exp_key, job, "Start")
     live_fragment(exp_key, job, lambda _label: make_experiment(),
           lambda: _draw_single(exp_key, metric_name, vocab_size, show_grad))
     exp = st.session_state.get(exp_key)
     download_buttons(exp, name=exp_key, key=f"{exp_key}_dl")
+    earlier_runs(exp_key, metric_name)
     return exp
+
+
+def earlier_runs(key: str, metric_name: str) -> None:
+    """The session's runs of this panel side by side: pick any to overlay their curves."""
+    job = st.session_state.get(f"_job_{key}", {})
+    current = st.session_state.get(key)
+    options = {f"run {r['id']}: {r['summary']}": r["exps"].get(None) for r in runs(key)}
+    options = {k: e for k, e in options.items() if e is not None}
+    if not options:
+        return
+    if _trained(current):
+        options = {f"run {run_id(key)}: {job.get('summary', '')} (current)": current, **options}
+    st.subheader("Your runs, side by side")
+    if dropped_runs(key):
+        st.caption(f"{dropped_runs(key)} older run(s) were dropped: a session keeps the last "
+                   f"{MAX_RUNS} runs per panel.")
+    picked = st.multiselect("Runs to compare", list(options), default=list(options)[:3],
+                            key=f"{key}_runs_shown")
+    histories = {label: options[label].history for label in picked}
+    left, right = st.columns(2)
+    with left:
+        show_figure(plots.compare_figure(histories, key="val_loss", x="step",
+                                         title="Validation loss vs training step"),
+                    key=f"{key}_fig_runs_loss")
+    with right:
+        show_figure(plots.compare_figure(histories, key=metric_name, x="step",
+                                         title=f"Validation {plots.metric_label(metric_name)} vs step"),
+                    key=f"{key}_fig_runs_metric")
+    st.caption("Changing a sidebar setting starts a new run; the old one stays here. Going back "
+               "to an earlier run's settings brings it back, ready to continue.")

@@ -98,12 +98,46 @@ def make_factory(task: str, model_config, train_config, source: dict, options: d
     return make
 
 
-def active_experiment(exp_key: str, pretrained_name: str | None):
-    """The model Try and Inspect use: the session's own once it has trained at least one step,
-    otherwise the shipped pretrained one. Returns (experiment or None, human label)."""
+def _best_step(exp) -> str:
+    """", weights of step 420 (its best validation score)" when the run kept its best weights."""
+    best = [r for r in getattr(exp, "history", []) if r.get("kind") == "best"]
+    if best and best[-1].get("restored", True):
+        return f"; weights of step {best[-1]['step']}, its best validation {best[-1].get('metric', 'score')}"
+    return ""
+
+
+def trained_runs(exp_key: str) -> dict:
+    """Every run of this page's training panel that has trained, newest first: label -> experiment."""
+    from rnn.ui.live_training import _trained, run_id, runs
+    out = {}
     own = st.session_state.get(exp_key)
-    if own is not None and any(r.get("kind") == "step" for r in own.history):
-        return own, "your model (trained in this session)"
+    job = st.session_state.get(f"_job_{exp_key}", {})
+    if _trained(own):
+        out[f"run {run_id(exp_key)}: {job.get('summary') or 'this session'}"] = own
+    for run in reversed(runs(exp_key)):
+        exp = run["exps"].get(None)
+        if exp is not None:
+            out[f"run {run['id']}: {run['summary'] or 'earlier settings'}"] = exp
+    return out
+
+
+def active_experiment(exp_key: str, pretrained_name: str | None):
+    """The model Try and Inspect use: the session's own once it has trained at least one step
+    (the current run, or an earlier run picked in the selector), otherwise the shipped pretrained
+    one. Returns (experiment or None, human label)."""
+    own = trained_runs(exp_key)
+    if own:
+        pretrained = (f"the pretrained model {pretrained_name}" if pretrained_name
+                      else "no pretrained model")
+        choices = list(own) + [pretrained]
+        if st.session_state.get(f"{exp_key}_use") not in choices:
+            st.session_state[f"{exp_key}_use"] = choices[0]
+        picked = st.sidebar.selectbox("Try and Inspect use", choices, key=f"{exp_key}_use",
+                                      help="Every training run of this session is kept (the last "
+                                           "few); pick which one to try and look inside.")
+        if picked in own:
+            exp = own[picked]
+            return exp, f"your model ({picked}, trained in this session{_best_step(exp)})"
     if pretrained_name is None:
         return None, "no pretrained model for these settings: train one in the Train tab"
     with engine_errors():
