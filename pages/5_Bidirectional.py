@@ -5,26 +5,22 @@ import streamlit as st
 from rnn import plots
 from rnn.data import MINIMAL_PAIRS
 from rnn.lessons import bidirectional as lab
+from rnn.lessons import challenges
 from rnn.plots.labs import direction_difference_figure, group_accuracy_figure
 from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_tabs, setup_page,
                     show_figure, training_sidebar, ui_settings)
+from rnn.ui.kit import challenge_list, lesson_markdown
 from rnn.ui.task_page import builtin_data, data_sidebar, make_factory, pretrained_experiment
 
 setup_page("Bidirectional", ":material/swap_horiz:")
 
 KEY = "bidir_pair"                       # where compare_panel keeps the session's two models
-PAIR_NAMES = [f"{a}  /  {b}" for a, b in MINIMAL_PAIRS]
-
+PAIR_NAMES = lab.pair_names(MINIMAL_PAIRS)
 model_cfg = architecture_sidebar("bidir", {"arch": "lstm", "hidden": 64, "embed": 32})
 st.sidebar.caption("This lab always builds both: one reading left to right, one reading both "
                    "ways. The *Bidirectional* switch above is not used here.")
 train_cfg = training_sidebar({"seconds": 20, "lr": 3e-3, "clip": 1.0}, task="bidir")
 source = data_sidebar("ner")
-
-
-def make_experiment(label: str):
-    """The session's NER experiment for one direction; same cell, size, data, seed, budget."""
-    return make_factory("ner", lab.config_for(label, model_cfg), train_cfg, source)()
 
 
 def active_pair():
@@ -34,8 +30,7 @@ def active_pair():
         return own, "your two models (trained in the Train tab)"
     with engine_errors():
         return ({lab_: pretrained_experiment(name) for lab_, name in lab.PRETRAINED.items()},
-                "the pretrained pair: a one-layer LSTM tagger, left-to-right and bidirectional, "
-                "same size, data, seed and 600 training steps")
+                lab.PRETRAINED_LABEL)
     return None, "no pretrained pair here: train one in the Train tab"
 
 
@@ -50,18 +45,10 @@ def usual_sense(dataset: str) -> float:
     return lab.usual_sense_accuracy(splits.train, splits.test)
 
 
-def _go(tab: str, **widgets) -> None:
-    """Experiment buttons: set the widgets, then open the tab."""
-    st.session_state.update(widgets)
-    st.session_state["tab"] = tab
-
-
 def capped(text: str) -> str:
-    limit = ui_settings().max_text_chars
-    if len(text) > limit:
+    if len(text) > (limit := ui_settings().max_text_chars):
         st.warning(f"Only the first {limit:,} characters are used.")
     return text[:limit]
-
 
 pair, pair_label = active_pair()
 learn, train, try_, inspect, compare = lesson_tabs()
@@ -70,8 +57,7 @@ with learn:
     st.subheader("Is “Teddy” part of a name? It depends on the next word.")
     if pair is not None:
         with engine_errors():
-            cols = st.columns(2)
-            for col, text in zip(cols, MINIMAL_PAIRS[0]):
+            for col, text in zip(st.columns(2), MINIMAL_PAIRS[0]):
                 view = lab.compare_sentence(pair["unidirectional"], pair["bidirectional"], text)
                 i = view["focus"]
                 col.markdown(f"**{text}**  \nP(“{view['tokens'][i]}” is part of a name):")
@@ -79,43 +65,16 @@ with learn:
                 a.metric("left-to-right", f"{view['uni'][i]:.2f}")
                 b.metric("bidirectional", f"{view['bi'][i]:.2f}")
         st.caption(f"Measured live with {pair_label}.")
-    st.markdown(
-        "A left-to-right tagger labels word *t* having read only words 1…*t*. At “Teddy” both "
-        "sentences look the same so far, so it **must** give both the same answer. A bidirectional "
-        "tagger runs a second RNN from the end of the sentence back to the start, and joins the two "
-        "states before it decides.")
-    st.latex(r"\overrightarrow{a}^{\langle t\rangle} = g\big(W_{\rightarrow}"
-             r"[\overrightarrow{a}^{\langle t-1\rangle}, x^{\langle t\rangle}] + b_{\rightarrow}\big)"
-             r"\qquad \overleftarrow{a}^{\langle t\rangle} = g\big(W_{\leftarrow}"
-             r"[\overleftarrow{a}^{\langle t+1\rangle}, x^{\langle t\rangle}] + b_{\leftarrow}\big)")
-    st.latex(r"\hat{y}^{\langle t\rangle} = g\big(W_y\,[\overrightarrow{a}^{\langle t\rangle};"
-             r"\overleftarrow{a}^{\langle t\rangle}] + b_y\big)")
-    st.markdown(
-        "Shape: **many-to-many, aligned** (one output per input word), like the Named entities "
-        "lesson. The cell inside each direction can be a vanilla RNN, a GRU or an LSTM.\n\n"
-        "**The catch:** the backward RNN starts at the *last* word, so the whole sentence must be "
-        "there before the first label comes out. No word-by-word streaming: live captions or a "
-        "language model writing the next word cannot use it.")
-    st.markdown("#### Try it in class")
-    c1, c2, c3 = st.columns(3)
-    c1.markdown("**1.** Guess first: in “Jordan borders Israel.” and “Jordan Smith signed the "
-                "contract.”, will the left-to-right model give “Jordan” the same probability?")
-    c1.button("Show me", key="bidir_x1", on_click=_go, args=("Try",),
-              kwargs={"bidir_try_pair": PAIR_NAMES[1]}, icon=":material/science:")
-    c2.markdown("**2.** On ambiguous words, will the left-to-right model be near 100 %, near "
-                "50 %, or near 0 %? And the bidirectional one?")
-    c2.button("Show the test-set figures", key="bidir_x2", on_click=_go, args=("Compare",),
-              icon=":material/science:")
-    c3.markdown("**3.** Does the gain depend on the cell? Predict, then train both with the "
-                "vanilla RNN cell for 20 seconds.")
-    c3.button("Set up the run", key="bidir_x3", on_click=_go, args=("Train",),
-              kwargs={"bidir_arch": "RNN", "bidir_seconds": 20}, icon=":material/science:")
+    lesson_markdown("bidirectional_learn")
+    challenge_list(challenges.for_page("5_Bidirectional.py"), "bidir")
 
 with train:
     st.markdown("Train a **left-to-right** and a **bidirectional** tagger with the sidebar's "
-                "settings, one after the other: same cell, size, data, seed and time budget. The "
+                "settings, one after the other: same cell, size, data, seed and budget. The "
                 "second chart is the accuracy on the ambiguous words of the validation set.")
-    compare_panel(KEY, make_experiment, "accuracy_ambiguous", archs=lab.LABELS,
+    compare_panel(KEY, lambda label: make_factory("ner", lab.config_for(label, model_cfg),
+                                                  train_cfg, source)(),
+                  "accuracy_ambiguous", archs=lab.LABELS,
                   signature=repr((model_cfg, train_cfg, source["name"])))
 
 with try_:
@@ -137,8 +96,8 @@ with try_:
                         f"Word to look at in {name}", list(range(len(view["tokens"]))),
                         value=view["focus"], key=f"bidir_focus_{name}_{hash(text)}",
                         format_func=lambda i, v=view: v["tokens"][i])
-                focus = view["focus"]
-                show_figure(plots.uni_vs_bi_figure(view["tokens"], view["uni"], view["bi"], focus,
+                show_figure(plots.uni_vs_bi_figure(view["tokens"], view["uni"], view["bi"],
+                                                   view["focus"],
                                                    title=f"Sentence {name}: P(part of a name)"),
                             key=f"bidir_fig_{name}")
                 rows.append(lab.focus_row(text, view))
@@ -146,9 +105,7 @@ with try_:
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 with inspect:
-    st.markdown("Inside the bidirectional model: where two sentences share their first words, the "
-                "**forward** states are identical (nothing different has been read yet) and only "
-                "the **backward** states can tell them apart. At a shared ending it is the reverse.")
+    st.markdown(lab.INSPECT_INTRO)
     choice = st.selectbox("Minimal pair", PAIR_NAMES, key="bidir_inspect_pair")
     first, second = MINIMAL_PAIRS[PAIR_NAMES.index(choice)]
     if pair is not None:
@@ -157,20 +114,18 @@ with inspect:
             ta, tb = bi.trace(first), bi.trace(second)
             show_figure(direction_difference_figure(lab.direction_differences(ta, tb)),
                         key="bidir_fig_diff")
-            left, right = st.columns(2)
-            for col, direction, name in ((left, 0, "forward a→"), (right, 1, "backward a←")):
+            for col, direction, name in zip(st.columns(2), (0, 1), ("forward a→", "backward a←")):
                 with col:
                     show_figure(plots.state_heatmap(ta["layers"][0][direction]["h"], ta["tokens"],
-                                                    title=f"{name} for “{first}”"),
+                                                    title=f"{name} states a⟨t⟩ for “{first}”"),
                                 key=f"bidir_fig_h{direction}")
-            gates = {k: v for k, v in ta["layers"][0][0].items() if k != "h"}
+            gates = lab.forward_gates(ta, bi.model_config.arch)
             if gates:
                 with st.expander("Gates and cell state (forward direction)"):
                     show_figure(plots.gates_heatmap(gates, ta["tokens"]), key="bidir_fig_gates")
 
 with compare:
-    st.markdown("Accuracy on the 500 test sentences, split by kind of word. **Ambiguous words** "
-                "(Teddy, Jordan, April…) are decided only by the words *after* them.")
+    st.markdown(lab.COMPARE_INTRO)
     results, usual = {}, None
     with engine_errors():
         for label, name in lab.PRETRAINED.items():
@@ -179,8 +134,8 @@ with compare:
     own = {label: st.session_state.get(f"{KEY}:{label}") for label in lab.LABELS}
     if all(e is not None and e.status in ("done", "diverged") for e in own.values()):
         with engine_errors():
+            memo = st.session_state.setdefault("_bidir_test", {})
             for label, exp in own.items():
-                memo = st.session_state.setdefault("_bidir_test", {})
                 stamp = (id(exp), len(exp.history))
                 if memo.get(label, (None,))[0] != stamp:
                     memo[label] = (stamp, exp.evaluate("test"))
@@ -191,5 +146,4 @@ with compare:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                      column_config={k: st.column_config.NumberColumn(format="percent")
                                     for k in lab.GROUPS})
-    st.caption("The dotted line: always give each ambiguous word its most frequent sense in the "
-               "training data. A model that cannot see the deciding word cannot do much better.")
+    st.caption(lab.USUAL_SENSE_NOTE)

@@ -86,6 +86,6 @@ def test_inspect_forward_states_agree_at_the_shared_first_word():
 
 def test_experiment_button_opens_try_on_the_jordan_pair():
     at = _open("Learn")
-    at.button(key="bidir_x1").click().run()
+    at.button(key="bidir_challenge_0").click().run()
     assert at.session_state["tab"] == "Try"
     assert list(_focus_table(at)["word"]) == ["Jordan", "Jordan"]

@@ -111,3 +111,30 @@ def direction_differences(trace_a: dict, trace_b: dict) -> dict:
     return {"labels": [p[0] for p in pairs],
             "forward": [float(np.linalg.norm(fa[i] - fb[j])) for _, i, j in pairs],
             "backward": [float(np.linalg.norm(ba[i] - bb[j])) for _, i, j in pairs]}
+
+
+PRETRAINED_LABEL = ("the pretrained pair: a one-layer LSTM tagger, left-to-right and bidirectional, "
+                    "same size, data, seed and 600 training steps")
+INSPECT_INTRO = ("Inside the bidirectional model: where two sentences share their first words, the "
+                 "**forward** states a→⟨t⟩ are identical (nothing different has been read yet) and "
+                 "only the **backward** states a←⟨t⟩ can tell them apart. At a shared ending it is "
+                 "the reverse.")
+COMPARE_INTRO = ("Accuracy on the 500 test sentences, split by kind of word. **Ambiguous words** "
+                 "(Teddy, Jordan, April…) are decided only by the words *after* them.")
+
+
+def pair_names(pairs) -> list[str]:
+    """A minimal pair as one choice of a select box: "Teddy bears …  /  Teddy Roosevelt …"."""
+    return [f"{a}  /  {b}" for a, b in pairs]
+
+
+def forward_gates(trace: dict, arch: str) -> dict:
+    """The forward direction's gates (course names) and cell state of a traced sentence."""
+    from rnn.lessons.common import course_gates
+    arrays = trace["layers"][0][0]
+    out = course_gates(arch, arrays)
+    if "c" in arrays:
+        out["c⟨t⟩"] = arrays["c"]
+    return out
+USUAL_SENSE_NOTE = ("The dotted line: always give each ambiguous word its most frequent sense in the "
+                    "training data. A model that cannot see the deciding word cannot do much better.")
