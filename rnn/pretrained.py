@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rnn.data.long_levels import LONG_DATASETS
 from rnn.models.config import ModelConfig
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
@@ -33,6 +34,13 @@ def _per_arch(prefix: str, task: str, dataset: str, steps: int, **model) -> list
             for arch in ("rnn", "gru", "lstm")]
 
 
+def _per_arch_long(task: str, steps: int, **model) -> list[PretrainedSpec]:
+    """The three cells on ``task``'s long-range level, named ``<task>-<arch>-long``: the page's
+    default sizes, one seed and budget, so the Compare tab shows the difference before any run."""
+    return [PretrainedSpec(f"{task}-{arch}-long", task, LONG_DATASETS[task], {"arch": arch, **model},
+                           steps) for arch in ("rnn", "gru", "lstm")]
+
+
 SPECS: list[PretrainedSpec] = [
     *_per_arch("ner", "ner", "names", 600, bidirectional=True),
     # the unidirectional twin of ner-lstm, for the bidirectional lab (same size, data, seed, budget)
@@ -40,6 +48,13 @@ SPECS: list[PretrainedSpec] = [
     *_per_arch("textgen", "textgen", "names", 1000, hidden=128),
     *_per_arch("sentiment", "sentiment", "reviews", 500),
     *_per_arch("translation", "translation", "numbers", 1500, attention="additive"),
+    # the long-range levels (rnn/data/long_*.py, the Compare tabs' shipped results)
+    *_per_arch_long("sentiment", 1500),
+    *_per_arch_long("ner", 1500, bidirectional=True),
+    *_per_arch_long("textgen", 1500, hidden=128),
+    *_per_arch_long("translation", 1500, attention="additive"),
+    PretrainedSpec("translation-lstm-noattn-long", "translation", LONG_DATASETS["translation"],
+                   {"arch": "lstm", "attention": "none"}, 1500),
 ]
 BY_NAME = {spec.name: spec for spec in SPECS}
 
@@ -52,11 +67,13 @@ def checkpoint_path(name: str) -> Path:
     return CHECKPOINT_DIR / name
 
 
-def pretrained_name(task: str, arch: str, bidirectional: bool | None = None) -> str | None:
-    """The shipped checkpoint closest to a page's settings (None if the task has none)."""
+def pretrained_name(task: str, arch: str, bidirectional: bool | None = None,
+                    level: str = "easy") -> str | None:
+    """The shipped checkpoint closest to a page's settings (None if the task has none).
+    ``level``: "easy" (the built-in sets) or "long" (their long-range levels)."""
     if task == "ner" and bidirectional is False:
-        return "ner-lstm-uni" if arch == "lstm" else None
-    name = f"{task}-{arch}"
+        return "ner-lstm-uni" if arch == "lstm" and level == "easy" else None
+    name = f"{task}-{arch}" + ("-long" if level == "long" else "")
     return name if name in BY_NAME else None
 
 

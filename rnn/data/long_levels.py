@@ -19,6 +19,11 @@ TRAIN_DISTANCES = (0, 50)       # inclusive range of the training split
 EVAL_DISTANCES = (20, 50)       # inclusive range of the validation and test splits
 LONG_SUFFIX = "-long"
 LEVELS = ("easy", "long")       # the level choice a page offers ("long" adds LONG_SUFFIX)
+# Each task's long-range set, and the easy set a page opens with (text generation's long corpus is
+# a corpus of its own, not a longer "names").
+LONG_DATASETS = {"sentiment": "reviews-long", "ner": "names-long", "textgen": "tags-long",
+                 "translation": "numbers-long"}
+EASY_DATASETS = {"sentiment": "reviews", "ner": "names", "textgen": "names", "translation": "numbers"}
 
 
 def distance_range(split: str) -> tuple[int, int]:
@@ -40,27 +45,34 @@ def level_of(dataset: str) -> str:
     return "long" if is_long(dataset) else "easy"
 
 
-def dataset_for_level(easy_name: str, level: str) -> str:
-    """The name of ``easy_name``'s set at ``level`` ("easy" or "long")."""
+def dataset_for_level(task: str, level: str, current: str | None = None) -> str:
+    """The built-in set a page should load for ``level``: the task's long-range set, or for
+    "easy" the ``current`` set when it is an easy one (else the task's first easy set)."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
-    base = easy_name[: -len(LONG_SUFFIX)] if is_long(easy_name) else easy_name
-    return base + LONG_SUFFIX if level == "long" else base
+    if task not in LONG_DATASETS:
+        raise ValueError(f"no long-range level for task {task!r}")
+    if level == "long":
+        return LONG_DATASETS[task]
+    return current if current and not is_long(current) else EASY_DATASETS[task]
 
 
 def fill_to(rng: random.Random, pieces: list[list[str]], n: int) -> list[str]:
     """About ``n`` tokens made of whole ``pieces`` (each a token list), drawn at random.
 
-    Each piece is used at most once while unused ones remain; pieces that still fit are
-    preferred; when none fits, the shortest one ends the run, so the result is at least ``n``
-    long and overshoots by less than the shortest piece.
+    Pieces that still fit are preferred, unused ones first (so a run repeats itself little);
+    when none fits, the shortest one ends the run, so the result is at least ``n`` long and
+    overshoots by less than the shortest piece.
     """
     out: list[str] = []
-    unused = list(range(len(pieces)))
+    every = list(range(len(pieces)))
+    unused = list(every)
     while len(out) < n:
-        unused = unused or list(range(len(pieces)))
-        fitting = [i for i in unused if len(pieces[i]) <= n - len(out)]
-        pick = rng.choice(fitting) if fitting else min(unused, key=lambda i: len(pieces[i]))
-        unused.remove(pick)
+        room = n - len(out)
+        fitting = ([i for i in unused if len(pieces[i]) <= room]
+                   or [i for i in every if len(pieces[i]) <= room])
+        pick = rng.choice(fitting) if fitting else min(every, key=lambda i: len(pieces[i]))
+        if pick in unused:
+            unused.remove(pick)
         out += pieces[pick]
     return out

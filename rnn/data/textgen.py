@@ -15,6 +15,7 @@ import re
 
 from num2words import num2words
 
+from .long_textgen import build_tags_corpus
 from .names import all_first_names
 
 CORPORA: dict[str, str] = {
@@ -23,6 +24,8 @@ CORPORA: dict[str, str] = {
              "Zen of Python.",
     "python": "Python source code: modules of the running interpreter's standard library.",
     "numbers": "English number words counting up from one: 'one hundred and twenty-three'.",
+    "tags-long": "Long-range level: <fox>la la owl la</fox>, the closing tag repeats the opening "
+                 "name after 0-50 characters (scored on 20-50).",
 }
 TARGET_CHARS = 200_000   # prose / python / numbers stop growing once they pass this
 
@@ -39,7 +42,8 @@ PYTHON_MODULES = ["textwrap", "heapq", "bisect", "colorsys", "fractions", "strin
 
 def load_corpus(name: str, seed: int = 0) -> str:
     """The text of corpus ``name`` (a key of ``CORPORA``), shuffled by ``seed``; ends with "\\n"."""
-    builders = {"names": _names, "prose": _prose, "python": _python, "numbers": _numbers}
+    builders = {"names": _names, "prose": _prose, "python": _python, "numbers": _numbers,
+                "tags-long": lambda rng: build_tags_corpus(seed)}
     if name not in builders:
         raise KeyError(f"unknown corpus {name!r}; choose one of {sorted(CORPORA)}")
     return builders[name](random.Random(f"corpus-{name}-{seed}"))

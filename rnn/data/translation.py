@@ -32,6 +32,11 @@ TRANSLATION_SETS: dict[str, dict] = {
               "src_join": "", "tgt_join": "", "src_level": "char", "tgt_level": "char",
               "example": ("Wednesday, March 3rd 2021", "2021-03-03"),
               "sizes": (8000, 1000, 1000), "max_items": 73_049},
+    "numbers-long": {"description": "Long-range level: lists of 1 to 12 numbers (0 to 99), English "
+                                    "to French; scored on lists of 8 to 12.",
+                     "src_join": " ", "tgt_join": " ", "src_level": "word", "tgt_level": "word",
+                     "example": ("twelve seven seventy-one", "douze sept soixante et onze"),
+                     "sizes": (8000, 1000, 1000), "max_items": 10_000_000},
 }
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -115,6 +120,9 @@ def build_translation(name: str, seed: int = 0, n_train: int | None = None,
     sizes = [d if n is None else n for n, d in zip((n_train, n_val, n_test), defaults)]
     if sum(sizes) > spec["max_items"]:
         raise ValueError(f"{name!r} has {spec['max_items']} distinct inputs, asked for {sum(sizes)}")
+    if name == "numbers-long":
+        from .long_translation import build_long_numbers
+        return build_long_numbers(seed, *sizes)
     if name == "numbers":
         inputs, make = list(range(10_000)), _number_pair
     else:

@@ -8,6 +8,7 @@ Records are the plain dicts the trainer yields:
 from __future__ import annotations
 
 import math
+import re
 from typing import Iterable, Mapping, Sequence
 
 import plotly.graph_objects as go
@@ -136,26 +137,52 @@ def grad_norm_histogram(records: Iterable[dict], clip: float | None = None,
     return fig
 
 
+# Line styles of a comparison chart: a dash pattern and a marker per cell (and per attention), so
+# two curves that coincide (GRU on LSTM, dot-product on additive) both stay visible.
+LINE_STYLES = {"rnn": ("solid", "circle"), "gru": ("dash", "diamond"), "lstm": ("dot", "square"),
+               "none": ("solid", "circle"), "dot": ("dash", "diamond"), "additive": ("dot", "square")}
+FALLBACK_STYLES = [("solid", "circle"), ("dash", "diamond"), ("dot", "square"),
+                   ("dashdot", "triangle-up"), ("longdash", "x")]
+X_AXES = {"step": ("step", "training step"), "steps": ("step", "training step"),
+          "elapsed": ("elapsed", "seconds of training"), "seconds": ("elapsed", "seconds of training")}
+MAX_MARKERS = 12                   # markers drawn per line (the line itself keeps every point)
+
+
+def line_style(label: str, i: int = 0) -> tuple[str, str]:
+    """(dash, marker symbol) for a run: by the cell or attention named in ``label``, else by index."""
+    for word in reversed(re.findall(r"[a-z]+", str(label).lower())):
+        if word in LINE_STYLES:
+            return LINE_STYLES[word]
+    return FALLBACK_STYLES[i % len(FALLBACK_STYLES)]
+
+
 def compare_figure(runs: Mapping[str, Iterable[dict]], key: str = "val_loss",
                    title: str | None = None, x: str = "step") -> go.Figure:
     """Several runs on one chart: ``runs`` maps a label (e.g. "GRU") to its records.
 
-    ``key`` is a step field ("loss") or an eval field ("val_loss", a metric); ``x`` is "step"
-    or "elapsed" (seconds), the fairer axis when architectures differ in speed.
+    ``key`` is a step field ("loss") or an eval field ("val_loss", a metric). ``x`` is "step"
+    (the default: every cell gets the same number of updates, the fair race) or "seconds" (alias
+    "elapsed": wall-clock time, where a cell without a fused kernel looks slow). Each run has its
+    own colour, dash pattern and marker, so a curve lying on another one still shows.
     """
+    if x not in X_AXES:
+        raise ValueError(f"x must be one of {', '.join(X_AXES)}, got {x!r}")
+    field_name, x_title = X_AXES[x]
     title = title or f"{metric_label(key)} by architecture"
-    fig = new_figure(title, "seconds of training" if x == "elapsed" else "training step",
-                     metric_label(key))
+    fig = new_figure(title, x_title, metric_label(key))
     for i, (label, records) in enumerate((runs or {}).items()):
         steps, evals = split_records(records)
         source = steps if key in ("loss", "grad_norm") else evals
-        pts = [(r.get(x), r[key]) for r in source
-               if isinstance(r.get(key), (int, float)) and r.get(x) is not None]
+        pts = [(r.get(field_name), r[key]) for r in source
+               if isinstance(r.get(key), (int, float)) and r.get(field_name) is not None]
         if not pts:
             continue
         px, py = downsample([p[0] for p in pts], [p[1] for p in pts])
-        fig.add_trace(go.Scatter(x=px, y=py, mode="lines+markers" if len(px) < 15 else "lines",
-                                 name=str(label), line=dict(color=arch_colour(label, i), width=3)))
+        dash, symbol = line_style(label, i)
+        fig.add_trace(go.Scatter(x=px, y=py, mode="lines+markers", name=str(label),
+                                 line=dict(color=arch_colour(label, i), width=3, dash=dash),
+                                 marker=dict(symbol=symbol, size=9, maxdisplayed=MAX_MARKERS)))
     if not fig.data:
         return empty_figure(title)
+    fig.update_layout(showlegend=True)
     return fig

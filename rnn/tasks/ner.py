@@ -23,10 +23,15 @@ class NERTask(Task):
 
     def datasets(self) -> dict[str, str]:
         return {"names": "generated sentences with people's names from many languages, places, "
-                         "companies, and ambiguous words (Teddy, April, Jordan...)"}
+                         "companies, and ambiguous words (Teddy, April, Jordan...)",
+                "names-long": "long-range level: an ambiguous word (Jordan, April, Hope...), an aside "
+                              "of 0-50 words, then the words that decide (scored on 20-50)"}
 
     def load_builtin(self, name: str = "names", seed: int = 0):
         self.check_dataset(name)
+        if name == "names-long":
+            from rnn.data.long_ner import build_long_ner
+            return build_long_ner(seed=seed)
         return data.build_ner(seed=seed)
 
     def load_file(self, source, name=None, seed=0, max_bytes=None):

@@ -1,0 +1,91 @@
+"""The level choice of the task pages (easy / long-range) and what the pages say about it: why the
+cells differ on the long-range level, why a GRU step is slower on this CPU, and the shipped
+long-level models for each Compare tab.
+
+No Streamlit here: a page reads these values and lays them out (rnn/ui/kit.py ``shipped``).
+The data behind each level: rnn/data/long_levels.py (distances) and rnn/data/long_*.py.
+"""
+from __future__ import annotations
+
+from rnn.data.long_levels import EVAL_DISTANCES, LEVELS, LONG_DATASETS, TRAIN_DISTANCES, dataset_for_level  # noqa: F401
+
+# The page's radio: value kept in the URL -> label shown.
+LEVEL_LABELS = {"easy": "Easy: a first success", "long": "Long-range: where the cells differ"}
+LEVEL_HELP = ("**Easy** is the data every page starts with: short sentences, all three cells reach "
+              "nearly 100 %. **Long-range** puts the evidence far from where the answer is given "
+              f"({TRAIN_DISTANCES[0]}–{TRAIN_DISTANCES[1]} tokens away in training, "
+              f"{EVAL_DISTANCES[0]}–{EVAL_DISTANCES[1]} in the validation and test sets the scores "
+              "come from), so the cell has to carry it.")
+COMPARE_LEVEL = "long"          # the level a Compare tab opens on: the one where the cells differ
+
+WHY_CELLS_DIFFER = (
+    "On the long-range level the answer depends on something seen 20 to 50 steps earlier. A "
+    "vanilla RNN rewrites its whole state at every step, a⟨t⟩ = tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + "
+    "b_a), so what it saw long ago is mixed away by everything after it, and during training the "
+    "gradient that should connect the answer to that early word is a product of one factor per "
+    "step, which shrinks towards zero over many tanh steps (vanishing gradients). It learns the "
+    "short examples and stays near chance on the long ones. The GRU and the LSTM have a memory "
+    "cell c⟨t⟩ that is only changed where a gate lets it: when the update gate Γ_u is near 0 "
+    "(and, in the LSTM, the forget gate Γ_f near 1), c⟨t⟩ ≈ c⟨t−1⟩, the value is kept as it is "
+    "and the gradient passes back through that step almost unchanged. They learn to set the "
+    "memory at the deciding word, hold it through the filler, and use it at the end.")
+
+GRU_SPEED_NOTE = (
+    "Race by training steps, not seconds: a GRU step takes longer than an LSTM step on this "
+    "machine only because PyTorch has a fused CPU kernel for the LSTM and none for the GRU, so "
+    "the GRU runs as many small operations; per step the GRU does less arithmetic than the LSTM.")
+RACE_AXES = {"step": "training steps (fair: same number of updates)",
+             "seconds": "seconds (this CPU's speed per cell)"}
+DEFAULT_RACE_AXIS = "step"
+
+# What each long level is, in one or two sentences, for the page's data notice.
+LEVEL_NOTES = {
+    "sentiment": ("Each review opens with its verdict (“The plot was not dull at all.”), then tells "
+                  "about the visit and makes side remarks (“the parking was awful .”) whose "
+                  "polarity is random. Only the verdict decides, and it is 20–50 words before the "
+                  "prediction in the validation and test sets."),
+    "ner": ("An ambiguous word opens each sentence (Jordan, April, Hope), then an aside of 20–50 "
+            "words, then the verb phrase that decides (“… , borders Israel .” or “… , laughed at "
+            "the joke .”). The tagger's right-to-left RNN must carry that phrase back to the "
+            "word. Only these words can be names, so F1 is the F1 on the long-distance decisions."),
+    "textgen": ("Each line is “<fox>la la owl la</fox>”: the closing tag must repeat the opening "
+                "name after 20–50 characters of song with other animals in it. Only the closing "
+                "name's first letter needs memory, so the loss gap is small per character but "
+                "the samples show it: the RNN closes tags with the wrong name."),
+    "translation": ("Lists of 8–12 numbers in English words (“twelve seven seventy-one”) to French "
+                    "in the validation and test sets. Without attention the encoder must squeeze "
+                    "the whole list into one vector a⟨T_x⟩; with attention the decoder looks back "
+                    "at the number it is translating."),
+}
+
+# The shipped long-level models of each Compare tab: label -> checkpoint (rnn.pretrained).
+SHIPPED_LONG = {
+    task: {"Vanilla RNN": f"{task}-rnn-long", "GRU": f"{task}-gru-long", "LSTM": f"{task}-lstm-long"}
+    for task in LONG_DATASETS
+}
+SHIPPED_LONG["translation"]["LSTM, no attention"] = "translation-lstm-noattn-long"
+# Column of the shipped table: history key -> header (the metric of each task, and the loss).
+SHIPPED_LONG_COLUMNS = {
+    "sentiment": {"accuracy": "validation accuracy (20–50 words)", "val_loss": "validation loss"},
+    "ner": {"f1": "validation F1 (20–50 words)", "val_loss": "validation loss"},
+    "textgen": {"val_loss": "validation loss (nats per character)"},
+    "translation": {"exact_match": "validation exact match (8–12 numbers)", "bleu": "BLEU",
+                    "val_loss": "validation loss"},
+}
+SHIPPED_LONG_METRIC = {"sentiment": "accuracy", "ner": "f1", "textgen": "val_loss",
+                       "translation": "exact_match"}
+SHIPPED_LONG_CAPTION = ("Shipped models on the long-range level: the page's default sizes, seed 0, "
+                        "1500 Adam steps each, the same data. Compare the vanilla RNN's row with "
+                        "the GRU's and the LSTM's.")
+
+
+def shipped_long(task: str) -> dict:
+    """Everything a Compare tab needs for its shipped long-level table, as the keyword arguments of
+    ``TaskPage.shipped``: names, columns, metric, title, caption, expander."""
+    if task not in SHIPPED_LONG:
+        raise ValueError(f"no long-range level for task {task!r}")
+    return {"names": dict(SHIPPED_LONG[task]), "columns": dict(SHIPPED_LONG_COLUMNS[task]),
+            "metric": SHIPPED_LONG_METRIC[task],
+            "title": "Shipped models on the long-range level (x: training steps)",
+            "caption": SHIPPED_LONG_CAPTION,
+            "expander": "Shipped results on the long-range level (before you train anything)"}
