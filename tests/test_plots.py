@@ -101,6 +101,30 @@ def test_compare_figure_one_line_per_run():
     assert [t.name for t in fig.data] == ["LSTM"]
 
 
+def test_compare_figure_x_axis_is_steps_by_default_or_seconds():
+    runs = {"GRU": _evals(3)}
+    fig = plots.compare_figure(runs)
+    assert list(fig.data[0].x) == [10, 20, 30] and fig.layout.xaxis.title.text == "training step"
+    fig = plots.compare_figure(runs, x="seconds")
+    assert list(fig.data[0].x) == pytest.approx([0.1, 0.2, 0.3])
+    assert fig.layout.xaxis.title.text == "seconds of training"
+    assert list(plots.compare_figure(runs, x="elapsed").data[0].x) == list(fig.data[0].x)
+    with pytest.raises(ValueError):
+        plots.compare_figure(runs, x="minutes")
+
+
+@pytest.mark.parametrize("labels", [("Vanilla RNN", "GRU", "LSTM"),
+                                    ("attention: none", "attention: dot", "attention: additive")])
+def test_compare_figure_identical_curves_stay_distinguishable(labels):
+    """Two runs on the same values (GRU under LSTM, dot under additive) must not hide each other:
+    each has its own dash pattern and marker, and the legend names all of them."""
+    fig = plots.compare_figure({label: _evals(20) for label in labels}, key="f1")
+    styles = [(t.line.dash, t.marker.symbol) for t in fig.data]
+    assert len(set(styles)) == len(labels) == len({t.line.color for t in fig.data})
+    assert [t.name for t in fig.data] == list(labels) and fig.layout.showlegend
+    assert all(0 < t.marker.maxdisplayed <= 20 for t in fig.data)
+
+
 def test_state_and_gate_heatmaps_put_tokens_on_x():
     tokens = ["the", "cat", "the"]
     h = np.random.default_rng(0).normal(size=(3, 5))
