@@ -7,6 +7,9 @@
   the script because the tab closed (a BaseException); a closed tab's place in the queue is
   dropped after STALE_SECONDS (a fake clock here, nothing is timed).
 - The memory log counts live experiments; one dropped by its session is gone after a collection.
+- Scheduling (BENCHMARKS.md, "Classroom scheduling"): with "shortest" a training keeps its turn
+  until it ends, earlier trainings go first, and one that has trained SHORT_SECONDS yields to
+  any shorter one; "rotate" hands the slot to the head of the queue after every slice.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from streamlit import config
 from streamlit.config_option import ConfigOption
 
 from rnn.ui import live_training, memory
-from rnn.ui.gate import STALE_SECONDS, TrainingGate, queue_message
+from rnn.ui.gate import POLICY_ENV, SHORT_SECONDS, STALE_SECONDS, TrainingGate, default_policy, queue_message
 
 
 class FakeClock:
@@ -143,7 +146,7 @@ def test_slot_comes_back_after_an_engine_error_and_leave_inside_it():
 
 def test_a_closed_tab_at_the_head_of_the_queue_stops_blocking_after_it_goes_stale():
     clock = FakeClock()
-    gate = TrainingGate(1, clock=clock)
+    gate = TrainingGate(1, clock=clock, policy="rotate")
     assert gate.try_acquire("a")              # a trains
     assert not gate.try_acquire("ghost")      # ghost queues first ...
     assert not gate.try_acquire("b")          # ... then b
@@ -161,7 +164,7 @@ def test_a_closed_tab_at_the_head_of_the_queue_stops_blocking_after_it_goes_stal
 
 def test_every_slot_is_free_once_all_sessions_have_gone():
     clock = FakeClock()
-    gate = TrainingGate(2, clock=clock)
+    gate = TrainingGate(2, clock=clock, policy="rotate")
     for i in range(30):                       # a class presses Start
         with gate.slot(f"s{i}"):
             pass
@@ -173,3 +176,113 @@ def test_every_slot_is_free_once_all_sessions_have_gone():
     clock.now += STALE_SECONDS + 1            # everyone closed their tab
     assert gate.counts() == {"slots_in_use": 0, "queued": 0, "recently_training": 0}
     assert gate.try_acquire("late") and "1 session is training" in queue_message(gate, "other")
+
+
+def test_a_closed_tab_that_had_the_turn_stops_blocking_after_it_goes_stale_shortest():
+    clock = FakeClock()
+    gate = TrainingGate(1, clock=clock, policy="shortest")
+    with gate.slot("ghost") as ok:            # ghost trains a slice, then its tab closes
+        assert ok
+    clock.now += 0.5
+    assert not gate.try_acquire("b")          # the ghost keeps its turn between slices ...
+    clock.now += STALE_SECONDS + 0.1
+    assert gate.try_acquire("b")              # ... until it is stale
+    assert gate.counts() == {"slots_in_use": 1, "queued": 0, "recently_training": 1}
+
+
+# ---- scheduling policies ------------------------------------------------------------------------
+def _simulate(policy: str, budgets: dict[str, float], capacity: int = 1, tick: float = 0.5,
+              slice_s: float = 0.3, start: dict[str, float] | None = None) -> dict[str, float]:
+    """Sessions poll the gate every ``tick`` seconds (as the live fragment does) and train
+    ``slice_s`` per admitted tick until their budget is spent; returns ticket -> finish time."""
+    clock = FakeClock()
+    t0 = clock.now
+    gate = TrainingGate(capacity, clock=clock, policy=policy)
+    left, start, done = dict(budgets), start or {}, {}
+    while left and clock.now - t0 < 10_000:
+        now = clock.now - t0
+        admitted = [t for t in sorted(left) if start.get(t, 0.0) <= now and gate.try_acquire(t)]
+        assert len(admitted) <= capacity
+        clock.now += slice_s                    # the admitted ones train side by side
+        for ticket in admitted:
+            gate.release(ticket)
+            left[ticket] -= slice_s
+            if left[ticket] <= 1e-9:
+                done[ticket] = clock.now - t0
+                del left[ticket]
+                gate.leave(ticket)
+        clock.now += tick - slice_s
+    assert not left, "a training never finished"
+    return done
+
+
+def test_shortest_runs_equal_trainings_one_after_the_other_and_halves_the_mean_wait():
+    budgets = {f"s{i:02d}": 3.0 for i in range(30)}
+    rotate = _simulate("rotate", budgets, capacity=2)
+    shortest = _simulate("shortest", budgets, capacity=2)
+    mean = lambda d: sum(d.values()) / len(d)
+    assert max(shortest.values()) <= max(rotate.values()) + 1.0    # the class ends no later
+    # pairs finish one after the other: mean (n + 1) / 2n of rotation's, 16/30 for 15 pairs
+    assert mean(shortest) <= 0.56 * mean(rotate)
+    # run to completion in order: the first two finish after their own 3 s of slices
+    first = sorted(shortest.values())[:2]
+    assert all(f <= 3.0 / 0.3 * 0.5 for f in first)
+    # under rotation everyone finishes near the end
+    assert min(rotate.values()) >= 0.8 * max(rotate.values())
+
+
+def test_shortest_lets_a_short_training_past_a_long_one_that_has_had_its_share():
+    long_budget = SHORT_SECONDS + 10.0
+    budgets = {"a-long": long_budget, "b-short": 3.0}
+    # the long one starts alone; the short one arrives once the long one has trained > SHORT_SECONDS
+    arrive = (SHORT_SECONDS / 0.3) * 0.5 + 2.0
+    done = _simulate("shortest", budgets, capacity=1, start={"b-short": arrive})
+    assert done["b-short"] < done["a-long"]
+    assert done["b-short"] - arrive <= 3.0 / 0.3 * 0.5 + 1.0        # served at once, to the end
+    # a short one that arrives early waits for the long one's first SHORT_SECONDS only
+    done = _simulate("shortest", budgets, capacity=1, start={"b-short": 1.0})
+    assert done["b-short"] <= (SHORT_SECONDS + 3.0) / 0.3 * 0.5 + 2.0
+
+
+def test_shortest_serves_in_order_of_arrival_and_positions_follow_it():
+    clock = FakeClock()
+    gate = TrainingGate(1, clock=clock, policy="shortest")
+    assert gate.try_acquire("first")
+    clock.now += 0.1
+    assert not gate.try_acquire("second")
+    clock.now += 0.1
+    assert not gate.try_acquire("third")
+    assert (gate.position("second"), gate.position("third")) == (1, 2)
+    gate.release("first")
+    assert not gate.try_acquire("third")      # "first" keeps its turn between slices
+    assert gate.try_acquire("first")
+    gate.release("first")
+    gate.leave("first")                      # finished
+    assert not gate.try_acquire("third")      # "second" arrived earlier
+    assert gate.try_acquire("second")
+    assert "You are number 1 in the queue" in queue_message(gate, "third")
+
+
+def test_policy_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv(POLICY_ENV, "rotate")
+    assert default_policy() == "rotate" and TrainingGate(1).policy == "rotate"
+    monkeypatch.setenv(POLICY_ENV, "no-such-policy")
+    assert default_policy() == "shortest"
+    monkeypatch.delenv(POLICY_ENV)
+    assert TrainingGate(1).policy == "shortest"
+    with pytest.raises(ValueError):
+        TrainingGate(1, policy="lottery")
+
+
+def test_everyone_gone_frees_every_slot_shortest():
+    clock = FakeClock()
+    gate = TrainingGate(2, clock=clock, policy="shortest")
+    for i in range(30):                       # a class presses Start; two get slots
+        gate.try_acquire(f"s{i}")
+    assert gate.counts()["slots_in_use"] == 2
+    gate.release("s0")
+    gate.release("s1")
+    clock.now += STALE_SECONDS + 1            # everyone closed their tab
+    assert gate.counts() == {"slots_in_use": 0, "queued": 0, "recently_training": 0}
+    assert gate.try_acquire("late") and gate.try_acquire("later")
+    assert not gate._arrived.keys() - {"late", "later"}   # nothing kept for the sessions gone

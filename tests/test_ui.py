@@ -159,7 +159,7 @@ def test_full_gate_queues_with_a_message():
 
 def test_gate_is_fair_and_bounded():
     now = [0.0]
-    gate = TrainingGate(1, clock=lambda: now[0])
+    gate = TrainingGate(1, clock=lambda: now[0], policy="rotate")
     assert gate.try_acquire("a")
     assert not gate.try_acquire("b")                  # full: b queues
     assert gate.position("b") == 1
