@@ -11,6 +11,7 @@ from rnn.plots.textgen_page import unit_text_figure
 from rnn.train.trainer import TrainConfig
 from rnn.ui import engine_errors, show_figure
 from rnn.ui.kit import lesson_markdown, task_page
+from rnn.ui.widgets import URL
 
 page = task_page("textgen", "Text generation", ":material/edit_note:", prefix="tg",
                  header="Text generation: a language model writes",
@@ -46,14 +47,14 @@ with page.try_:
         c1, c2, c3 = st.columns(3)
         with c1:
             prime = page.text_box("Priming text (the model continues it)", "tg_prime")
-        temperature = c2.slider("Temperature T", 0.1, 3.0, step=0.1, key="tg_temperature")
-        greedy = c3.toggle("Greedy (always the most likely)", key="tg_greedy")
+        temperature = c2.slider("Temperature T", 0.1, 3.0, step=0.1, key="tg_temperature", bind=URL)
+        greedy = c3.toggle("Greedy (always the most likely)", key="tg_greedy", bind=URL)
         c1, c2, c3, c4 = st.columns(4)
-        top_k = c1.number_input("Top-k (0 = all)", 0, 500, key="tg_top_k")
-        top_p = c2.slider("Top-p", 0.05, 1.0, step=0.05, key="tg_top_p")
-        length = c3.slider("Max length (tokens)", 10, 500, step=10, key="tg_length")
-        seed = c4.number_input("Seed", 0, 1_000_000, key="tg_seed")
-        n = st.radio("Samples", (1, 3, 5), horizontal=True, key="tg_n_samples")
+        top_k = c1.number_input("Top-k (0 = all)", 0, 500, key="tg_top_k", bind=URL)
+        top_p = c2.slider("Top-p", 0.05, 1.0, step=0.05, key="tg_top_p", bind=URL)
+        length = c3.slider("Max length (tokens)", 10, 500, step=10, key="tg_length", bind=URL)
+        seed = c4.number_input("Seed", 0, 1_000_000, key="tg_seed", bind=URL)
+        n = st.radio("Samples", (1, 3, 5), horizontal=True, key="tg_n_samples", bind=URL)
         with engine_errors():
             results = lesson.sample_many(exp, prime, n, seed, temperature=temperature,
                                          greedy=greedy, top_k=top_k, top_p=top_p, length=length)
@@ -89,7 +90,7 @@ with page.inspect:
             states = arrays.get("c", arrays["h"])
             st.subheader("Find a unit that tracks something")
             c1, c2 = st.columns([2, 3])
-            feature = c1.selectbox("Feature", list(lesson.FEATURES), key="textgen_feature",
+            feature = c1.selectbox("Feature", list(lesson.FEATURES), key="textgen_feature", bind=URL,
                                    help="\n\n".join(f"**{k}**: {v}" for k, v in lesson.FEATURES.items()))
             unit, r = lesson.best_unit(states, lesson.feature_series(view["tokens"], feature))
             which = "cell state c⟨t⟩" if "c" in arrays else "hidden state a⟨t⟩"

@@ -55,8 +55,8 @@ with page.try_:
                  on_change=lambda: st.session_state.update(tr_source=st.session_state.get("tr_example") or ""))
         text = page.text_box("Source sentence", "tr_source")
         c1, c2 = st.columns([1, 2])
-        decoding = c1.radio("Decoding", ("greedy", "beam"), horizontal=True, key="tr_decoding")
-        width = c2.slider("Beam width k", 2, 10, key="tr_beam", disabled=decoding == "greedy")
+        decoding = c1.radio("Decoding", ("greedy", "beam"), horizontal=True, key="tr_decoding", bind=URL)
+        width = c2.slider("Beam width k", 2, 10, key="tr_beam", bind=URL, disabled=decoding == "greedy")
         text, was_cut = lesson.cut_source(text, exp.dataset)
         if was_cut:
             st.warning(f"Only the first {lesson.MAX_SOURCE_TOKENS} tokens are translated.")

@@ -10,6 +10,7 @@ from rnn.plots.labs import direction_difference_figure, group_accuracy_figure
 from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_tabs, setup_page,
                     show_figure, training_sidebar, ui_settings)
 from rnn.ui.kit import challenge_list, lesson_markdown
+from rnn.ui.widgets import URL
 from rnn.ui.task_page import builtin_data, data_sidebar, make_factory, pretrained_experiment
 
 setup_page("Bidirectional", ":material/swap_horiz:")
@@ -80,11 +81,11 @@ with train:
 with try_:
     st.caption(f"Using {pair_label}.")
     choice = st.selectbox("A minimal pair (same first words, different meaning)", PAIR_NAMES,
-                          key="bidir_try_pair")
+                          key="bidir_try_pair", bind=URL)
     first, second = MINIMAL_PAIRS[PAIR_NAMES.index(choice)]
     with st.expander("…or type your own two sentences"):
-        own1 = st.text_input("Sentence A", "", key="bidir_own1", placeholder=first)
-        own2 = st.text_input("Sentence B", "", key="bidir_own2", placeholder=second)
+        own1 = st.text_input("Sentence A", "", key="bidir_own1", bind=URL, placeholder=first)
+        own2 = st.text_input("Sentence B", "", key="bidir_own2", bind=URL, placeholder=second)
     texts = [capped(own1) if own1 else first, capped(own2) if own2 else second]
     if pair is not None:
         rows = []
@@ -106,7 +107,7 @@ with try_:
 
 with inspect:
     st.markdown(lab.INSPECT_INTRO)
-    choice = st.selectbox("Minimal pair", PAIR_NAMES, key="bidir_inspect_pair")
+    choice = st.selectbox("Minimal pair", PAIR_NAMES, key="bidir_inspect_pair", bind=URL)
     first, second = MINIMAL_PAIRS[PAIR_NAMES.index(choice)]
     if pair is not None:
         with engine_errors():

@@ -8,6 +8,7 @@ from rnn.lessons import gradflow_lab as lab
 from rnn.plots.labs import radius_sweep_figure
 from rnn.ui import engine_errors, lesson_tabs, setup_page, show_figure
 from rnn.ui.kit import challenge_list, lesson_markdown, run_in_gate
+from rnn.ui.widgets import URL
 from rnn.ui import gradflow as gradflow_ui
 
 setup_page("Gradient flow", ":material/trending_down:")
@@ -89,7 +90,7 @@ with try_:
 
 with inspect:
     st.markdown(lab.INSPECT_INTRO)
-    after = st.segmented_control("Measure after", (0, 100, 300), default=0, key="grad_after",
+    after = st.segmented_control("Measure after", (0, 100, 300), default=0, key="grad_after", bind=URL,
                                  format_func=lambda n: "initialisation" if n == 0 else
                                  f"{n} training steps") or 0
     with engine_errors():

@@ -34,7 +34,7 @@ from rnn.ui.errors import engine_errors
 from rnn.ui.live_training import training_panel
 from rnn.ui.setup import setup_page, show_figure, ui_settings
 from rnn.ui.task_page import active_experiment, data_sidebar, make_factory, pretrained_experiment
-from rnn.ui.widgets import CELLS, architecture_sidebar, lesson_tabs, training_sidebar
+from rnn.ui.widgets import CELLS, URL, architecture_sidebar, lesson_tabs, training_sidebar
 
 LESSON_TEXT = Path(__file__).resolve().parents[1] / "lessons" / "text"
 
@@ -166,9 +166,9 @@ class TaskPage:
     def text_box(self, label: str, key: str, area: bool = False, height: int = 120) -> str:
         """A text box bound to ``key``; returns the cleaned text, warning about what changed."""
         if area:
-            raw = st.text_area(label, key=key, height=height, max_chars=self.max_chars)
+            raw = st.text_area(label, key=key, height=height, max_chars=self.max_chars, bind=URL)
         else:
-            raw = st.text_input(label, key=key, max_chars=self.max_chars)
+            raw = st.text_input(label, key=key, max_chars=self.max_chars, bind=URL)
         text, notes = common.clean_text(raw, self.max_chars)
         for note in notes:
             st.warning(note)
@@ -189,19 +189,19 @@ class TaskPage:
         c1, c2, c3 = st.columns(3)
         layer = 0
         if len(trace["layers"]) > 1:
-            layer = c1.radio("Layer", range(len(trace["layers"])), horizontal=True,
+            layer = c1.radio("Layer", range(len(trace["layers"])), horizontal=True, bind=URL,
                              key=f"{self.task}_layer", format_func=lambda i: f"layer {i + 1}")
         names = common.direction_names(len(trace["layers"][0]))
         direction = 0
         if len(names) > 1:
-            direction = c2.radio("Direction", range(len(names)), horizontal=True,
+            direction = c2.radio("Direction", range(len(names)), horizontal=True, bind=URL,
                                  key=f"{self.task}_direction", format_func=names.__getitem__)
         arch = self.exp.model_config.arch
         n_units = int(trace["layers"][0][0]["h"].shape[-1])
         first = 0
         if n_units > common.MAX_UNITS:
             starts = list(range(0, n_units, common.MAX_UNITS))
-            first = c3.selectbox("Units shown", starts, key=f"{self.task}_units",
+            first = c3.selectbox("Units shown", starts, key=f"{self.task}_units", bind=URL,
                                  format_func=lambda s: f"{s}–{min(n_units, s + common.MAX_UNITS) - 1}")
         view = common.trace_view(trace, layer, direction, arch=arch, max_tokens=max_tokens,
                                  first_unit=first)

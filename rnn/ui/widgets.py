@@ -108,7 +108,7 @@ def _task_specific(task: str, values: dict, d: dict) -> dict:
     if values["layers"] > 1:
         out["dropout"] = float(clamp(st.slider("Dropout between layers", 0.0, 0.5,
                                                float(clamp(d.get("dropout", 0.0), 0.0, 0.5)), 0.1,
-                                               key=f"{task}_dropout"), 0.0, 0.5))
+                                               key=f"{task}_dropout", bind=URL), 0.0, 0.5))
     if values["arch"] == "rnn":
         out["nonlinearity"] = st.radio("Nonlinearity g", ("tanh", "relu"), horizontal=True,
                                        index=1 if d.get("nonlinearity") == "relu" else 0,
@@ -125,7 +125,7 @@ def _task_specific(task: str, values: dict, d: dict) -> dict:
     if task == "ner":
         out["char_features"] = st.toggle("Spelling features (capitals, suffixes)",
                                          bool(d.get("char_features", True)),
-                                         key=f"{task}_char_features")
+                                         key=f"{task}_char_features", bind=URL)
     return out
 
 
@@ -141,14 +141,14 @@ def training_sidebar(defaults: Any = None, task: str = ""):
     with st.sidebar:
         st.header("Training")
         opt = d.get("optimizer", "adam")
-        values["optimizer"] = st.radio("Optimizer", OPTIMIZERS, horizontal=True, key=p + "optimizer",
+        values["optimizer"] = st.radio("Optimizer", OPTIMIZERS, horizontal=True, key=p + "optimizer", bind=URL,
                                        index=OPTIMIZERS.index(opt) if opt in OPTIMIZERS else 0)
         values["lr"] = float(st.select_slider("Learning rate", LEARNING_RATES, key=p + "lr", bind=URL,
                                               value=_nearest(LEARNING_RATES, float(d.get("lr", 3e-3))),
                                               format_func=lambda v: f"{v:g}"))
         values["batch_size"] = int(st.select_slider(
             "Batch size", BATCH_SIZES, value=_nearest(BATCH_SIZES, int(d.get("batch_size", 32))),
-            key=p + "batch_size"))
+            key=p + "batch_size", bind=URL))
         values["clip"] = _clip_control(p, d.get("clip", 1.0))
         max_s = int(lim.max_seconds)
         values["seconds"] = float(clamp(st.slider(

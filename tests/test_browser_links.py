@@ -1,0 +1,41 @@
+"""Share links in a real browser: changing a widget writes it into the address bar, and that
+address opened in a fresh browser context restores it (tests/test_links.py covers every setting
+of every task page from the link side)."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server, wait_ready
+
+pytestmark = pytest.mark.timeout(600)
+
+
+def test_typed_text_and_settings_go_into_the_link_and_come_back():
+    require_browser()
+    from playwright.sync_api import expect, sync_playwright
+    with streamlit_server() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        first = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        first.goto(f"{url}/Named_entities?tab=Try")
+        wait_ready(first)
+        box = first.get_by_label("Your sentence", exact=True)
+        box.fill("Jordan Smith signed the contract.")
+        box.press("Enter")
+        wait_ready(first)
+        first.get_by_text("sgd", exact=True).first.click()          # the optimizer radio
+        wait_ready(first)
+        first.wait_for_function("() => location.search.includes('ner_optimizer')", timeout=30_000)
+        query = parse_qs(urlparse(first.url).query)
+        assert query.get("ner_text") == ["Jordan Smith signed the contract."], query
+        assert query.get("ner_optimizer") == ["sgd"] and query.get("tab") == ["Try"], query
+
+        second = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        second.goto(first.url)                                      # someone opens the link
+        wait_ready(second)
+        expect(second.get_by_label("Your sentence", exact=True)).to_have_value(
+            "Jordan Smith signed the contract.", timeout=60_000)
+        expect(second.get_by_role("radio", name="sgd")).to_be_checked(timeout=30_000)
+        assert second.locator("[data-testid='stException']").count() == 0
+        browser.close()
