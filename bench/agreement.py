@@ -1,11 +1,13 @@
 """Subject-verb agreement across a gap (issue 13): every cell, three seeds, accuracy by gap bucket.
 
-Each run: `long` data set (trained on gaps 0-50, tested on 20-50), H = 64, embed 32, batch 32,
-Adam lr 3e-3, clip 1, 1500 steps, the given seed; test accuracy per gap bucket, and also the
-accuracy on a sweep of fresh sentences at gaps 0-5 (the short end). Seconds and steps per second
-are printed too (they depend on the machine's load; compare cells only within one run).
+Each run: trained on the `long` data set (gaps 0-50 mixed; or `--dataset short`, gaps 0-5),
+H = 64, embed 32, batch 32, Adam lr 3e-3, clip 1, 1500 steps, the given seed. Scored on the `long`
+test split (gaps 20-50, 2000 sentences: column "long test") and on a fixed sweep of fresh sentences,
+20 at every gap from 0 to 50, by gap bucket. Seconds and steps per second are printed too (they
+depend on the machine's load; compare cells only within one run).
 
     python bench/agreement.py [--seeds 0 1 2] [--cells rnn leaky esn gru lstm] [--steps 1500]
+                              [--layers 1] [--dataset long]
 
 Prints one JSON line per run, then a Markdown table (mean over seeds, and each seed's value).
 """
@@ -24,36 +26,35 @@ import torch  # noqa: E402
 
 from bench.common import loadavg  # noqa: E402
 
-BUCKETS = ("20-29", "30-39", "40-50")
+BUCKETS = ("0-5", "6-10", "11-19", "20-29", "30-39", "40-50")
 
 
-def one_run(arch: str, seed: int, steps: int, layers: int = 1) -> dict:
-    from rnn.data.agreement import gap_sweep
+def one_run(arch: str, seed: int, steps: int, layers: int = 1, dataset: str = "long") -> dict:
+    from rnn.data.agreement import bucket_of, build_agreement, gap_sweep
     from rnn.experiment import Experiment
     from rnn.models.config import ModelConfig
     from rnn.tasks import get_task
     from rnn.train.trainer import TrainConfig
     exp = Experiment.create("agreement", ModelConfig(arch=arch, hidden=64, embed=32, layers=layers),
                             TrainConfig(steps=steps, seconds=None, batch_size=32, lr=3e-3, seed=seed,
-                                        eval_every=steps), dataset="long")
+                                        eval_every=steps), dataset=dataset)
     start = time.perf_counter()
     exp.train()
     seconds = time.perf_counter() - start
-    test = exp.evaluate("test")
-    short = get_task("agreement").accuracy_by_gap(exp.model, exp.vocabs, gap_sweep(range(6), 40))
-    return {"arch": arch, "layers": layers, "seed": seed, "steps": steps, "seconds": round(seconds, 1),
-            "steps_per_s": round(steps / seconds, 1), "status": exp.status,
-            "gaps 0-5": round(statistics.mean(short.values()), 3),
-            "gaps 20-50": round(test["accuracy"], 3),
-            **{b: round(test.get(f"acc_gap_{b}", float("nan")), 3) for b in BUCKETS}}
+    long_test = exp.evaluate(data=build_agreement("long").test)["accuracy"]
+    per_gap = get_task("agreement").accuracy_by_gap(exp.model, exp.vocabs, gap_sweep(range(51), 20))
+    buckets = {b: statistics.mean(a for g, a in per_gap.items() if bucket_of(g) == b) for b in BUCKETS}
+    return {"arch": arch, "layers": layers, "dataset": dataset, "seed": seed, "steps": steps,
+            "seconds": round(seconds, 1), "steps_per_s": round(steps / seconds, 1), "status": exp.status,
+            "long test": round(long_test, 3), **{b: round(v, 3) for b, v in buckets.items()}}
 
 
 def table(runs: list[dict]) -> str:
-    cols = ["gaps 0-5", *BUCKETS, "gaps 20-50"]
+    cols = [*BUCKETS, "long test"]
     lines = ["| cell | " + " | ".join(cols) + " | steps/s |", "|---" * (len(cols) + 2) + "|"]
-    for arch, layers in dict.fromkeys((r["arch"], r["layers"]) for r in runs):
-        rs = [r for r in runs if r["arch"] == arch and r["layers"] == layers]
-        name = arch + (f" ×{layers} layers" if layers > 1 else "")
+    for arch, layers, data in dict.fromkeys((r["arch"], r["layers"], r["dataset"]) for r in runs):
+        rs = [r for r in runs if (r["arch"], r["layers"], r["dataset"]) == (arch, layers, data)]
+        name = arch + (f" ×{layers} layers" if layers > 1 else "") + (f" (trained on {data})" if data != "long" else "")
         cells = [f"{statistics.mean(r[c] for r in rs):.2f} ({' / '.join(f'{r[c]:.2f}' for r in rs)})"
                  for c in cols]
         speed = statistics.median(r["steps_per_s"] for r in rs)
@@ -67,6 +68,7 @@ def main(argv=None) -> int:
     parser.add_argument("--cells", nargs="+", default=["rnn", "leaky", "esn", "gru", "lstm"])
     parser.add_argument("--layers", type=int, nargs="+", default=[1])
     parser.add_argument("--steps", type=int, default=1500)
+    parser.add_argument("--dataset", choices=("long", "short"), default="long")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     print(json.dumps({"loadavg_start": loadavg(), "torch": torch.__version__}), flush=True)
@@ -74,7 +76,7 @@ def main(argv=None) -> int:
     for seed in args.seeds:
         for layers in args.layers:
             for arch in args.cells:
-                runs.append(one_run(arch, seed, args.steps, layers))
+                runs.append(one_run(arch, seed, args.steps, layers, args.dataset))
                 print(json.dumps(runs[-1]), flush=True)
     print(json.dumps({"loadavg_end": loadavg()}), flush=True)
     print(table(runs))
