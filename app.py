@@ -160,8 +160,14 @@ def section_how_to() -> None:
         "- **Compare**: vanilla RNN vs GRU vs LSTM on the same data and seed, on one chart.")
 
 
+def section_notation() -> None:
+    st.header("One notation")
+    st.markdown((HERE / "rnn" / "lessons" / "text" / "notation.md").read_text(encoding="utf-8"))
+
+
 section_title()
 section_sequences()
 section_one_hot()
 section_taxonomy()
 section_how_to()
+section_notation()

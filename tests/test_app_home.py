@@ -97,3 +97,13 @@ def test_home_does_not_import_torch_and_torch_starts_with_one_thread():
                          env=env, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["False", "1"]
+
+
+def test_home_maps_the_course_notation_to_pytorch_names():
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(__import__("pathlib").Path(__file__).resolve().parents[1] / "app.py"),
+                           default_timeout=60).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    for needle in ("W_aa", "weight_hh_l0", "W_ax", "weight_ih_l0", "z = 1 − Γ_u", "c̃⟨t⟩", "Γ_f"):
+        assert needle in text, needle

@@ -14,6 +14,7 @@ from rnn.plots.theme import (DIVERGING, FONT_SIZE, SEQUENTIAL, TEMPLATE_NAME, em
                              new_figure, short_labels, title_margin,
                              wrap_title)
 
+COURSE_NAMES = {"h": "a⟨t⟩", "c": "c⟨t⟩"}    # PyTorch's state names -> the course's, on colour bars
 MAX_UNITS = 64     # more rows than this cannot be read on a projector; show the first ones
 # Gates are sigmoids in (0, 1), so their diverging scale is centred at 0.5 ("half open").
 GATE_RANGE = {"i": (0.0, 1.0), "f": (0.0, 1.0), "o": (0.0, 1.0), "r": (0.0, 1.0), "z": (0.0, 1.0)}
@@ -58,7 +59,8 @@ def state_heatmap(values, tokens: Sequence[str], name: str = "h",
     fig = new_figure(title, "token", "unit", height=max(320, min(700, 120 + 14 * arr.shape[1])))
     fig.add_trace(go.Heatmap(z=arr.T, x=short_labels(tokens), y=list(range(arr.shape[1])),
                              colorscale=DIVERGING, zmin=zmin, zmid=zmid, zmax=zmax, name=name,
-                             colorbar=dict(title=dict(text=name, font=dict(size=FONT_SIZE))),
+                             colorbar=dict(title=dict(text=COURSE_NAMES.get(name, name),
+                                                      font=dict(size=FONT_SIZE))),
                              hovertemplate="token %{x}<br>unit %{y}<br>value %{z:.3f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(dtick=1)         # every token labelled (plotly would thin them)
