@@ -89,9 +89,11 @@ def decode_text(data: bytes, name: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
+        guess = data[err.start:err.start + 1].decode("cp1252", errors="replace")
         raise DataFormatError(
-            f"the file is not UTF-8 (byte 0x{data[err.start]:02X} cannot be decoded; Latin-1 or "
-            "Windows-1252 text looks like this). Save the file as UTF-8 and try again",
+            f"the file is not UTF-8 text: it was saved in an older encoding such as Windows-1252 "
+            f"or Latin-1 (probably a letter like “{guess}”). In a text editor choose “Save as”, "
+            "pick the encoding UTF-8, and upload it again",
             file=name, line=line) from None
     return _check_text(text, name)
 
