@@ -48,6 +48,10 @@ SPECS: list[PretrainedSpec] = [
     *_per_arch("textgen", "textgen", "names", 1000, hidden=128),
     *_per_arch("sentiment", "sentiment", "reviews", 500),
     *_per_arch("translation", "translation", "numbers", 1500, attention="additive"),
+    # the attention race's other runner (challenge translation.length_race): no attention, still
+    # learning after more than twice translation-lstm's steps
+    PretrainedSpec("translation-lstm-none", "translation", "numbers",
+                   {"arch": "lstm", "attention": "none"}, 3500),
     # the long-range levels (rnn/data/long_*.py, the Compare tabs' shipped results)
     *_per_arch_long("sentiment", 1500),
     *_per_arch_long("ner", 1500, bidirectional=True),

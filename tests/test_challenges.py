@@ -1,0 +1,100 @@
+"""The question bank (rnn/lessons/challenges.py) is well formed: every challenge is a poll with a
+right answer, names a contract that exists and is asserted by a ``test_contract_*`` test, and its
+"Try it" state uses widget keys and values the page really has. Fast: nothing is trained here."""
+import importlib
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from rnn.lessons.challenge import Challenge
+from rnn.lessons.challenges import ALL, CONTRACT_MODULES, for_page
+
+ROOT = Path(__file__).resolve().parents[1]
+TABS = {"Learn", "Train", "Try", "Inspect", "Compare"}
+# key prefix -> page file, and the widget-key prefixes that page owns
+PAGES = {"ner": ("1_Named_entities.py", ("ner_",)),
+         "textgen": ("2_Text_generation.py", ("tg_", "textgen_")),
+         "sentiment": ("3_Sentiment.py", ("sentiment_",)),
+         "translation": ("4_Translation.py", ("tr_", "translation_")),
+         "bidirectional": ("5_Bidirectional.py", ("bidir_",)),
+         "gradflow": ("6_Gradient_flow.py", ("grad_",)),
+         "gates": ("7_Memory_and_gates.py", ("agreement_",))}
+# widgets whose values come from a fixed list: a challenge must use one of them
+ALLOWED = {"_arch": {"RNN", "GRU", "LSTM", "rnn", "gru", "lstm"},
+           "grad_radius": {"init", "0.5", "0.75", "0.9", "1.0", "1.1", "1.25", "1.5", "2.0", "3.0"},
+           "grad_act": {"tanh", "relu"}, "grad_opt": {"sgd", "adam"},
+           "grad_lr": {0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3},
+           "tg_n_samples": {1, 3, 5}, "translation_dataset": {"numbers", "dates"}}
+
+
+def _ui_source() -> str:
+    """rnn/ui's source: pages build part of their widgets there (the kit, a page's sidebar)."""
+    return "\n".join(p.read_text() for p in (ROOT / "rnn" / "ui").glob("*.py"))
+
+
+def _shared_widget_suffixes() -> set[str]:
+    """Suffixes of the keys the shared sidebar widgets build from a task prefix
+    (``f"{task}_arch"``, ``p + "seconds"``), read from rnn/ui's source."""
+    text = _ui_source()
+    return set(re.findall(r'\}_(\w+)"', text)) | set(re.findall(r'\+ "(\w+)"', text))
+
+
+def test_every_page_with_questions_has_challenges_and_keys_are_stable_and_unique():
+    assert len(ALL) >= 20
+    for prefix, (page, _) in PAGES.items():
+        assert (ROOT / "pages" / page).exists(), page
+        listed = for_page(f"pages/{page}")
+        assert listed, f"{page} has no challenges"
+        assert all(c.key.startswith(prefix + ".") and c.page == page for c in listed)
+    assert sum(len(for_page(page)) for page, _ in PAGES.values()) == len(ALL)
+    assert all(key == c.key for key, c in ALL.items())
+
+
+@pytest.mark.parametrize("key", sorted(ALL))
+def test_every_challenge_is_a_poll_with_a_claim_and_a_contract(key):
+    c = ALL[key]
+    assert isinstance(c, Challenge)
+    assert c.question.strip() and c.hint.strip() and c.claim.strip()
+    assert c.tab in TABS
+    assert len(c.choices) >= 2 and len(set(c.choices)) == len(c.choices)
+    assert c.answer is not None and c.right_choice in c.choices
+    module = importlib.import_module(CONTRACT_MODULES.get(c.page, "rnn.lessons.contracts"))
+    fn = getattr(module, c.contract, None)
+    assert callable(fn), f"{key}: no contract function {c.contract!r}"
+    assert all(p.default is not inspect.Parameter.empty
+               for p in inspect.signature(fn).parameters.values()), "contracts run with no arguments"
+
+
+def test_every_challenge_is_asserted_by_a_contract_test():
+    """One test_contract_* test per question of rnn.lessons.contracts; the gates page's module
+    has its own parametrised test (tests/test_contract_gates.py)."""
+    text = "\n".join(p.read_text() for p in (ROOT / "tests").glob("test_contract_*.py"))
+    asserted = set(re.findall(r'def test_contract_\w+\(\):\n\s+outcome = check\("([\w.]+)"\)', text))
+    ours = {k for k, c in ALL.items() if c.page not in CONTRACT_MODULES}
+    assert asserted == ours
+    for page, module in CONTRACT_MODULES.items():
+        if any(c.page == page for c in ALL.values()):
+            assert module.rsplit(".", 1)[-1] in text, f"no contract test imports {module}"
+
+
+@pytest.mark.parametrize("key", sorted(ALL))
+def test_try_it_state_uses_the_pages_widget_keys_and_values(key):
+    c = ALL[key]
+    page, prefixes = PAGES[key.split(".")[0]]
+    source = (ROOT / "pages" / page).read_text() + _ui_source()
+    shared = _shared_widget_suffixes()
+    for name, value in c.state.items():
+        assert name.startswith(prefixes), f"{key}: {name} is not a key of {page}"
+        suffix = name.split("_", 1)[1]
+        assert f'"{name}"' in source or f"{name}=" in source or suffix in shared, \
+            f"{key}: no widget with key {name} on {page}"
+        for pattern, allowed in ALLOWED.items():
+            if name == pattern or (pattern.startswith("_") and name.endswith(pattern)):
+                assert value in allowed, f"{key}: {name}={value!r} is not one of the widget's options"
+
+
+def test_for_page_accepts_a_path_or_a_file_name():
+    assert for_page("1_Named_entities.py") == for_page("/somewhere/pages/1_Named_entities.py")
+    assert for_page("no_such_page.py") == []
