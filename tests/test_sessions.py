@@ -110,7 +110,6 @@ def test_trained_and_dropped_experiments_are_released():
 PAGE = ROOT / "pages" / "2_Text_generation.py"
 
 
-@pytest.mark.skipif(not PAGE.exists(), reason="the text-generation page is not written yet")
 def test_two_app_sessions_do_not_see_each_others_model(monkeypatch):
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -141,5 +140,22 @@ def test_two_app_sessions_do_not_see_each_others_model(monkeypatch):
         assert not any("your model" in c.value for c in b.caption)
         from rnn.ui.task_page import pretrained_experiment
         assert same(snapshot(pretrained_experiment("textgen-lstm")), fresh)   # the shared copy is untouched
+    finally:
+        st.cache_resource.clear()
+
+
+def test_shipped_models_of_a_task_share_one_copy_of_its_data():
+    """Memory (issue 16): each shipped model scored or cloned on a page used to build its own
+    copy of the built-in data set (ensure_data); the server now keeps one per data set."""
+    import streamlit as st
+
+    from rnn.ui.task_page import builtin_data, pretrained_experiment
+
+    st.cache_resource.clear()
+    try:
+        gru, lstm = pretrained_experiment("ner-gru"), pretrained_experiment("ner-lstm")
+        assert gru.dataset == lstm.dataset
+        assert gru.ensure_data() is lstm.ensure_data() is builtin_data("ner", gru.dataset)
+        assert gru.clone().splits is gru.splits            # a session's copy shares it too
     finally:
         st.cache_resource.clear()

@@ -21,7 +21,12 @@ def pretrained_experiment(name: str):
 
     Never train it in place: ``exp.clone()`` first (the live panel builds fresh experiments)."""
     from rnn.pretrained import load_pretrained
-    return load_pretrained(name)
+    exp = load_pretrained(name)
+    if exp.splits is None and not exp.dataset.startswith("file:"):
+        # one copy of a built-in data set per server, not one more per shipped model that
+        # scores or clones on it (ensure_data would build its own: 4-16 MB each)
+        exp.splits = builtin_data(exp.task.name, exp.dataset)
+    return exp
 
 
 @st.cache_resource(show_spinner="Generating the built-in data…")
