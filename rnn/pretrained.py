@@ -59,6 +59,13 @@ SPECS: list[PretrainedSpec] = [
     *_per_arch_long("translation", 1500, attention="additive"),
     PretrainedSpec("translation-lstm-noattn-long", "translation", LONG_DATASETS["translation"],
                    {"arch": "lstm", "attention": "none"}, 1500),
+    # the memory-and-gates lesson: all five cells, same data, seed and budget (rnn/lessons/gates.py)
+    *[PretrainedSpec(f"agreement-{arch}", "agreement", "long", {"arch": arch}, 1500)
+      for arch in ("rnn", "leaky", "esn", "gru", "lstm")],
+    *[PretrainedSpec(f"agreement-rnn-{n}layers", "agreement", "long", {"arch": "rnn", "layers": n}, 1500)
+      for n in (2, 3)],
+    # the same vanilla RNN trained on short gaps only (0-5), scored on long ones
+    PretrainedSpec("agreement-rnn-short", "agreement", "short", {"arch": "rnn"}, 1500),
 ]
 BY_NAME = {spec.name: spec for spec in SPECS}
 

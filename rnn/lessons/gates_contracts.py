@@ -28,10 +28,23 @@ def falls_first() -> dict:
     return {"first_gap_below_0.9": first, "accuracy_gaps_20_50": long}
 
 
+def short_only() -> dict:
+    exp = load_pretrained("agreement-rnn-short")
+    long = gates.long_gap_accuracy(gates.gap_curves({"rnn-short": exp})["rnn-short"])
+    assert exp.dataset == "short" and long > SOLVED, long
+    return {"accuracy_gaps_20_50": long}
+
+
 def esn_vs_rnn() -> dict:
     curves = gates.gap_curves(_shipped("rnn", "esn", "lstm"))
     long = {a: gates.long_gap_accuracy(c) for a, c in curves.items()}
     assert long["esn"] < CHANCE_BAND and long["rnn"] < CHANCE_BAND and long["lstm"] > SOLVED, long
+    return {"accuracy_gaps_20_50": long}
+
+
+def leaky_holds() -> dict:
+    long = gates.long_gap_accuracy(gates.gap_curves(_shipped("leaky"))["leaky"])
+    assert long > SOLVED, long
     return {"accuracy_gaps_20_50": long}
 
 

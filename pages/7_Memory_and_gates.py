@@ -1,0 +1,148 @@
+"""Lesson: memory and gates. Subject-verb agreement across a gap: why GRU and LSTM earn their place."""
+import pandas as pd
+import streamlit as st
+
+from rnn import plots
+from rnn.lessons import gates as lesson
+from rnn.models.config import ModelConfig
+from rnn.plots.gates import gap_accuracy_figure, unit_scores_figure, unit_story_figure
+from rnn.train.trainer import TrainConfig
+from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_tabs, setup_page,
+                    show_figure, training_panel, training_sidebar)
+from rnn.ui.task_page import active_experiment, builtin_data, make_factory, pretrained_experiment
+
+setup_page("Memory and gates", ":material/memory:")
+
+TASK, EXP_KEY = "agreement", "agreement_exp"
+model_cfg = architecture_sidebar(TASK, ModelConfig(arch="lstm", hidden=64, embed=32))
+train_cfg = training_sidebar(TrainConfig(seconds=90, steps=1500), task=TASK)
+dataset = st.sidebar.radio("Data", ("long", "short"), key="agreement_dataset", horizontal=True,
+                           help="long: trained on gaps 0–50, scored on 20–50. short: gaps 0–5.")
+source = {"dataset": dataset, "data": builtin_data(TASK, dataset), "name": dataset}
+make = make_factory(TASK, model_cfg, train_cfg, source)
+signature = repr((model_cfg, train_cfg, dataset))
+exp, model_label = active_experiment(EXP_KEY, lesson.pretrained_for(model_cfg))
+# widgets forget their value while their tab is closed; session_state keeps it
+st.session_state["agreement_text"] = st.session_state.get("agreement_text", lesson.DEFAULT_TEXT)
+
+
+@st.cache_data(show_spinner="Scoring the shipped models at every gap…")
+def shipped_curves():
+    shipped = {label: pretrained_experiment(name) for label, name in lesson.SHIPPED.items()}
+    return lesson.gap_curves(shipped)
+
+
+@st.cache_data(show_spinner="Scoring the stacked RNNs…")
+def depth_table():
+    return lesson.depth_rows({n: pretrained_experiment(lesson.depth_checkpoint(n)) for n in lesson.DEPTHS})
+
+
+def go_to(tab: str, state: dict) -> None:
+    st.session_state.update(state)
+    st.session_state["tab"] = tab
+
+
+st.header("Memory and gates: carrying a word across a gap", divider="gray")
+st.caption(f"Try and Inspect use {model_label}.")
+if notice := lesson.pretrained_notice(exp, st.session_state.get(EXP_KEY), model_cfg):
+    st.info(notice, icon=":material/info:")
+learn, train, try_, inspect, compare = lesson_tabs()
+
+with learn:
+    if learn.open:
+        st.markdown(lesson.INTRO + "\n\n" + lesson.TASK_TEXT)
+        cell = st.radio("Equations of", ("gru", "lstm", "leaky", "rnn"), horizontal=True, key="agreement_eq",
+                        format_func=lesson.LABELS.get)
+        for row in lesson.equation_rows(cell):
+            left, right = st.columns(2)
+            left.latex(row["latex"])
+            right.code(row["code"], language="python")
+            right.caption(row["note"])
+        st.info(lesson.PYTORCH_NAMES, icon=":material/translate:")
+        st.markdown(lesson.REMEDIES)
+        st.subheader("Gate calculator: one step, every gate")
+        c1, c2, c3 = st.columns(3)
+        calc = c1.radio("Cell", ("gru", "lstm", "rnn"), key="agreement_calc_cell",
+                        format_func=lesson.LABELS.get)
+        units = c1.slider("Units in a⟨t⟩", 2, 4, 3, key="agreement_calc_units")
+        x = [c2.slider(f"x⟨t⟩[{k}]", -2.0, 2.0, v, 0.1, key=f"agreement_calc_x{k}")
+             for k, v in enumerate((1.0, -0.5))]
+        a = [c3.slider(f"a⟨t−1⟩[{k}]", -1.0, 1.0, 0.5 - 0.4 * k, 0.1, key=f"agreement_calc_a{k}")
+             for k in range(units)]
+        with engine_errors():
+            st.dataframe(pd.DataFrame(lesson.calculator_table(lesson.gate_calculator(calc, a, x))),
+                         hide_index=True, width="stretch")
+            st.caption(lesson.CALC_NOTE)
+        st.markdown(lesson.DEPTH_TEXT)
+        st.subheader("Experiments: answer first, then click")
+        for i, ch in enumerate(lesson.CHALLENGES):
+            c1, c2 = st.columns([4, 1])
+            c1.markdown(f"**{i + 1}. {ch.question}**")
+            c2.button("Try it", key=f"agreement_challenge_{i}", on_click=go_to, args=(ch.tab, ch.state),
+                      icon=":material/science:")
+            with c1.expander("What to look for"):
+                st.write(ch.hint)
+
+with train:
+    if train.open:
+        st.markdown(f"Train a **{lesson.LABELS[model_cfg.arch]}** on **{dataset}**. Accuracy: the share "
+                    f"of validation verbs it gets right ({lesson.SCORED_ON[dataset]}).")
+        training_panel(EXP_KEY, make, "accuracy", signature=signature)
+
+with try_:
+    if try_.open:
+        cols = st.columns(len(lesson.EXAMPLES))
+        for col, (label, text) in zip(cols, lesson.EXAMPLES.items()):
+            col.button(label, key=f"agreement_ex_{label}", width="stretch", on_click=go_to,
+                       args=("Try", {"agreement_text": text}))
+        text = st.text_input("A sentence (the model reads it up to the verb)", key="agreement_text",
+                             max_chars=400)
+        if exp is not None:
+            with engine_errors():
+                result = exp.predict(text)
+                number, forms = lesson.verdict(result["prob"])
+                st.metric("The verb should be", number, f"P(plural) = {result['prob']:.2f}: {forms}",
+                          delta_arrow="off", delta_color="off", border=True)
+                if result["verb"]:
+                    st.caption(f"You wrote “{result['verb']}”; the model read only the words before it.")
+                show_figure(plots.prob_after_each_word(result["tokens"], result["prob_after_each"],
+                                                       title="P(plural verb) after each word"),
+                            key="agreement_line")
+
+with inspect:
+    if inspect.open:
+        st.markdown(lesson.INSPECT_TEXT)
+        st.text_input("Sentence to look inside", key="agreement_text", max_chars=400)
+        if exp is not None:
+            with engine_errors():
+                found = lesson.find_memory_unit(exp, exp.ensure_data().val[:400])
+                story = lesson.unit_story(exp, st.session_state["agreement_text"], found)
+                st.markdown(lesson.unit_sentence(found, story))
+                show_figure(unit_story_figure(story["tokens"], story["value"], story["gates"], found["unit"],
+                                              lesson.STATE_NAMES[found["state"]]), key="agreement_story")
+                st.caption("" if story["gates"] else "This cell has no gate: pick GRU or LSTM.")
+                show_figure(unit_scores_figure(found["scores"], found["unit"]), key="agreement_scores")
+
+with compare:
+    if compare.open:
+        st.markdown("All five cells, trained the same way on gaps 0–50 (1500 steps, batch 32, H = 64, "
+                    "seed 0), and one RNN trained on gaps 0–5 only; scored on fresh sentences at each gap.")
+        with engine_errors():
+            curves = shipped_curves()
+            show_figure(gap_accuracy_figure(curves), key="agreement_fig_gap")
+            st.dataframe(pd.DataFrame(lesson.summary_rows(curves)), hide_index=True)
+        st.subheader("Deep RNNs: 1, 2 and 3 stacked vanilla RNN layers")
+        st.markdown(f"**Predict first:** {lesson.DEPTH_CHALLENGE.question}")
+        if st.toggle("Show the shipped stacked RNNs' result", key="agreement_depth"):
+            with engine_errors():
+                st.dataframe(pd.DataFrame(depth_table()), hide_index=True)
+                st.caption(lesson.DEPTH_CHALLENGE.hint + " Train your own with the sidebar's "
+                           "*Stacked layers* slider.")
+        st.subheader("Race them yourself")
+        runs = compare_panel(f"{TASK}_cmp", lambda arch: make_factory(
+            TASK, ModelConfig.from_dict({**model_cfg.to_dict(), "arch": arch}), train_cfg, source)(),
+            "accuracy", archs=lesson.CELLS, signature=signature)
+        done = {lesson.LABELS[a]: e for a, e in runs.items() if e is not None and e.status == "done"}
+        if done:
+            show_figure(gap_accuracy_figure(lesson.gap_curves(done), "Your runs: accuracy against the gap"),
+                        key="agreement_fig_race")

@@ -1,0 +1,92 @@
+"""The memory-and-gates page through AppTest: every tab renders with the shipped agreement models,
+Learn shows our cells' code beside the equations and a working gate calculator, Try gives the
+verb's number, Inspect finds the memory unit, Compare draws accuracy against the gap for all five
+cells and the stacked RNNs' table, and every experiment button sets the page up as it says."""
+import pytest
+
+from pagetest import fresh_cache, figures, open_tab, page_path, titles, train_a_few_ticks  # noqa: F401 (fixture)
+from rnn.lessons import gates as lesson
+
+PAGE = page_path("7_Memory_and_gates.py")
+
+
+@pytest.mark.parametrize("tab, chart", [
+    ("Learn", None),
+    ("Train", "Loss"),
+    ("Try", "P(plural verb) after each word"),
+    ("Inspect", "Memory unit"),
+    ("Compare", "Accuracy against the gap"),
+])
+def test_every_tab_renders(tab, chart):
+    at = open_tab(PAGE, tab, timeout=120)
+    assert not at.error, [e.value for e in at.error]
+    assert any("pretrained model `agreement-lstm`" in c.value for c in at.caption)
+    if chart:
+        assert any(chart in t for t in titles(at)), titles(at)
+
+
+def test_learn_equations_beside_code_and_calculator():
+    at = open_tab(PAGE, "Learn")
+    code = [c.value for c in at.code]
+    assert "z = torch.sigmoid(gx_z + gh_z)" in code and "h = (1 - z) * n + z * h" in code
+    assert any(r"\Gamma_u" in x.value for x in at.latex)
+    table = at.dataframe[0].value
+    assert list(table["PyTorch"]) == ["r", "1 − z", "n", "h"] and "unit 2" in table.columns
+    at.radio(key="agreement_eq").set_value("lstm").run()
+    assert "c = f * c + i * g" in [c.value for c in at.code]
+    at.radio(key="agreement_calc_cell").set_value("lstm").run()
+    at.slider(key="agreement_calc_units").set_value(4).run()
+    table = at.dataframe[0].value
+    assert list(table["PyTorch"]) == ["i", "f", "g", "o", "c", "h"] and "unit 3" in table.columns
+    assert len([b for b in at.button if b.key.startswith("agreement_challenge_")]) == len(lesson.CHALLENGES)
+
+
+@pytest.mark.parametrize("text, number", [
+    ("The cat , which already ate the fish that the dogs wanted , was full .", "singular"),
+    ("The cats , which already ate the fish that the dog wanted , were full .", "plural"),
+])
+def test_try_gives_the_verb_number(text, number):
+    at = open_tab(PAGE, "Try", agreement_text=text)
+    assert at.metric[0].value == number
+    assert any("the model read only the words before it" in c.value for c in at.caption)
+
+
+def test_try_bad_input_is_a_message():
+    at = open_tab(PAGE, "Try", agreement_text="   ")
+    assert any("subject" in e.value for e in at.error) and not at.metric
+
+
+def test_inspect_finds_a_unit_that_carries_the_number():
+    at = open_tab(PAGE, "Inspect", timeout=120)
+    said = [m.value for m in at.markdown if m.value.startswith("Unit **")]
+    assert said and "of c⟨t⟩ alone gets" in said[0]
+    story = [f for f in figures(at) if f["layout"]["title"]["text"].startswith("Memory unit")][0]
+    names = [d.get("name", "") for d in story["data"]]
+    assert any("Γ_f" in n for n in names) and any("Γ_u" in n for n in names)
+
+
+def test_compare_shows_five_cells_and_the_depth_table():
+    at = open_tab(PAGE, "Compare", timeout=120)
+    gap = [f for f in figures(at) if f["layout"]["title"]["text"].startswith("Accuracy against the gap")][0]
+    assert [d["name"] for d in gap["data"]] == list(lesson.SHIPPED)
+    assert lesson.SHORT_ONLY in lesson.SHIPPED and lesson.LABELS["esn"] in lesson.SHIPPED
+    at.toggle(key="agreement_depth").set_value(True).run()
+    assert not at.exception
+    depth = [d.value for d in at.dataframe if "stacked layers" in d.value.columns][0]
+    assert list(depth["stacked layers"]) == [1, 2, 3]
+
+
+@pytest.mark.parametrize("index", range(len(lesson.CHALLENGES)))
+def test_experiment_buttons_open_their_tab(index):
+    ch = lesson.CHALLENGES[index]
+    at = open_tab(PAGE, "Learn")
+    at.button(key=f"agreement_challenge_{index}").click().run()
+    assert not at.exception and at.session_state["tab"] == ch.tab
+    for key, value in ch.state.items():
+        assert at.session_state[key] == value
+
+
+def test_a_short_training_run_moves_the_charts():
+    at = open_tab(PAGE, "Train", agreement_hidden=8, agreement_embed=8, agreement_seconds=5)
+    exp = train_a_few_ticks(at, "agreement")
+    assert exp.task.name == "agreement"
