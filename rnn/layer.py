@@ -1,10 +1,17 @@
-"""The recurrent layer: torch's fused kernels for training, our explainable cells for tracing.
+"""The recurrent layer: fast kernels for training, our explainable cells for tracing.
 
-One ``RecurrentLayer`` owns one ``torch.nn.RNN/GRU/LSTM`` (``layer.fused``, batch_first=True):
-its parameters are the layer's parameters, and ``forward`` runs it (fast). ``trace`` runs the
-equations of ``rnn.cells`` on those same parameters, step by step, and keeps every hidden state,
-cell state and gate, per layer and direction. Its outputs equal ``forward``'s within float error,
-and gradients flow from a traced loss into ``layer.fused``'s parameters.
+One ``RecurrentLayer`` owns one ``torch.nn.RNN/GRU/LSTM`` (``layer.fused``, batch_first=True)
+whose parameters are the layer's recurrent weights (the leaky unit adds its α per layer and
+direction). ``forward`` and ``padded_forward`` train fast: the LSTM on torch's fused oneDNN
+kernel, the vanilla RNN, the GRU and the leaky unit on ``rnn.cells.sequence`` (one autograd
+function per sequence, with a hand-written backward through time: torch has no fused CPU kernel for
+them). ``trace`` runs the equations of ``rnn.cells`` on those same parameters, step by step, and
+keeps every hidden state, cell state and gate, per layer and direction. Its outputs equal
+``forward``'s within float error, and gradients flow from a traced loss into the parameters.
+
+The echo state network (arch "esn") is a vanilla tanh RNN whose W_ax, W_aa and biases are random,
+W_aa scaled to a chosen spectral radius ρ, and frozen (requires_grad False): only what reads
+its states learns.
 
 ``padded_forward`` is ``forward`` on a padded batch without packing, for the task models. On CPU
 torch runs an unpacked LSTM with oneDNN's fused kernel but a packed one step by step, so packing
@@ -18,19 +25,31 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from rnn.cells import GRUCell, LSTMCell, RNNCell, gru_step, lstm_step, rnn_step
+from rnn.cells import (GRUCell, LeakyRNNCell, LSTMCell, RNNCell, gru_step, leaky_step, lstm_step,
+                       rnn_step, sequence)
+from rnn.cells.leaky import alpha_logit
 
-# arch (and the RNN's nonlinearity) -> torch's functional kernel for one layer and direction,
-# the same call nn.LSTM/GRU/RNN.forward makes
-_KERNELS = {"lstm": torch._VF.lstm, "gru": torch._VF.gru, "rnn_tanh": torch._VF.rnn_tanh,
-            "rnn_relu": torch._VF.rnn_relu}
-
-# arch -> (fused module class, explainable cell class, step function, gates stacked in W_hh)
+# arch -> (torch module holding the weights, explainable cell class, step function, gates in W_hh)
 ARCHS = {
     "rnn": (nn.RNN, RNNCell, rnn_step, 1),
+    "leaky": (nn.RNN, LeakyRNNCell, leaky_step, 1),
+    "esn": (nn.RNN, RNNCell, rnn_step, 1),
     "gru": (nn.GRU, GRUCell, gru_step, 3),
     "lstm": (nn.LSTM, LSTMCell, lstm_step, 4),
 }
+
+
+def _torch_lstm(seq: Tensor, state: tuple, weights: list, *, train: bool) -> Tensor:
+    """torch's fused LSTM kernel on one layer and one direction: seq (N, L, D) -> out (N, L, H).
+
+    Why a private call: torch.nn.LSTM has no public call that takes the weights as arguments,
+    and each direction must read its own reordered input (see ``padded_forward``).
+    ``torch._VF.lstm`` is the call ``torch.nn.LSTM.forward`` makes itself. On a torch upgrade, compare
+    with LSTM.forward in torch/nn/modules/rnn.py: a renamed or reordered argument fails
+    tests/test_layer.py (the trace and torch.nn.LSTM both disagree with it).
+    """
+    return torch._VF.lstm(seq, state, weights, has_biases=True, num_layers=1, dropout=0.0,
+                          train=train, bidirectional=False, batch_first=True)[0]
 
 
 @dataclass
@@ -38,8 +57,9 @@ class Trace:
     """Everything one traced pass computed.
 
     output: (N, L, D*H), equal to ``RecurrentLayer.forward``'s ``out``; 0 at padding.
-    steps[layer][direction]: name -> (N, L, H); names "h", plus "c", "i", "f", "g", "o" (LSTM)
-        or "r", "z", "n" (GRU); 0 at padded positions. direction 0 = forward, 1 = backward.
+    steps[layer][direction]: name -> (N, L, H); names "h", plus "c", "i", "f", "g", "o" (LSTM),
+        "r", "z", "n" (GRU) or "v", "alpha" (leaky unit: new content and α); 0 at padded
+        positions. direction 0 = forward, 1 = backward.
     hidden[layer][direction]: the L per-step states h_t, (N, H) each, in time order, exactly the
         tensors the recurrence used (so ``retain_grad`` on them measures dL/dh_t). At padded
         positions they hold the carried state (see ``RecurrentLayer.trace``).
@@ -53,26 +73,31 @@ class Trace:
 
 
 class RecurrentLayer(nn.Module):
-    """A stack of (bi)directional recurrent layers: vanilla RNN, GRU or LSTM.
+    """A stack of (bi)directional recurrent layers: vanilla RNN, leaky unit, ESN, GRU or LSTM.
 
     Args:
-        arch: "rnn" | "gru" | "lstm".
+        arch: "rnn" | "leaky" | "esn" | "gru" | "lstm".
         input_size: D_in, the size of each input vector.
         hidden_size: H.
         num_layers: how many layers are stacked (layer k reads layer k-1's output).
         bidirectional: if True each layer has a forward and a backward direction (D = 2) and its
             output is [h_forward, h_backward], size 2H.
         dropout: dropout on the output of every layer except the last (as torch.nn.RNN does).
-        nonlinearity: "tanh" | "relu", vanilla RNN only.
+        nonlinearity: "tanh" | "relu", vanilla RNN, leaky unit and ESN.
+        leak: the leaky unit's α in (0, 1] (α = 1 is the vanilla RNN), same for every unit.
+        learn_leak: leaky unit only: learn α per unit (stored as θ, α = σ(θ)), starting at ``leak``.
+        spectral_radius: ESN only: ρ, the largest |eigenvalue| W_aa is scaled to at init.
     """
 
     def __init__(self, arch: str, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bidirectional: bool = False, dropout: float = 0.0, nonlinearity: str = "tanh"):
+                 bidirectional: bool = False, dropout: float = 0.0, nonlinearity: str = "tanh",
+                 leak: float = 0.5, learn_leak: bool = False, spectral_radius: float = 0.9):
         super().__init__()
         if arch not in ARCHS:
-            raise ValueError(f"arch must be one of {sorted(ARCHS)}, got {arch!r}")
+            raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
         fused_cls, _, step, num_gates = ARCHS[arch]
-        kwargs = {"nonlinearity": nonlinearity} if arch == "rnn" else {}
+        vanilla = num_gates == 1
+        kwargs = {"nonlinearity": nonlinearity} if vanilla else {}
         # torch warns about dropout with one layer: it would never be applied anyway
         self.fused = fused_cls(input_size, hidden_size, num_layers, batch_first=True,
                                bidirectional=bidirectional,
@@ -82,10 +107,50 @@ class RecurrentLayer(nn.Module):
         self.num_directions = 2 if bidirectional else 1
         self.output_size = hidden_size * self.num_directions
         self.num_gates = num_gates
-        self._step = partial(rnn_step, nonlinearity=nonlinearity) if arch == "rnn" else step
+        self.learn_leak = learn_leak and arch == "leaky"
+        self._step = partial(step, nonlinearity=nonlinearity) if vanilla else step
+        if arch == "leaky":
+            self._init_leak(float(leak))
+        if arch == "esn":
+            self._init_echo_state(float(spectral_radius))
+
+    def _suffixes(self):
+        """torch's weight-name suffixes in its order: (layer, direction, "_l0" / "_l0_reverse")."""
+        for layer in range(self.num_layers):
+            for d in range(self.num_directions):
+                yield layer, d, f"_l{layer}" + ("_reverse" if d == 1 else "")
+
+    def _init_leak(self, leak: float) -> None:
+        """α per layer and direction, (H,): buffer ``alpha_l0`` or parameter ``alpha_logit_l0``."""
+        if not 0.0 < leak <= 1.0:
+            raise ValueError(f"leak α must be in (0, 1], got {leak!r}")
+        for _, _, sfx in self._suffixes():
+            if self.learn_leak:
+                theta = torch.full((self.hidden_size,), alpha_logit(leak))
+                self.register_parameter(f"alpha_logit{sfx}", nn.Parameter(theta))
+            else:
+                self.register_buffer(f"alpha{sfx}", torch.full((self.hidden_size,), leak))
+
+    def _init_echo_state(self, radius: float) -> None:
+        """Scale every W_aa to spectral radius ρ, then freeze all recurrent weights."""
+        if not 0.0 < radius < float("inf"):
+            raise ValueError(f"spectral radius must be a positive number, got {radius!r}")
+        with torch.no_grad():
+            for layer, d, _ in self._suffixes():
+                w_hh = self.w_hh(layer, d)
+                current = float(torch.linalg.eigvals(w_hh.double()).abs().max())
+                w_hh.mul_(radius / current if current > 0 else 1.0)
+        self.fused.requires_grad_(False)  # the optimiser never sees them: only readouts learn
+
+    def alpha(self, layer: int = 0, direction: int = 0) -> Tensor:
+        """The leaky unit's α of one layer and direction, (H,)."""
+        sfx = f"_l{layer}" + ("_reverse" if direction == 1 else "")
+        if self.learn_leak:
+            return torch.sigmoid(getattr(self, f"alpha_logit{sfx}"))
+        return getattr(self, f"alpha{sfx}")
 
     def forward(self, x: Tensor, lengths: Tensor | None = None, state=None):
-        """Run the fused kernel.
+        """Run the fast kernels.
 
         Args:
             x: (N, L, D_in). lengths: (N,) true lengths, each in 1..L, or None (all L).
@@ -94,9 +159,12 @@ class RecurrentLayer(nn.Module):
             out (N, L, D*H), exactly 0 at padded positions; final: h_n (or (h_n, c_n)),
             (num_layers*D, N, H), taken at each sequence's true last step.
         """
+        if self.arch != "lstm":
+            return self._unpacked(x, lengths, state)
         if lengths is None:
             return self.fused(x, state)
-        # packing (not masking) is what keeps padding out of the backward direction
+        # packing (not masking) is what keeps padding out of the backward direction; the LSTM
+        # needs it here for c_n at the true last step
         packed = pack_padded_sequence(x, torch.as_tensor(lengths).cpu(), batch_first=True,
                                       enforce_sorted=False)
         out, final = self.fused(packed, state)
@@ -116,16 +184,19 @@ class RecurrentLayer(nn.Module):
         Args: x (N, L, D_in); lengths (N,), each in 1..L. Initial states are zeros.
         Returns: out (N, L, D*H), exactly 0 at padded positions; h_n (num_layers*D, N, H).
         """
+        return self._unpacked(x, lengths, None)
+
+    def _unpacked(self, x: Tensor, lengths, state) -> tuple[Tensor, Tensor]:
+        """``padded_forward`` with an optional initial state (not for the LSTM's (h, c))."""
         n, length, _ = x.shape
         mask = _length_mask(lengths, n, length, x.device)
+        lengths = torch.full((n,), length) if lengths is None else lengths
         lengths = torch.as_tensor(lengths, device=x.device)
         steps = torch.arange(length, device=x.device)
         # position of step t when each sequence is read backwards (padding stays where it is)
         backwards = torch.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)  # (N, L)
         last, rows = lengths - 1, torch.arange(n, device=x.device)
-        kernel = _KERNELS[self.arch if self.arch != "rnn" else f"rnn_{self.nonlinearity}"]
-        zero = x.new_zeros(1, n, self.hidden_size)
-        h0 = (zero, zero) if self.arch == "lstm" else zero
+        h0 = _split_state(state, self.num_layers, self.num_directions)
         inp, finals = x, []
         for layer in range(self.num_layers):
             if layer > 0:
@@ -133,14 +204,29 @@ class RecurrentLayer(nn.Module):
             outs = []
             for d in range(self.num_directions):
                 seq = inp if d == 0 else _gather_steps(inp, backwards)
-                out = kernel(seq, h0, list(self._weights(layer, d)), True, 1, 0.0, self.training,
-                             False, True)[0]                              # (N, L, H)
+                out = self._run_kernel(seq, layer, d, h0[layer][d] if h0 else None)  # (N, L, H)
                 finals.append(out[rows, last])                            # h at the true last step
                 outs.append(out if d == 0 else _gather_steps(out, backwards))
             inp = torch.cat(outs, dim=-1)                                 # (N, L, D*H)
             if mask is not None:
                 inp = torch.where(mask[..., None], inp, 0.0)
         return inp, torch.stack(finals)
+
+    def _run_kernel(self, seq: Tensor, layer: int, direction: int, h0) -> Tensor:
+        """One layer and direction over a whole (N, L, D) sequence, fast: out (N, L, H)."""
+        w_ih, w_hh, b_ih, b_hh = self._weights(layer, direction)
+        if h0 is None:
+            h0 = seq.new_zeros(seq.shape[0], self.hidden_size)
+        if self.arch == "lstm":
+            state = h0 if isinstance(h0, tuple) else (h0, torch.zeros_like(h0))
+            return _torch_lstm(seq, tuple(s[None] for s in state), [w_ih, w_hh, b_ih, b_hh],
+                               train=self.training)
+        if self.arch == "gru":
+            gx = F.linear(seq, w_ih, b_ih).transpose(0, 1).contiguous()   # (L, N, 3H), all t at once
+            return sequence.gru(gx, h0, w_hh, b_hh).transpose(0, 1)
+        gx = F.linear(seq, w_ih, b_ih + b_hh).transpose(0, 1).contiguous()  # (L, N, H)
+        alpha = self.alpha(layer, direction) if self.arch == "leaky" else None
+        return sequence.recurrence(gx, h0, w_hh, alpha, self.nonlinearity).transpose(0, 1)
 
     def trace(self, x: Tensor, lengths: Tensor | None = None, state=None) -> Trace:
         """Run the explainable cells on the fused weights; same arguments as ``forward``.
@@ -177,8 +263,11 @@ class RecurrentLayer(nn.Module):
             state = (zero, zero) if self.arch == "lstm" else zero
         per_step = [None] * length
         order = range(length) if direction == 0 else range(length - 1, -1, -1)
+        step = self._step
+        if self.arch == "leaky":
+            step = partial(step, alpha=self.alpha(layer, direction))
         for t in order:
-            new_state, gates = self._step(gx[:, t], state, w_hh, b_hh)
+            new_state, gates = step(gx[:, t], state, w_hh, b_hh)
             if mask is not None:  # past a sequence's end, keep (carry) its state unchanged
                 keep = mask[:, t, None]
                 new_state = _map(new_state, state, lambda a, b: torch.where(keep, a, b))
@@ -211,14 +300,21 @@ class RecurrentLayer(nn.Module):
         return self._weights(layer_index, direction)[1]
 
     def cell(self, layer_index: int, direction: int = 0):
-        """An RNNCell/GRUCell/LSTMCell holding copies of one layer's and direction's weights."""
+        """An RNNCell/LeakyRNNCell/GRUCell/LSTMCell holding copies of one layer's and direction's
+        weights (an ESN's cell is an RNNCell)."""
         cell_cls = ARCHS[self.arch][1]
         in_size = self.input_size if layer_index == 0 else self.output_size
-        kwargs = {"nonlinearity": self.nonlinearity} if self.arch == "rnn" else {}
+        kwargs = {"nonlinearity": self.nonlinearity} if self.num_gates == 1 else {}
+        if self.arch == "leaky":
+            kwargs["learn_alpha"] = self.learn_leak
         cell = cell_cls(in_size, self.hidden_size, **kwargs)
-        w_ih, w_hh, b_ih, b_hh = self._weights(layer_index, direction)
-        cell.load_state_dict({"weight_ih": w_ih.detach().clone(), "weight_hh": w_hh.detach().clone(),
-                              "bias_ih": b_ih.detach().clone(), "bias_hh": b_hh.detach().clone()})
+        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        weights = dict(zip(names, self._weights(layer_index, direction)))
+        if self.arch == "leaky":
+            sfx = f"_l{layer_index}" + ("_reverse" if direction == 1 else "")
+            name = "alpha_logit" if self.learn_leak else "alpha"
+            weights[name] = getattr(self, name + sfx)
+        cell.load_state_dict({k: v.detach().clone() for k, v in weights.items()})
         return cell
 
 

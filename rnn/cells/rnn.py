@@ -38,8 +38,9 @@ class CellBase(nn.Module):
     def reset_parameters(self) -> None:
         """torch's init, in torch's parameter order, so one seed gives identical weights."""
         std = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0.0
-        for weight in self.parameters():
-            nn.init.uniform_(weight, -std, std)
+        for weight in (self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh):
+            if weight is not None:  # only the four torch.nn weights (a leaky cell's α is not one)
+                nn.init.uniform_(weight, -std, std)
 
     def zero_state(self, batch: int, like: Tensor):
         """h_0 = 0 (and c_0 = 0 for the LSTM), shape (N, H)."""

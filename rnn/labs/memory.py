@@ -16,7 +16,6 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from rnn.cells import rnn_step
 from rnn.gradflow import hidden_grads, operator_norm, spectrum
 from rnn.layer import RecurrentLayer
 
@@ -71,10 +70,13 @@ class MemoryTask:
 class MemoryConfig:
     """The small model: one-hot (or (value, marker)) -> RecurrentLayer -> linear head at step T.
 
-    leak: alpha of a leaky unit, h_t = alpha h_{t-1} + (1 - alpha) v_t with
-        v_t = tanh(W_hh h_{t-1} + W_ih x_t + b) (arch "rnn" only; None = plain RNN).
+    arch: "rnn" | "leaky" | "esn" | "gru" | "lstm" (the cells of ``rnn.models.config.ARCHS``).
+    leak: the seeds' α of a leaky unit (002 §10.9.2, 004): h_t = leak h_{t-1} + (1 - leak) v_t
+        with v_t = tanh(W_hh h_{t-1} + W_ih x_t + b), 0 <= leak < 1. Arch "rnn" with a leak, or
+        arch "leaky" (default leak 0.5), runs ``RecurrentLayer("leaky")``, whose α is the
+        fraction of NEW content taken: α = 1 - leak.
     echo_state: freeze the random recurrent weights (scaled to ``radius``, default 1.0) and
-        train only the head: an echo state network.
+        train only the head: an echo state network. Arch "esn" is the same thing.
     radius: rescale W_hh at init to this spectral radius (None keeps torch's init).
     keep_bias: gated cells only: start the gate that keeps the state near "keep" (None keeps
         torch's init). LSTM: the forget gate, b_if + b_hf = keep_bias (at torch's init f_t starts
@@ -92,6 +94,14 @@ class MemoryConfig:
     radius: float | None = None
     keep_bias: float | None = None
 
+    @property
+    def leaky(self) -> bool:
+        return self.arch == "leaky" or (self.arch == "rnn" and self.leak is not None)
+
+    @property
+    def frozen(self) -> bool:
+        return self.echo_state or self.arch == "esn"
+
 
 class MemoryModel(nn.Module):
     """RecurrentLayer (1 layer) + linear head on the last step, for a ``MemoryTask``."""
@@ -99,42 +109,36 @@ class MemoryModel(nn.Module):
     def __init__(self, task: MemoryTask, config: MemoryConfig | None = None, seed: int = 0):
         super().__init__()
         config = config or MemoryConfig()
-        if config.leak is not None and (config.arch != "rnn" or not 0 <= config.leak < 1):
-            raise ValueError("a leaky unit needs arch='rnn' and 0 <= leak < 1")
+        if config.leak is not None and (config.arch not in ("rnn", "leaky")
+                                        or not 0 <= config.leak < 1):
+            raise ValueError("a leaky unit needs arch 'rnn' or 'leaky' and 0 <= leak < 1")
         self.task, self.config = task, config
+        radius = config.radius if config.radius is not None else (1.0 if config.frozen else None)
+        arch, options = config.arch, {}
+        if config.leaky:
+            arch, options = "leaky", {"leak": 1.0 - (0.5 if config.leak is None else config.leak)}
+        if arch == "esn":
+            options = {"spectral_radius": radius}
         with torch.random.fork_rng(devices=[]):  # seeded init without touching global RNG
             torch.manual_seed(seed)
-            self.layer = RecurrentLayer(config.arch, task.input_size, config.hidden,
-                                        nonlinearity=config.nonlinearity)
+            self.layer = RecurrentLayer(arch, task.input_size, config.hidden,
+                                        nonlinearity=config.nonlinearity, **options)
             self.head = nn.Linear(config.hidden, task.output_size)
-        radius = config.radius if config.radius is not None else (1.0 if config.echo_state else None)
-        if radius is not None:
+        if radius is not None and arch != "esn":
             rescale_spectral_radius(self.layer.w_hh(), radius)
         if config.keep_bias is not None:
             _set_keep_bias(self.layer, config.keep_bias)
-        if config.echo_state:
+        if config.frozen:
             self.layer.requires_grad_(False)
 
     def forward(self, x: Tensor) -> Tensor:
         """x (N, T, input_size) -> (N, output_size), read from h_T."""
-        if self.config.leak is None:
-            return self.head(self.layer(x)[0][:, -1])  # the fused kernel: fast to train
-        return self.hidden_states(x)[1]
+        return self.head(self.layer(x)[0][:, -1])  # the fast kernels
 
     def hidden_states(self, x: Tensor) -> tuple[list[Tensor], Tensor]:
         """(the T in-graph h_t (N, H), output): the pass gradient flow is measured on."""
-        if self.config.leak is None:
-            tr = self.layer.trace(x)
-            return tr.hidden[0][0], self.head(tr.output[:, -1])
-        alpha, fused = self.config.leak, self.layer.fused
-        gx = F.linear(x, fused.weight_ih_l0, fused.bias_ih_l0)  # (N, T, H), all steps at once
-        h, hs = x.new_zeros(x.shape[0], self.config.hidden), []
-        for t in range(x.shape[1]):
-            v = rnn_step(gx[:, t], h, fused.weight_hh_l0, fused.bias_hh_l0,
-                         self.config.nonlinearity)[0]
-            h = alpha * h + (1 - alpha) * v
-            hs.append(h)
-        return hs, self.head(h)
+        tr = self.layer.trace(x)
+        return tr.hidden[0][0], self.head(tr.output[:, -1])
 
 
 def rescale_spectral_radius(w_hh: Tensor, radius: float) -> float:
@@ -225,16 +229,19 @@ def grad_norms_through_time(model: MemoryModel, batch: tuple[Tensor, Tensor]) ->
 def beta(model: MemoryModel) -> float | None:
     """beta_W * beta_h, the per-step factor of the bound, or None where no such bound holds.
 
-    Vanilla RNN: beta_W = ||W_hh||_2 and beta_h = 1 (|tanh'| <= 1, relu' in {0, 1}). Leaky unit:
-    the Jacobian is alpha I + (1 - alpha) diag(phi') W_hh, so alpha + (1 - alpha) beta_W beta_h.
+    Vanilla RNN and ESN: beta_W = ||W_hh||_2 and beta_h = 1 (|tanh'| <= 1, relu' in {0, 1}).
+    Leaky unit: the Jacobian is (1 - α) I + α diag(phi') W_hh (α the fraction of new content,
+    the seeds' 1 - leak), so (1 - α) + α beta_W beta_h.
     Gated cells (GRU, LSTM): None; their Jacobians pass through input-dependent gates and, for
     the LSTM, the cell state, so the vanilla bound does not apply.
     """
-    if model.config.arch != "rnn":
+    if model.layer.num_gates != 1:
         return None
     b = operator_norm(model.layer.w_hh())
-    alpha = model.config.leak
-    return b if alpha is None else alpha + (1 - alpha) * b
+    if model.layer.arch != "leaky":
+        return b
+    alpha = model.layer.alpha().detach()     # per unit: bound each term by its worst unit
+    return (1 - float(alpha.min())) + float(alpha.max()) * b
 
 
 def bound_curve(b: float, T: int) -> np.ndarray:

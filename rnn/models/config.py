@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-ARCHS = ("rnn", "gru", "lstm")
+ARCHS = ("rnn", "leaky", "esn", "gru", "lstm")  # the one home of the cell names
 ATTENTIONS = ("none", "dot", "additive")
 LEVELS = ("char", "word")
 
@@ -16,15 +16,20 @@ LEVELS = ("char", "word")
 class ModelConfig:
     """Architecture of a task model.
 
-    arch: recurrent cell, ``rnn`` (vanilla), ``gru`` or ``lstm``.
+    arch: recurrent cell, ``rnn`` (vanilla), ``leaky`` (leaky unit), ``esn`` (echo state network:
+    a vanilla RNN with frozen random weights), ``gru`` or ``lstm``.
     hidden: hidden units per direction and layer. embed: size of the token embedding.
     layers: stacked recurrent layers. bidirectional: run a second RNN right-to-left (ignored by
     the language model and the decoder, which must not see the future).
-    dropout: between stacked layers. nonlinearity: ``tanh`` or ``relu`` (vanilla RNN only).
+    dropout: on the embeddings, between stacked layers and before the output layer (training
+    only). nonlinearity: ``tanh`` or ``relu`` (vanilla RNN only).
     attention: Seq2Seq only, ``none`` | ``dot`` | ``additive`` (Bahdanau).
     level: LanguageModel only, ``char`` or ``word`` tokens.
     char_features: Tagger only, add spelling features of each word (character n-grams and word
     shape) so that a name never seen in training can still be recognised (Lample et al. 2016).
+    leak: leaky unit only, α in (0, 1]: a⟨t⟩ = (1 − α) a⟨t−1⟩ + α tanh(...); 1 is the vanilla RNN.
+    learn_leak: leaky unit only, learn α per unit (starting at ``leak``, which must then be < 1).
+    spectral_radius: ESN only, ρ > 0: the largest |eigenvalue| of the frozen W_aa.
     """
 
     arch: str = "lstm"
@@ -37,6 +42,9 @@ class ModelConfig:
     attention: str = "additive"
     level: str = "char"
     char_features: bool = True
+    leak: float = 0.5
+    learn_leak: bool = False
+    spectral_radius: float = 0.9
 
     def __post_init__(self) -> None:
         self.arch = str(self.arch).lower()
@@ -54,6 +62,15 @@ class ModelConfig:
                 raise ValueError(f"{name} must be a positive whole number, got {value!r}")
         if not 0.0 <= float(self.dropout) < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        if not 0.0 < float(self.leak) <= (1.0 if not self.learn_leak else 0.999999):
+            raise ValueError(f"leak must be in (0, 1] (below 1 when learned), got {self.leak!r}")
+        if not 0.0 < float(self.spectral_radius) <= 100.0:
+            raise ValueError(f"spectral_radius must be in (0, 100], got {self.spectral_radius!r}")
+
+    def cell_options(self) -> dict:
+        """The keyword arguments every ``RecurrentLayer`` of a task model takes from this config."""
+        return {"nonlinearity": self.nonlinearity, "leak": float(self.leak),
+                "learn_leak": bool(self.learn_leak), "spectral_radius": float(self.spectral_radius)}
 
     def to_dict(self) -> dict:
         return asdict(self)
