@@ -57,6 +57,9 @@ with page.try_:
         c1, c2 = st.columns([1, 2])
         decoding = c1.radio("Decoding", ("greedy", "beam"), horizontal=True, key="tr_decoding", bind=URL)
         width = c2.slider("Beam width k", 2, 10, key="tr_beam", bind=URL, disabled=decoding == "greedy")
+        text, dropped = lesson.drop_unseen_punctuation(text, exp.dataset)
+        if dropped:
+            st.caption(dropped)
         text, was_cut = lesson.cut_source(text, exp.dataset)
         if was_cut:
             st.warning(f"Only the first {lesson.MAX_SOURCE_TOKENS} tokens are translated.")

@@ -64,6 +64,8 @@ def test_every_bad_upload_gets_a_sidebar_message_and_the_page_keeps_working(task
         at.run()                                       # the message stays on the next rerun
         assert any(name in e for e in sidebar_errors(at)), (case, "message gone after a rerun")
         assert "Still using the built-in data" in " ".join(i.value for i in at.sidebar.info)
+        # ...and where people look: under the page's header, not only at the sidebar's bottom
+        assert any(name in e.value and "built-in data" in e.value for e in at.main.error), case
         assert not at.exception
     uploader(at).set_value(None)
     at.run()

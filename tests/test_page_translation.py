@@ -106,3 +106,11 @@ def test_another_dataset_in_the_sidebar_is_named_in_the_notice():
     at = _open("Try", translation_dataset="dates")
     assert any("data: numbers (model) / dates (sidebar)" in i.value for i in at.info), \
         [i.value for i in at.info]
+
+
+def test_the_apps_own_comma_example_has_no_unknown_words():
+    at = _open("Try", tr_source=lesson.EXAMPLES["numbers"][1])       # "seven thousand, four …"
+    assert "," in lesson.EXAMPLES["numbers"][1]
+    assert not any("vocabulary" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any("thousands comma" in c.value for c in at.caption)
+    assert at.code[0].value.startswith("sept mille quatre cent")

@@ -65,6 +65,20 @@ def examples(dataset: str) -> list[str]:
     return out
 
 
+# Tokens a data set never contains because its generator drops them: typed text loses them too,
+# with a note, instead of reaching the model as unknown words (num2words' thousands comma).
+DROPPED = {"numbers": (",", "the numbers were written without the thousands comma in training, so "
+                            "commas are left out")}
+
+
+def drop_unseen_punctuation(text: str, dataset: str) -> tuple[str, str | None]:
+    """``text`` without the characters ``dataset`` never has, and a note if any were removed."""
+    if dataset not in DROPPED:
+        return text, None
+    char, why = DROPPED[dataset]
+    return (text.replace(char, ""), why[:1].upper() + why[1:] + ".") if char in text else (text, None)
+
+
 def is_char_level(dataset: str) -> bool:
     return TRANSLATION_SETS.get(dataset, {}).get("src_join", " ") == ""
 

@@ -307,6 +307,8 @@ def task_page(task: str, title: str, icon: str, *, header: str, model: ModelConf
                                                                     model_cfg.bidirectional)
     exp, label = active_experiment(f"{task}_exp", name)
     st.header(header, divider="gray")
+    if source.get("problem"):                  # the sidebar is long: say it where people look
+        st.error(source["problem"], icon=":material/error:")
     st.caption(f"Try and Inspect use {label}.")
     if exp is not None:
         own = label.startswith("your model")

@@ -55,6 +55,8 @@ def exp_slot(key: str, label: str | None) -> str:
     return key if label is None else f"{key}:{label}"
 
 
+BUDGET_NOTE = ("The budget counts seconds this model actually trains. On a shared server the "
+               "trainings take turns, so it can run slower than the clock on the wall.")
 MAX_RUNS = 6                         # earlier runs kept per panel and session (oldest dropped)
 
 
@@ -244,10 +246,12 @@ def status_line(exp, running: bool) -> None:
         st.success(f"Finished after {last.get('step', 0)} steps ({last.get('elapsed', 0):.0f} s)"
                    + (f": {why}." if why else "."))
         return
-    left = f" · {max(0.0, budget - last.get('elapsed', 0.0)):.0f} s left" if budget else ""
+    left = f" · {max(0.0, budget - last.get('elapsed', 0.0)):.0f} s of training left" if budget else ""
     state = "training" if running else "paused"
     loss = f" · loss {last['loss']:.3f}" if "loss" in last else ""
     st.progress(min(1.0, max(0.0, frac)), text=f"{state} · step {last.get('step', 0)}{loss}{left}")
+    if budget and running:
+        st.caption(BUDGET_NOTE)
 
 
 def _figures(key: str, exp, history: list, metric_name: str, vocab_size: int | None,

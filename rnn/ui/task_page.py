@@ -53,12 +53,20 @@ def data_sidebar(task_name: str) -> dict:
                                       help=task.file_help)
     if upload is not None:
         loaded = _load_upload(task, upload, int(limit * 1024 * 1024))
+        problem = st.session_state.get("_uploads", {}).get((task.name, _digest(upload)), (None, None))[1]
         if loaded is not None:
             st.sidebar.success(f"Using {upload.name}: {len(loaded.train)} training examples"
                                if not isinstance(loaded.train, str) else f"Using {upload.name}")
             return {"dataset": None, "data": loaded, "name": upload.name}
         st.sidebar.info(f"Still using the built-in data ({dataset}).")
+        return {"dataset": dataset, "data": builtin_data(task_name, dataset), "name": dataset,
+                "problem": f"{upload.name} could not be used, so the built-in data ({dataset}) is "
+                           f"still in use. {problem or ''}".strip()}
     return {"dataset": dataset, "data": builtin_data(task_name, dataset), "name": dataset}
+
+
+def _digest(upload) -> str:
+    return hashlib.sha256(upload.getvalue()).hexdigest()[:16]
 
 
 def _load_upload(task, upload, max_bytes: int):
@@ -67,7 +75,7 @@ def _load_upload(task, upload, max_bytes: int):
     The verdict is cached with the data, so a bad file's message stays in the sidebar, next to
     the uploader, on every rerun until the file is removed or replaced."""
     raw = upload.getvalue()
-    digest = hashlib.sha256(raw).hexdigest()[:16]
+    digest = _digest(upload)
     cache = st.session_state.setdefault("_uploads", {})
     key = (task.name, digest)
     if key not in cache:
