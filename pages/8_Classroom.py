@@ -21,13 +21,18 @@ from rnn.plots.classroom import vote_figure
 from rnn.ui import setup_page, show_figure, ui_settings
 
 PRESENTER = st.query_params.get("presenter") in ("1", "true")
+STUDENT_LINK = ROOM_PARAM in st.query_params
 setup_page("Classroom", ":material/co_present:")
-if PRESENTER:
+if PRESENTER or STUDENT_LINK:         # the projector and the phones: the lesson menu folded away
     st.set_page_config(initial_sidebar_state="collapsed")
-    # Projector: everything larger, less padding, so one step fits 1280×720 without scrolling.
-    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:1.2rem;padding-bottom:0}"
+if PRESENTER:
+    # Projector: large type, no sidebar, little padding, so one step fits 1280×720 unscrolled.
+    st.html("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
+            "{display:none}"
+            "[data-testid='stMainBlockContainer']{padding:1.5rem 2rem 0 2rem;max-width:100%}"
             "[data-testid='stMainBlockContainer'] p,[data-testid='stMainBlockContainer'] li"
-            "{font-size:1.45rem;line-height:1.35}"
+            "{font-size:1.4rem;line-height:1.35}"
+            "[data-testid='stCaptionContainer'] p{font-size:1.05rem}"
             ".cls-question{font-size:2.0rem!important;font-weight:600;line-height:1.25}</style>")
 else:
     st.html("<style>.cls-question{font-size:1.5rem;font-weight:600;line-height:1.3}</style>")
@@ -86,23 +91,31 @@ def go(index: int) -> None:
             st.session_state["cls_error"] = str(exc)
 
 
+def contents(k: int) -> None:
+    st.selectbox("Contents", range(len(STEPS)), index=k, key=f"cls_contents_{k}",
+                 format_func=lambda i: f"{i + 1}. {STEPS[i].topic}", label_visibility="collapsed",
+                 on_change=lambda: go(st.session_state[f"cls_contents_{k}"]))
+
+
 def navigation(k: int) -> None:
     back, where, nxt = st.columns([1, 3, 1], vertical_alignment="center")
     back.button("Back", key="cls_back", on_click=go, args=(k - 1,), disabled=k == 0,
                 icon=":material/arrow_back:", width="stretch")
     nxt.button("Next", key="cls_next", on_click=go, args=(k + 1,), disabled=k == len(STEPS) - 1,
                icon=":material/arrow_forward:", width="stretch")
-    where.selectbox("Contents", range(len(STEPS)), index=k, key=f"cls_contents_{k}",
-                    format_func=lambda i: f"{i + 1}. {STEPS[i].topic}", label_visibility="collapsed",
-                    on_change=lambda: go(st.session_state[f"cls_contents_{k}"]))
+    with where:
+        contents(k)
 
 
-def step_view(k: int, revealed: bool) -> None:
+def step_view(k: int, revealed: bool, chart_has_choices: bool = False) -> None:
     step = STEPS[k]
     ch = step.challenge
     st.caption(f"Step {k + 1} of {len(STEPS)} · **{step.topic}** · page: {step.page_title}"
                + (f" · tab: {ch.tab}" if ch.tab else ""))
     html_text(ch.question)
+    if revealed and chart_has_choices:          # the chart beside it lists them, with the votes
+        result(ch)
+        return
     choices_list(ch)
     if st.button(f"Open the experiment: {step.page_title}" + (f", {ch.tab}" if ch.tab else ""),
                  key=f"cls_open_{k}", icon=":material/science:"):
@@ -138,9 +151,12 @@ def teacher_room():
 
 def join_box(code: str) -> None:
     link = join_url(st.context.url or "", code)
-    st.markdown(f"**Join:** scan, or open the link and type **{pretty_code(code)}**")
-    st.image(qr_svg(link), width=170 if PRESENTER else 200)
-    st.code(link, language=None)
+    qr, words = st.columns([2, 3], vertical_alignment="center")
+    qr.image(qr_svg(link), width="stretch")
+    words.markdown(f"**Join:** scan the code, or open the link and type\n\n"
+                   f"<span style='font-size:1.9rem;font-weight:700;letter-spacing:0.06em'>"
+                   f"{pretty_code(code)}</span>", unsafe_allow_html=True)
+    st.caption(link)
 
 
 @st.fragment(run_every=POLL)
@@ -149,7 +165,8 @@ def live_votes(code: str, key: str) -> None:
     room = STORE.room(code)
     counts = STORE.tally(code, key, len(ch.choices))
     show_figure(vote_figure(ch.choices, counts, ch.answer, room.revealed,
-                            height=300 if PRESENTER else None), key="cls_votes_chart")
+                            height=280 if PRESENTER else None, font_size=20 if PRESENTER else None,
+                            label_width=22 if PRESENTER else 28), key="cls_votes_chart")
     st.caption(f"{sum(counts)} of {STORE.student_count(code)} students have answered.")
 
 
@@ -159,19 +176,24 @@ def teacher_view(room) -> None:
         else course.index_of(room.question, STEPS) or 0
     left, right = st.columns([3, 2], gap="large")
     with left:
-        step_view(k, room.revealed)
-        reveal, export, end = st.columns(3)
-        reveal.button("Reveal the answer", key="cls_reveal", type="primary", width="stretch",
-                      disabled=room.revealed, icon=":material/visibility:",
-                      on_click=lambda: STORE.reveal(code, token))
-        export.download_button("Answers (CSV)", STORE.export_csv(code, token, describe),
-                               file_name=f"class-{code}.csv", mime="text/csv", width="stretch",
+        step_view(k, room.revealed, chart_has_choices=PRESENTER)
+        back, reveal, nxt, menu = st.columns([2, 3, 2, 2], vertical_alignment="center")
+        back.button("Back", key="cls_back", on_click=go, args=(k - 1,), disabled=k == 0,
+                    icon=":material/arrow_back:", width="stretch")
+        reveal.button("Reveal", key="cls_reveal", type="primary", width="stretch",
+                      help="Show everyone the answer and close the vote.", disabled=room.revealed,
+                      icon=":material/visibility:", on_click=lambda: STORE.reveal(code, token))
+        nxt.button("Next", key="cls_next", on_click=go, args=(k + 1,),
+                   disabled=k == len(STEPS) - 1, icon=":material/arrow_forward:", width="stretch")
+        with menu.popover("More", icon=":material/menu:", width="stretch"):
+            contents(k)
+            st.download_button("Answers as CSV", STORE.export_csv(code, token, describe),
+                               file_name=f"class-{code}.csv", mime="text/csv",
                                icon=":material/download:", key="cls_export")
-        if end.button("End the class", key="cls_end", width="stretch", icon=":material/logout:"):
-            STORE.close_room(code, token)
-            st.session_state.pop(TEACHER, None)
-            st.rerun()
-        navigation(k)
+            if st.button("End the class", key="cls_end", icon=":material/logout:"):
+                STORE.close_room(code, token)
+                st.session_state.pop(TEACHER, None)
+                st.rerun()
     with right:
         live_votes(code, room.question)
         join_box(code)
@@ -279,12 +301,13 @@ else:
     navigation(k)
     with st.expander("Join a class as a student"):
         join_form()
+if PRESENTER:
+    if st.button("Leave the presenter view", key="cls_presenter_off", icon=":material/close:",
+                 type="tertiary"):
+        del st.query_params["presenter"]
+        st.rerun()
 with st.sidebar:
-    if PRESENTER:
-        if st.button("Leave the presenter view", key="cls_presenter_off", icon=":material/close:"):
-            del st.query_params["presenter"]
-            st.rerun()
-    elif code_in_url is None or room is not None:
+    if not PRESENTER and (code_in_url is None or room is not None):
         st.caption("On a projector: large type, one step per screen.")
         if st.button("Presenter view", key="cls_presenter_on", icon=":material/slideshow:"):
             st.query_params["presenter"] = "1"

@@ -141,7 +141,7 @@ def test_a_class_teacher_and_students_vote_and_see_the_reveal(own_db):
     assert students[0].button(key="cls_vote_2_0")
 
     # the teacher can export; a student has no teacher control at all
-    assert at.get("download_button")[0].proto.label == "Answers (CSV)"
+    assert at.get("download_button")[0].proto.label == "Answers as CSV"
     for s in students:
         keys = {b.key for b in s.button}
         assert not keys & {"cls_reveal", "cls_next", "cls_back", "cls_end", "cls_start"}

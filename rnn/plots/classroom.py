@@ -31,7 +31,8 @@ def _wrap(text: str, width: int) -> str:
 
 def vote_figure(choices: Sequence[str], counts: Sequence[int], answer: int | None = None,
                 revealed: bool = False, title: str = "The class's answers",
-                height: int | None = None, label_width: int = 28) -> go.Figure:
+                height: int | None = None, label_width: int = 28,
+                font_size: int | None = None) -> go.Figure:
     """Bars of ``counts[i]`` votes for ``choices[i]``, first choice on top, with each bar's count
     and share written at its end. ``answer``/``revealed``: colour the right one after the reveal."""
     counts = [int(c) for c in counts][:len(choices)] + [0] * max(0, len(choices) - len(counts))
@@ -52,5 +53,8 @@ def vote_figure(choices: Sequence[str], counts: Sequence[int], answer: int | Non
     fig.update_layout(showlegend=False, bargap=0.25, margin=dict(l=10, r=70, b=40),
                       xaxis=dict(title="votes", rangemode="tozero", dtick=max(1, total // 5 or 1),
                                  range=[0, max(1, max(counts)) * 1.25]),
-                      yaxis=dict(autorange="reversed", automargin=True, title=None))
+                      yaxis=dict(autorange="reversed", automargin=True, title=None,
+                                 tickfont=dict(size=font_size) if font_size else None))
+    if font_size:
+        fig.update_traces(textfont_size=font_size)
     return fig

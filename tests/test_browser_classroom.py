@@ -1,0 +1,112 @@
+"""A class in real Chromium: one teacher on the projector (1280×720, presenter view) and three
+students on phones (390×844), each in their own browser context (own cookies, own session).
+The students vote, the teacher's live chart counts them, the teacher reveals, every student sees
+the answer. Set RNN_PLAYGROUND_SHOTS=<folder> to keep the screenshots of both views."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server, wait_ready
+from rnn.lessons import course
+
+pytestmark = pytest.mark.timeout(600)
+PROJECTOR = {"width": 1280, "height": 720}
+PHONE = {"width": 390, "height": 844}
+CODE = re.compile(r"\b([A-Z2-9]{4})-([A-Z2-9]{4})\b")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    require_browser()
+    db = tmp_path_factory.mktemp("classroom") / "polls.sqlite3"
+    with streamlit_server({"RNN_PLAYGROUND_CLASSROOM_DB": str(db)}) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def shot(page, name: str, full_page: bool = False) -> None:
+    folder = os.environ.get("RNN_PLAYGROUND_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        wait_ready(page)
+        page.wait_for_timeout(1500)              # let a poll's fragment finish drawing
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
+
+
+def no_exception(page) -> None:
+    errors = page.locator("[data-testid='stException']")
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+def fits_the_width(page) -> None:
+    """Nothing runs off the right edge (a phone must not scroll sideways)."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the page is {overflow}px wider than the screen"
+
+
+def test_teacher_and_three_students_vote_and_see_the_reveal(browser, server):
+    step = course.steps()[0].challenge
+    teacher_ctx = browser.new_context(viewport=PROJECTOR)
+    teacher_ctx.set_default_timeout(90_000)        # a shared CI machine can be slow to serve
+    teacher = teacher_ctx.new_page()
+    teacher.goto(f"{server}/Classroom?presenter=1")
+    wait_ready(teacher)
+    teacher.get_by_text(step.question).first.wait_for(timeout=60_000)
+    teacher.get_by_role("button", name="Start a live class").click()
+    teacher.get_by_text("Join:").first.wait_for(timeout=60_000)
+    code = "".join(CODE.search(teacher.locator("[data-testid='stMain']").inner_text()).groups())
+    teacher.locator("[data-testid='stImage'] img").first.wait_for(timeout=60_000)   # the QR code
+    teacher.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    no_exception(teacher)
+
+    students, contexts = [], []
+    for i in range(3):
+        ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        ctx.set_default_timeout(90_000)
+        page = ctx.new_page()
+        page.goto(f"{server}/Classroom?room={code[:4].lower()}-{code[4:].lower()}")
+        wait_ready(page)
+        page.get_by_text(step.question).first.wait_for(timeout=60_000)
+        fits_the_width(page)
+        if i == 0:
+            shot(page, "student_question_390x844")
+        choice = i % 2
+        page.get_by_role("button", name=f"({chr(97 + choice)}) {step.choices[choice]}").click()
+        page.get_by_text("Answer sent").first.wait_for(timeout=60_000)
+        assert page.get_by_role("button", name=re.compile(r"^\(a\) ")).count() == 0   # one vote
+        no_exception(page)
+        students.append(page)
+        contexts.append(ctx)
+
+    # the teacher's chart counts the three votes without anyone touching the teacher's page
+    teacher.get_by_text("3 of 3 students have answered").first.wait_for(timeout=60_000)
+    bars = teacher.locator(".js-plotly-plot text.bartext").evaluate_all(
+        "els => els.map(e => e.textContent)")
+    assert any(t.startswith("2") for t in bars) and any(t.startswith("1") for t in bars), bars
+    shot(teacher, "presenter_votes_1280x720")
+
+    teacher.get_by_role("button", name="Reveal").click()
+    teacher.get_by_text(f"Answer: ({chr(97 + step.answer)})").first.wait_for(timeout=60_000)
+    shot(teacher, "presenter_reveal_1280x720")
+    for i, page in enumerate(students):
+        page.get_by_text(f"Answer: ({chr(97 + step.answer)})").first.wait_for(timeout=60_000)
+        verdict = "You got it." if i % 2 == step.answer else "Not this time"
+        assert page.get_by_text(verdict).first.is_visible()
+        fits_the_width(page)
+        no_exception(page)
+    shot(students[0], "student_reveal_390x844", full_page=True)
+    for ctx in contexts:
+        ctx.close()
+    teacher_ctx.close()
