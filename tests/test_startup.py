@@ -63,3 +63,13 @@ def test_run_marker_is_none_outside_a_run():
 
     assert _script_run_marker() is None
     assert _first_call_this_run() is True
+
+
+def test_every_page_starts_the_periodic_collector(monkeypatch):
+    """Memory: the collector and heap trim run from the first page on (rnn.ui.memory), not only
+    once someone trains; periodic_gc itself is tested in test_gate_release.py."""
+    calls = []
+    monkeypatch.setattr("rnn.ui.setup.periodic_gc", lambda: calls.append(1) or True)
+    at = AppTest.from_function(_twice)
+    at.run()
+    assert not at.exception and len(calls) == 2

@@ -4,14 +4,20 @@ Streamlit runs a full ``gc.collect()`` after every script run, fragment ticks in
 (``runner.postScriptGC``). With torch and plotly loaded a full collection walks ~265,000 objects
 and holds the GIL for 0.1-0.25 s; at two ticks a second per training or queued session, ten
 sessions spent more than the whole CPU collecting garbage and trainings crawled
-(bench/classroom.py). ``periodic_gc`` switches that option off (unless the deployer set it) and
-starts a daemon thread that collects every ``GC_EVERY`` seconds instead, so the cyclic garbage of
+(bench/classroom.py). ``periodic_gc`` (called by every page's ``setup_page`` and when the
+training gate is made) switches that option off (unless the deployer set it) and starts a daemon
+thread that collects every ``GC_EVERY`` seconds instead, so the cyclic garbage of
 finished runs and closed sessions (an Experiment and its Trainer refer to each other) is still
 reclaimed; on glibc it then hands the freed heap back to the system (``malloc_trim``), so the
 resident set shows what is in use.
 
 ``RNN_PLAYGROUND_MEMORY_LOG=1`` prints one line per collection to stderr (live experiments,
 gate tickets, resident set): bench/soak.py reads it.
+
+glibc gives each thread that contends for the heap its own arena (up to 8 per core), and
+Streamlit runs every script run in a new thread; freed memory then sits in many arenas.
+``MALLOC_ARENA_MAX=2`` in the server's environment (Dockerfile, docs/DEPLOY.md) keeps the heap
+in two; it must be set before the process starts (glibc fixes the limit at its first arena).
 """
 from __future__ import annotations
 

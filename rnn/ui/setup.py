@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from rnn.ui.memory import periodic_gc
+
 if TYPE_CHECKING:                    # only for the annotation: rnn.plots imports plotly itself
     import plotly.graph_objects as go
 
@@ -91,6 +93,7 @@ def setup_page(title: str, icon: str = ":material/all_inclusive:") -> None:
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide",
                        initial_sidebar_state="expanded")
     one_torch_thread()
+    periodic_gc()             # from the first page on, not only once someone trains (rnn.ui.memory)
     if not _first_call_this_run():
         return
     st.html(_CSS)             # style only: Streamlit adds it without taking space on the page
