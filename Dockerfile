@@ -13,6 +13,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     # torch to one thread per session anyway, and these keep the native pools small too.
     OMP_NUM_THREADS=1 \
     MKL_NUM_THREADS=1 \
+    # Streamlit runs every script run in a new thread, and glibc would give threads up to 8 heap
+    # arenas per core that each keep freed memory; two keep the server's resident set smaller
+    # (rnn/ui/memory.py, BENCHMARKS.md "Start-up, memory and classroom scheduling").
+    MALLOC_ARENA_MAX=2 \
     # The tighter limits for a public link (rnn/settings.py HOSTED_DEFAULTS); override any one
     # with RNN_PLAYGROUND_<LIMIT> at `docker run -e ...`.
     RNN_PLAYGROUND_HOSTED=1

@@ -138,19 +138,29 @@ async def visit_all(b, server: Server) -> list[str]:
     return errors
 
 
+DEPLOY_ENV = {"RNN_PLAYGROUND_HOSTED": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "MALLOC_ARENA_MAX": "2"}          # the Dockerfile's environment
+MEMORY_SERVERS = (("bare_torch_plotly", "bare_torch_plotly", DEPLOY_ENV),
+                  ("app", None, DEPLOY_ENV),
+                  ("app_default_malloc", None, {k: v for k, v in DEPLOY_ENV.items()
+                                                if k != "MALLOC_ARENA_MAX"}))
+
+
 async def _memory(settle_s: float) -> dict:
     """Server RSS after every page and tab was visited once, against a bare Streamlit server
-    with torch and Plotly loaded that drew its one page; both again after ``settle_s`` seconds
-    idle (the app's periodic collection and heap trim run every 30 s)."""
+    with torch and Plotly loaded that drew its one page, both in the Dockerfile's environment;
+    then the app again without MALLOC_ARENA_MAX. Each again after ``settle_s`` seconds idle
+    (the app's periodic collection and heap trim run every 30 s)."""
     out = {}
     async with browser() as b:
-        for name, script in (("bare_torch_plotly", bare_page("bare_torch_plotly")), ("app", None)):
-            server = Server(log_name=f"memory_{name}.log", script=script)
+        for name, bare, env in MEMORY_SERVERS:
+            script = bare_page(bare) if bare else None
+            server = Server(env=env, log_name=f"memory_{name}.log", script=script)
             try:
                 server.wait_port()
                 out[f"{name}_idle_mb"] = rss_mb(server.pid)
                 if script is None:
-                    out["visit_errors"] = await visit_all(b, server)
+                    out[f"{name}_visit_errors"] = await visit_all(b, server)
                 else:
                     context = await b.new_context()
                     page = await new_page(context)
@@ -166,8 +176,9 @@ async def _memory(settle_s: float) -> dict:
             print(f"  {name}: idle {out[f'{name}_idle_mb']:.0f} MB, after the visit "
                   f"{out[f'{name}_visited_mb']:.0f}, {settle_s:.0f} s later "
                   f"{out[f'{name}_settled_mb']:.0f}", flush=True)
-    for key in ("visited_mb", "settled_mb"):
-        out[f"ratio_{key}"] = out[f"app_{key}"] / out[f"bare_torch_plotly_{key}"]
+    for app in ("app", "app_default_malloc"):
+        for key in ("visited_mb", "settled_mb"):
+            out[f"ratio_{app}_{key}"] = out[f"{app}_{key}"] / out[f"bare_torch_plotly_{key}"]
     return out
 
 

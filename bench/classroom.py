@@ -27,6 +27,8 @@ one asyncio process); ``--browsers K`` makes K of the students real headless-Chr
     python bench/classroom.py --n 30 --seconds 5 --browsers 0
     python bench/classroom.py --quick --n 10 --streamlit-gc   # the failure before the fix:
                                      # Streamlit's full gc.collect() after every script run
+    python bench/classroom.py --quick --n 10 30 --policy rotate shortest
+                                     # the gate's scheduling policies side by side, per N
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ if __package__ in (None, ""):
 from bench.browser import Server
 from bench.clients import WsSession
 from bench.common import OUT, loadavg, median, p95, rss_mb
+from rnn.ui.gate import POLICY_ENV
 
 PAGE = "Text_generation"
 FINISH = re.compile(r"Finished after (\d+) steps \((\d+) s\)")
@@ -269,10 +272,11 @@ async def sample_rss(pid: int, clock: Clock, stop: asyncio.Event, every: float =
 # ---- one class --------------------------------------------------------------------------------
 async def one_class(n: int, seconds: int, browsers: int, arrive_s: float, b=None,
                     idle_samples: int = 8, probe_every: float = 1.0, seed: int = 0,
-                    streamlit_gc: bool = False) -> dict:
+                    streamlit_gc: bool = False, policy: str | None = None) -> dict:
     clock = Clock()
-    env = {**SERVER_ENV, **({"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"} if streamlit_gc else {})}
-    server = Server(env=env, log_name=f"classroom_{n}.log")
+    env = {**SERVER_ENV, **({"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"} if streamlit_gc else {}),
+           **({POLICY_ENV: policy} if policy else {})}
+    server = Server(env=env, log_name=f"classroom_{n}{'_' + policy if policy else ''}.log")
     rng = random.Random(seed)
     try:
         server.wait_port()
@@ -306,8 +310,10 @@ async def one_class(n: int, seconds: int, browsers: int, arrive_s: float, b=None
         log_errors = server.errors_in_log()
     finally:
         server.stop()
-    return summarise(n, seconds, rows, probe_out, clock, class_s, rss_before, rss_peak_class,
-                     rss_after, log_errors)
+    out = summarise(n, seconds, rows, probe_out, clock, class_s, rss_before, rss_peak_class,
+                    rss_after, log_errors)
+    out["policy"] = policy or "default"
+    return out
 
 
 def summarise(n, seconds, rows, probe_out, clock, class_s, rss_before, rss_peak, rss_after,
@@ -329,6 +335,7 @@ def summarise(n, seconds, rows, probe_out, clock, class_s, rss_before, rss_peak,
         "wall_steps_per_s": {"median": median(wall), "min": min(wall, default=None)},
         "wait_s": {"median": median(waits), "max": max(waits, default=None)},
         "wall_s": {"median": median(r["wall_s"] for r in rows if "wall_s" in r),
+                   "mean": _mean([r["wall_s"] for r in rows if "wall_s" in r]),
                    "max": max((r["wall_s"] for r in rows if "wall_s" in r), default=None)},
         "interaction_ms": {"during_p95": p95(during), "during_median": median(during),
                            "during_n": len(during), "during_max": max(during, default=None),
@@ -340,14 +347,32 @@ def summarise(n, seconds, rows, probe_out, clock, class_s, rss_before, rss_peak,
     }
 
 
+def _mean(values: list) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
 def table(results: list[dict]) -> str:
+    policies = len({r.get("policy") for r in results}) > 1
     head = ("| N | completed | errors | steps/s per session (median, min-max) | steps/s wall "
             "(median) | Start->finish s (median, max) | interaction p95 ms idle | p95 ms while "
             "training (n) | RSS MB before/peak/after |")
-    lines = [head, "|" + "---|" * 9]
+    if policies:
+        head = ("| N | policy | completed | errors | steps/s per session (median, min-max) | "
+                "Start->finish s (mean, median, max) | first slice after s (median) | "
+                "interaction p95 ms idle | p95 ms while training (n) | RSS MB before/peak/after |")
+    lines = [head, "|" + "---|" * (10 if policies else 9)]
     for r in results:
         sp, it, rs = r["steps_per_s"], r["interaction_ms"], r["rss_mb"]
         n_err = len(r["errors"]) + len(r["server_log_errors"])
+        if policies:
+            lines.append(
+                f"| {r['n']} | {r['policy']} | {r['completed']}/{r['n']} | {n_err} | "
+                f"{sp['median']:.1f} ({_f(sp['min'])}-{_f(sp['max'])}) | "
+                f"{r['wall_s']['mean']:.0f}, {r['wall_s']['median']:.0f}, {_f(r['wall_s']['max'], 0)} | "
+                f"{_f(r['wait_s']['median'])} | {it['idle_p95']:.0f} | "
+                f"{it['during_p95']:.0f} ({it['during_n']}) | {rs['before']:.0f}/{rs['peak']:.0f}/"
+                f"{rs['after_close']:.0f} |")
+            continue
         lines.append(
             f"| {r['n']} | {r['completed']}/{r['n']} | {n_err} | {sp['median']:.1f} "
             f"({_f(sp['min'])}-{_f(sp['max'])}) | {r['wall_steps_per_s']['median']:.2f} | "
@@ -361,7 +386,7 @@ def _f(x, digits: int = 1) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False) -> list[dict]:
+async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False, policies=(None,)) -> list[dict]:
     results = []
     b_ctx = None
     if browsers:
@@ -369,15 +394,16 @@ async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False) -> list[dict
         b_ctx = browser()
     b = await b_ctx.__aenter__() if b_ctx else None
     try:
-        for n in ns:
-            print(f"  classroom N={n}: {seconds}-second trainings, {min(browsers, n)} in Chromium ...",
-                  flush=True)
+        for n, policy in [(n, p) for n in ns for p in policies]:
+            print(f"  classroom N={n}: {seconds}-second trainings, {min(browsers, n)} in Chromium"
+                  f"{', policy ' + policy if policy else ''} ...", flush=True)
             res = await one_class(n, seconds, min(browsers, n), arrive_s if n > 1 else 0, b,
-                                  streamlit_gc=streamlit_gc)
+                                  streamlit_gc=streamlit_gc, policy=policy)
             results.append(res)
             print(f"    {res['completed']}/{n} completed in {res['class_s']:.0f} s; errors "
                   f"{len(res['errors'])}, log {len(res['server_log_errors'])}; steps/s "
-                  f"{res['steps_per_s']['median']:.1f}; p95 {res['interaction_ms']['during_p95']:.0f} ms "
+                  f"{res['steps_per_s']['median']:.1f}; Start->finish mean {res['wall_s']['mean']:.0f} s; "
+                  f"p95 {res['interaction_ms']['during_p95']:.0f} ms "
                   f"while training (idle {res['interaction_ms']['idle_p95']:.0f}); RSS "
                   f"{res['rss_mb']['before']:.0f}->{res['rss_mb']['peak']:.0f}->"
                   f"{res['rss_mb']['after_close']:.0f} MB", flush=True)
@@ -390,17 +416,21 @@ async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False) -> list[dict
 
 
 def run(quick: bool = False, ns=(1, 10, 30), seconds: int | None = None,
-        browsers: int | None = None, arrive_s: float | None = None, streamlit_gc: bool = False) -> dict:
+        browsers: int | None = None, arrive_s: float | None = None, streamlit_gc: bool = False,
+        policies=None) -> dict:
     """The classroom figures; ``quick``: 5-second trainings, websocket clients only."""
     seconds = seconds or (5 if quick else 10)
     browsers = (0 if quick else 2) if browsers is None else browsers
     arrive_s = (5.0 if quick else 15.0) if arrive_s is None else arrive_s
-    results = asyncio.run(_run(list(ns), seconds, browsers, arrive_s, streamlit_gc))
+    policies = list(policies or [None])
+    load_before = loadavg()
+    results = asyncio.run(_run(list(ns), seconds, browsers, arrive_s, streamlit_gc, policies))
     OUT.mkdir(parents=True, exist_ok=True)
     out = {"mode": "quick" if quick else "full", "seconds": seconds, "browsers": browsers,
            "arrive_s": arrive_s, "streamlit_post_script_gc": streamlit_gc, "results": results,
-           "table": table(results)}
-    name = "classroom" + ("_quick" if quick else "") + ("_streamlit_gc" if streamlit_gc else "")
+           "loadavg_before": load_before, "loadavg_after": loadavg(), "table": table(results)}
+    name = ("classroom" + ("_quick" if quick else "") + ("_streamlit_gc" if streamlit_gc else "")
+            + ("_policies" if policies != [None] else ""))
     (OUT / f"{name}.json").write_text(json.dumps(out, indent=1, default=str))
     return out
 
@@ -414,8 +444,12 @@ def main(argv=None) -> None:
     ap.add_argument("--arrive", type=float, default=None, help="students arrive over this many s")
     ap.add_argument("--streamlit-gc", action="store_true",
                     help="keep Streamlit's gc.collect() after every run (the state before the fix)")
+    ap.add_argument("--policy", nargs="*", default=None, choices=("rotate", "shortest"),
+                    help="the gate's scheduling policies to compare (one server each, per N)")
     args = ap.parse_args(argv)
-    out = run(args.quick, args.n, args.seconds, args.browsers, args.arrive, args.streamlit_gc)
+    out = run(args.quick, args.n, args.seconds, args.browsers, args.arrive, args.streamlit_gc,
+              args.policy)
+    print(f"load average before {out['loadavg_before']}, after {out['loadavg_after']}")
     print(out["table"])
 
 
