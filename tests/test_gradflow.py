@@ -93,3 +93,20 @@ def test_spectrum_of_known_matrices():
     assert torch.equal(recurrent_block(lstm_w), lstm_w[2 * h:3 * h])
     with pytest.raises(ValueError):
         spectrum(torch.zeros(2 * h, h))
+
+
+def test_leaky_unit_norms_follow_its_chain_rule():
+    """dL/da⟨t−1⟩ = (1 − α) dL/da⟨t⟩ + W_aaᵀ (α ⊙ tanh' ⊙ dL/da⟨t⟩) for the leaky unit."""
+    torch.manual_seed(2)
+    layer = RecurrentLayer("leaky", 3, 4, leak=0.3)
+    tr = layer.trace(torch.randn(2, 6, 3))
+    loss = tr.output[:, -1].square().sum()
+    norms = hidden_grad_norms(tr, loss)[0][0]
+    hs, v = [h.detach() for h in tr.hidden[0][0]], tr.steps[0][0]["v"].detach()
+    W = layer.w_hh().detach()
+    grad, manual = 2 * hs[-1], []
+    for t in range(5, -1, -1):
+        manual.append(float(grad.norm()))
+        grad = 0.7 * grad + (0.3 * (1 - v[:, t] ** 2) * grad) @ W
+    np.testing.assert_allclose(norms, manual[::-1], rtol=1e-5)
+    assert norms[0] > 0

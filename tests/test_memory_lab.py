@@ -164,3 +164,22 @@ def test_accuracy_vs_T_shape_and_seeding():
     assert set(res) == {"rnn", "lstm"} and all(set(v) == {3, 6} for v in res.values())
     assert all(0 <= a <= 1 for v in res.values() for a in v.values())
     assert res == accuracy_vs_T(("rnn", "lstm"), (3, 6), budget_steps=5, seed=1, hidden=8)
+
+
+def test_leaky_and_esn_cells_in_the_lab():
+    """The lab accepts every cell; a leaky unit keeps more gradient than the vanilla RNN, and
+    an ESN's frozen weights give gradients too (measured on the h_t, not the weights)."""
+    curves = gradient_curves(("rnn", "leaky", "esn"), T=30, hidden=16)
+    assert all(c.shape == (30,) and np.all(c > 0) for c in curves.values())
+    ratio = {arch: c[0] / c[-1] for arch, c in curves.items()}
+    assert ratio["leaky"] > 100 * ratio["rnn"]
+    leaky = MemoryModel(MemoryTask(T=5), MemoryConfig(arch="leaky", leak=0.8))
+    assert leaky.layer.arch == "leaky"
+    torch.testing.assert_close(leaky.layer.alpha(), torch.full((32,), 0.2))  # α = 1 - the seeds' α
+    legacy = MemoryModel(MemoryTask(T=5), MemoryConfig(arch="rnn", leak=0.8))
+    assert legacy.layer.arch == "leaky" and beta(legacy) == pytest.approx(beta(leaky))
+    esn = MemoryModel(MemoryTask(T=8), MemoryConfig(arch="esn", radius=1.3))
+    assert spectrum(esn.layer.w_hh())[1] == pytest.approx(1.3, rel=1e-5)
+    before = {k: v.clone() for k, v in esn.layer.state_dict().items()}
+    list(train(esn, steps=3))
+    assert all(torch.equal(v, before[k]) for k, v in esn.layer.state_dict().items())

@@ -137,6 +137,8 @@ class MemoryModel(nn.Module):
 
     def hidden_states(self, x: Tensor) -> tuple[list[Tensor], Tensor]:
         """(the T in-graph h_t (N, H), output): the pass gradient flow is measured on."""
+        if not any(p.requires_grad for p in self.layer.parameters()):
+            x = x.detach().requires_grad_()  # a frozen ESN: the h_t must still be in a graph
         tr = self.layer.trace(x)
         return tr.hidden[0][0], self.head(tr.output[:, -1])
 
