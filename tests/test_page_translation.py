@@ -114,3 +114,14 @@ def test_the_apps_own_comma_example_has_no_unknown_words():
     assert not any("vocabulary" in w.value for w in at.warning), [w.value for w in at.warning]
     assert any("thousands comma" in c.value for c in at.caption)
     assert at.code[0].value.startswith("sept mille quatre cent")
+
+
+def test_beam_search_shows_its_hypotheses_with_scores():
+    at = _open("Try", tr_source="three hundred and twelve", tr_decoding="beam", tr_beam=4)
+    assert any("hypotheses beam search kept" in m.value for m in at.markdown)
+    table = at.dataframe[0].value
+    assert list(table["rank"]) == [1, 2, 3, 4]
+    assert table["translation"][0] == at.code[0].value == "trois cent douze"
+    scores = list(table["score (length-normalised)"])
+    assert scores == sorted(scores, reverse=True) and all(s <= 0 for s in scores)
+    assert len(set(table["translation"])) == 4                 # k different hypotheses

@@ -25,8 +25,12 @@ class Hypothesis:
 
 @torch.no_grad()
 def beam_search(model, src: torch.Tensor, src_lengths: torch.Tensor, bos: int, eos: int,
-                width: int = 4, max_len: int = 40, length_alpha: float = 0.7):
-    """Decode ONE source sentence (src: (1, S)). Returns (ids without <eos>, attention (T, S) or None)."""
+                width: int = 4, max_len: int = 40, length_alpha: float = 0.7,
+                kept: list | None = None):
+    """Decode ONE source sentence (src: (1, S)). Returns (ids without <eos>, attention (T, S) or None).
+
+    ``kept``: a list that receives the ``width`` best hypotheses at the end, best first, as
+    {"ids" (without <eos>), "logp", "length", "score", "finished"}, so a page can show them."""
     model.eval()
     memory = model.encode(src, src_lengths)
     beams = [Hypothesis([], 0.0, memory["state"])]
@@ -51,6 +55,11 @@ def beam_search(model, src: torch.Tensor, src_lengths: torch.Tensor, bos: int, e
                          max(f.score(length_alpha) for f in finished) >= beams[0].score(length_alpha)):
             break
     best = max(finished or beams, key=lambda h: h.score(length_alpha))
+    if kept is not None:
+        ranked = sorted(finished + beams, key=lambda h: h.score(length_alpha), reverse=True)[:width]
+        kept.extend({"ids": h.ids[:-1] if h.ids and h.ids[-1] == eos else list(h.ids),
+                     "logp": h.logp, "length": len(h.ids), "score": h.score(length_alpha),
+                     "finished": bool(h.ids) and h.ids[-1] == eos} for h in ranked)
     ids = best.ids[:-1] if best.ids and best.ids[-1] == eos else best.ids
     attention = None if not best.alphas else torch.tensor(
         [list(a) for a in best.alphas]).numpy()
