@@ -40,8 +40,8 @@ _NER = [
         question="A left-to-right tagger reads “Teddy” before the next word. What can it say at "
                  "“Teddy” in “Teddy bears…” and “Teddy Roosevelt…”?",
         hint="Read left to right only, “Teddy” looks the same in both sentences, so its "
-             "probability is exactly the same (about 0.6: how often “Teddy” is a name in the "
-             "training data) whether “bears” or “Roosevelt” follows. Switch Bidirectional on: "
+             "probability is exactly the same (about 0.6: all it can learn is how often a "
+             "sentence's “Teddy” is a name) whether “bears” or “Roosevelt” follows. Switch Bidirectional on: "
              "it also reads right to left and says 0 and 1.",
         tab="Try",
         state={"ner_bidirectional": False, "ner_arch": "LSTM", "ner_text": TEDDY_ROOSEVELT},
@@ -57,9 +57,9 @@ _NER = [
         question="“Zorblax Quengi met Oluwaseun Adeyemi…”: these names were never in the training "
                  "data. Will the tagger find them?",
         hint="Words marked ✱ were never seen in training: for the word embedding they are only "
-             "<unk>. The spelling features (capital letter, letter pieces such as -ov, -ez) and "
-             "the words around them (“met … at”) still give them away; “Oslo”, a capitalised word "
-             "it knows as a city, stays white.",
+             "<unk>. The words around them (“met … at”) and their spelling (a capital letter, "
+             "letter pieces such as -ov, -ez) still give them away; “Oslo”, a capitalised word it "
+             "knows as a city, stays white. The next question shows what the spelling adds.",
         tab="Try", state={"ner_text": UNSEEN},
         choices=("No: a word it never saw cannot be tagged",
                  "Yes, all four words, from their spelling and the words around them",
@@ -109,8 +109,7 @@ _TEXTGEN = [
         key="textgen.temperature_high", page=TEXTGEN_PAGE,
         question="What happens to the names at temperature 2?",
         hint="Dividing the scores by T = 2 flattens the distribution: letters the model thinks "
-             "unlikely get picked far more often, so the names look stranger (and fewer of them "
-             "are real names).",
+             "unlikely get picked far more often, so the names look stranger.",
         tab="Try",
         state={"tg_temperature": 2.0, "tg_greedy": False, "tg_top_k": 0, "tg_top_p": 1.0,
                "tg_n_samples": 5},
@@ -298,7 +297,8 @@ _BIDIR = [
                  "Both near 50 %", "Left-to-right near 0 %, bidirectional near 100 %"),
         answer=1,
         claim="On the test set's ambiguous words the shipped left-to-right LSTM scores between "
-              "35 % and 70 %, the bidirectional one at least 90 %; on other words both reach 95 %.",
+              "35 % and 70 %, within 10 points of always guessing each word's usual sense; the "
+              "bidirectional one at least 90 %; on other words both reach 95 %.",
         contract="bidirectional_ambiguous_accuracy"),
     Challenge(
         key="bidirectional.rnn_cell", page=BIDIR_PAGE,
@@ -347,12 +347,14 @@ _GRADFLOW = [
         key="gradflow.sweep", page=GRADFLOW_PAGE,
         question="Which cell still remembers the first symbol after 30 steps? After 50?",
         hint="The gated ones. The vanilla RNN's gradient from the first step vanishes and it "
-             "stays near chance; the GRU and LSTM (keep-gate bias 3) carry the symbol along.",
+             "stays near chance (1 in 4); the GRU and LSTM (keep-gate bias 3) carry the symbol "
+             "along.",
         tab="Compare", state={},
         choices=("Only the vanilla RNN", "The GRU and the LSTM", "None of them", "All three"),
         answer=1,
         claim="After the sweep's budget (300 steps) at T = 30 and T = 50, the GRU and LSTM reach "
-              "at least 90 % held-out accuracy and the vanilla RNN stays below it.",
+              "at least 90 % held-out accuracy and the vanilla RNN stays within 10 points of "
+              "chance.",
         contract="gradflow_sweep"),
 ]
 

@@ -47,7 +47,8 @@ def check(key: str) -> Outcome:
         raise ValueError(f"{key} names no contract")
     module = Q.CONTRACT_MODULES.get(challenge.page)
     if module is None:
-        return globals()[challenge.contract]()
+        with one_thread():          # as the app runs models; many tiny ops are slower on more
+            return globals()[challenge.contract]()
     # Those modules' checks raise AssertionError (with the figures) when the claim fails and
     # return the figures when it holds.
     check_fn = getattr(importlib.import_module(module), challenge.contract)
@@ -370,14 +371,18 @@ def bidirectional_jordan() -> Outcome:
 
 def bidirectional_ambiguous_accuracy() -> Outcome:
     """The shipped pair on the test set, ambiguous words vs the rest (the Compare tab)."""
+    from rnn.lessons.bidirectional import usual_sense_accuracy
     m = {}
     for label, name in (("uni", "ner-lstm-uni"), ("bi", "ner-lstm")):
         r = shipped(name).evaluate("test")
         m[label] = {"ambiguous": float(r["accuracy_ambiguous"]), "other": float(r["accuracy_other"])}
-    holds = (0.35 <= m["uni"]["ambiguous"] <= 0.70 and m["bi"]["ambiguous"] >= 0.90
-             and min(m["uni"]["other"], m["bi"]["other"]) >= 0.95)
-    return Outcome(holds, m, "; ".join(f"{k}: ambiguous {v['ambiguous']:.2f}, other {v['other']:.2f}"
-                                       for k, v in m.items()))
+    data = shipped("ner-lstm").ensure_data()
+    m["usual_sense"] = usual_sense = usual_sense_accuracy(data.train, data.test)
+    holds = (0.35 <= m["uni"]["ambiguous"] <= 0.70 and abs(m["uni"]["ambiguous"] - usual_sense) <= 0.1
+             and m["bi"]["ambiguous"] >= 0.90 and min(m["uni"]["other"], m["bi"]["other"]) >= 0.95)
+    return Outcome(holds, m, "; ".join(f"{k}: ambiguous {m[k]['ambiguous']:.2f}, other "
+                                       f"{m[k]['other']:.2f}" for k in ("uni", "bi"))
+                   + f"; usual sense {usual_sense:.2f}")
 
 
 BIDIR_RNN_STEPS = 200
@@ -441,7 +446,8 @@ def gradflow_sweep() -> Outcome:
     s = LabSettings()
     with one_thread():
         acc = {arch: {T: accuracy_at(s, arch, T) for T in SWEEP_TS} for arch in ARCHS}
+    chance = s.task().chance
     holds = all(acc[a][T] >= SOLVED for a in ("gru", "lstm") for T in SWEEP_TS) \
-        and all(acc["rnn"][T] < SOLVED for T in SWEEP_TS)
-    return Outcome(holds, acc, "; ".join(f"{a}: " + ", ".join(f"T={T} {v:.2f}" for T, v in r.items())
-                                         for a, r in acc.items()))
+        and all(acc["rnn"][T] <= chance + 0.1 for T in SWEEP_TS)
+    return Outcome(holds, {**acc, "chance": chance}, f"chance {chance:.2f}; " + "; ".join(
+        f"{a}: " + ", ".join(f"T={T} {v:.2f}" for T, v in r.items()) for a, r in acc.items()))
