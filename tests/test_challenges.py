@@ -98,3 +98,12 @@ def test_try_it_state_uses_the_pages_widget_keys_and_values(key):
 def test_for_page_accepts_a_path_or_a_file_name():
     assert for_page("1_Named_entities.py") == for_page("/somewhere/pages/1_Named_entities.py")
     assert for_page("no_such_page.py") == []
+
+
+def test_select_box_choices_are_options_the_page_offers():
+    """A select box only takes one of its options: the Bidirectional page's minimal pairs."""
+    from rnn.data import MINIMAL_PAIRS
+    from rnn.lessons.bidirectional import pair_names
+    for c in ALL.values():
+        if "bidir_try_pair" in c.state:
+            assert c.state["bidir_try_pair"] in pair_names(MINIMAL_PAIRS), c.key
