@@ -79,10 +79,10 @@ with page.inspect:
 
 with page.compare:
     if page.compare.open:
-        st.markdown("Vanilla RNN, GRU and LSTM, one after the other, on the same data, seed and "
-                    "number of training steps. Which finds names best (F1)?")
+        page.shipped_long()
         page.shipped({**{f"{a.upper()} (bidirectional)": f"ner-{a}" for a in lesson.RACE_CELLS},
                       "LSTM (left to right)": "ner-lstm-uni"}, lesson.SHIPPED_COLUMNS, "f1",
                      "Bidirectional taggers: validation F1 while training", lesson.SHIPPED_CAPTION,
-                     "The shipped models (600 training steps each)")
+                     "The shipped models on the easy level (600 training steps each)")
+        st.subheader("Race them yourself: which finds names best (F1)?")
         page.compare_cells("f1")

@@ -108,6 +108,6 @@ with page.inspect:
 
 with page.compare:
     if page.compare.open:
-        st.markdown("Vanilla RNN, GRU and LSTM, one after the other, on the same text, seed and "
-                    "number of training steps. Which reaches the lowest validation loss?")
+        page.shipped_long()
+        st.subheader("Race them yourself: which reaches the lowest validation loss?")
         page.compare_cells("perplexity")

@@ -79,9 +79,9 @@ with page.inspect:
 
 with page.compare:
     if page.compare.open:
-        st.markdown("Vanilla RNN, GRU and LSTM, one after the other, on the same data, seed and "
-                    "number of training steps. Which one learns negation and “but” best (accuracy)?")
+        page.shipped_long()
         page.shipped({a.upper(): f"sentiment-{a}" for a in lesson.RACE_CELLS}, lesson.SHIPPED_COLUMNS,
                      "accuracy", "Validation accuracy while training", lesson.SHIPPED_CAPTION,
-                     "The shipped models (500 training steps each)")
+                     "The shipped models on the easy level (500 training steps each)")
+        st.subheader("Race them yourself: which learns best (accuracy)?")
         page.compare_cells("accuracy")

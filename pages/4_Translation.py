@@ -9,7 +9,7 @@ from rnn.lessons import translation as lesson
 from rnn.models.config import ModelConfig
 from rnn.plots.translation_page import exact_match_by_length_figure
 from rnn.train.trainer import TrainConfig
-from rnn.ui import compare_panel, engine_errors, show_figure
+from rnn.ui import engine_errors, show_figure
 from rnn.ui.kit import lesson_markdown, task_page
 from rnn.ui.widgets import URL
 
@@ -91,13 +91,13 @@ with page.inspect:
 
 with page.compare:
     if page.compare.open:
-        st.subheader("Vanilla RNN vs GRU vs LSTM")
+        page.shipped_long()
+        st.subheader("Race them yourself: vanilla RNN vs GRU vs LSTM")
         page.compare_cells("exact_match")
         st.subheader(f"Race: attention or not ({page.model_cfg.arch.upper()}, {page.source['name']})")
         st.markdown(lesson.RACE_INTRO)
-        runs = compare_panel("translation_race", lambda label: page.factory(
-            attention=lesson.RACE[label])(), "exact_match", archs=list(lesson.RACE),
-            signature=page.signature)
+        runs = page.compare_cells("exact_match", archs=list(lesson.RACE), key="translation_race",
+                                  changes=lambda label: {"attention": lesson.RACE[label]})
         key = repr(({k: len(e.history) for k, e in runs.items() if e is not None}, page.signature))
         if st.button("Score by source length", key="tr_score", icon=":material/straighten:",
                      disabled=not any(e is not None for e in runs.values())):

@@ -14,7 +14,7 @@ import streamlit as st
 from rnn import plots
 from rnn.ui.live_training import run_buttons, job_state, live_fragment, exp_slot, status_line
 from rnn.ui.setup import show_figure
-from rnn.ui.widgets import ARCH_LABELS
+from rnn.ui.widgets import ARCH_LABELS, URL
 
 
 def final_metrics_table(runs: dict, metric_name: str) -> pd.DataFrame:
@@ -43,18 +43,23 @@ def _draw(key: str, labels: Sequence[str], metric_name: str) -> None:
         status_line(runs[current], True)
     histories = {ARCH_LABELS.get(lab, lab): getattr(exp, "history", [])
                  for lab, exp in runs.items() if exp is not None}
+    axis = st.session_state.get(f"{key}_axis", "step")
+    what = "training step" if axis == "step" else "seconds of training"
     left, right = st.columns(2)
     with left:
-        show_figure(plots.compare_figure(histories, key="val_loss", x="elapsed",
-                                         title="Validation loss vs seconds of training"),
+        show_figure(plots.compare_figure(histories, key="val_loss", x=axis,
+                                         title=f"Validation loss vs {what}"),
                     key=f"{key}_fig_cmp_loss")
     with right:
-        show_figure(plots.compare_figure(histories, key=metric_name, x="elapsed",
-                                         title=f"Validation {plots.metric_label(metric_name)}"),
+        show_figure(plots.compare_figure(histories, key=metric_name, x=axis,
+                                         title=f"Validation {plots.metric_label(metric_name)} vs {what}"),
                     key=f"{key}_fig_cmp_metric")
     started = {lab: exp for lab, exp in runs.items() if exp is not None}
     if started:
         st.dataframe(final_metrics_table(started, metric_name), hide_index=True, width="stretch")
+
+
+AXES = {"step": "training steps", "seconds": "seconds"}
 
 
 def compare_panel(exp_key: str, make_experiment: Callable[[str], object], metric_name: str,
@@ -67,7 +72,10 @@ def compare_panel(exp_key: str, make_experiment: Callable[[str], object], metric
     ``st.session_state[f"{exp_key}:{arch}"]``; ``signature`` as in ``training_panel``.
     """
     labels = list(archs)
-    job = job_state(exp_key, labels, signature)
+    job = job_state(exp_key, labels, signature, summary=" vs ".join(ARCH_LABELS.get(a, a) for a in labels))
     run_buttons(exp_key, job, "Train all three" if len(labels) == 3 else "Train all")
+    st.radio("x axis", list(AXES), format_func=AXES.get, horizontal=True, key=f"{exp_key}_axis",
+             bind=URL, help="Steps: every cell gets the same number of updates (the fair race). "
+                            "Seconds: how fast each cell runs on this CPU.")
     live_fragment(exp_key, job, make_experiment, lambda: _draw(exp_key, labels, metric_name))
     return {lab: st.session_state.get(exp_slot(exp_key, lab)) for lab in labels}

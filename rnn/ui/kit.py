@@ -37,6 +37,7 @@ from rnn.ui.task_page import active_experiment, data_sidebar, make_factory, pret
 from rnn.ui.widgets import CELLS, URL, architecture_sidebar, lesson_tabs, training_sidebar
 
 LESSON_TEXT = Path(__file__).resolve().parents[1] / "lessons" / "text"
+RACE_STEPS = (100, 200, 300, 500, 1000, 1500)
 
 
 def lesson_markdown(name: str) -> None:
@@ -254,13 +255,41 @@ class TaskPage:
         return training_panel(self.exp_key, self.factory(), metric, signature=self.signature,
                               summary=self.summary, **kwargs)
 
-    def compare_cells(self, metric: str, archs: Sequence[str] = ("rnn", "gru", "lstm")) -> dict:
-        """The same data, seed and budget for each cell, one after the other."""
-        return compare_panel(f"{self.task}_cmp", lambda arch: self.factory(arch=arch)(), metric,
-                             archs=archs, signature=self.signature)
+    def race_steps(self) -> int:
+        """The race's budget: the same number of training steps for every cell (fair whatever
+        each cell's speed on this CPU); the time budget only caps it."""
+        return int(st.select_slider("Training steps per cell", RACE_STEPS, value=300, bind=URL,
+                                    key=f"{self.task}_race_steps"))
+
+    def compare_cells(self, metric: str, archs: Sequence[str] = common.RACE_CELLS,
+                      key: str | None = None, changes: Callable[[str], dict] | None = None) -> dict:
+        """The same data, seed and number of steps for each entry of ``archs``, one after the
+        other; ``changes(label)`` gives each run's model changes (default: ``arch=label``)."""
+        from rnn.lessons import levels
+        st.caption(levels.GRU_SPEED_NOTE)
+        steps = self.race_steps()
+        train = dataclasses.replace(self.train_cfg, steps=steps,
+                                    seconds=float(ui_settings().max_seconds))
+        changes = changes or (lambda label: {"arch": label})
+
+        def make(label: str):
+            config = dataclasses.replace(self.model_cfg, **changes(label))
+            return make_factory(self.task, config, train, self.source, options=self.options)()
+
+        return compare_panel(key or f"{self.task}_cmp", make, metric, archs=archs,
+                             signature=repr((self.signature, steps)))
+
+    def shipped_long(self) -> dict:
+        """The Compare tab's first box: the shipped models on the long-range level, where the
+        cells differ, and why."""
+        from rnn.lessons import levels
+        spec = levels.shipped_long(self.task)
+        histories = self.shipped(**spec, key=f"{self.prefix}_fig_shipped_long")
+        st.markdown(levels.WHY_CELLS_DIFFER)
+        return histories
 
     def shipped(self, names: dict, columns: dict, metric: str, title: str, caption: str,
-                expander: str) -> dict:
+                expander: str, key: str | None = None) -> dict:
         """The shipped models' validation curves and final metrics; ``names`` maps a label to a
         checkpoint name. Returns {label: history}."""
         with engine_errors():
@@ -269,7 +298,7 @@ class TaskPage:
                 c1, c2 = st.columns([3, 2])
                 with c1:
                     show_figure(plots.compare_figure(histories, key=metric, title=title),
-                                key=f"{self.prefix}_fig_shipped")
+                                key=key or f"{self.prefix}_fig_shipped")
                 c2.dataframe(pd.DataFrame(common.metric_rows(histories, columns)), hide_index=True,
                              width="stretch",
                              column_config={h: st.column_config.NumberColumn(format="%.3f")

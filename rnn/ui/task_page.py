@@ -44,10 +44,23 @@ def data_sidebar(task_name: str) -> dict:
     """
     from rnn.tasks import get_task
     task = get_task(task_name)
+    from rnn.lessons import levels
+
     st.sidebar.header("Data")
-    options = list(task.datasets())
-    dataset = st.sidebar.selectbox("Built-in data", options, key=f"{task_name}_dataset", bind=URL,
-                                   help="\n\n".join(f"**{k}**: {v}" for k, v in task.datasets().items()))
+    level = "easy"
+    if task_name in levels.LONG_DATASETS:
+        level = st.sidebar.radio("Level", levels.LEVELS, key=f"{task_name}_data_level", bind=URL,
+                                 format_func=levels.LEVEL_LABELS.get, help=levels.LEVEL_HELP)
+    long_sets = set(levels.LONG_DATASETS.values())
+    if level == "long":
+        dataset = levels.LONG_DATASETS[task_name]
+        st.sidebar.caption(levels.LEVEL_NOTES.get(task_name, ""))
+    else:
+        options = [d for d in task.datasets() if d not in long_sets]
+        dataset = st.sidebar.selectbox("Built-in data", options, key=f"{task_name}_dataset",
+                                       bind=URL, help="\n\n".join(
+                                           f"**{k}**: {v}" for k, v in task.datasets().items()
+                                           if k in options))
     limit = ui_settings().max_upload_mb
     upload = st.sidebar.file_uploader(f"…or your own file (max {limit:g} MB)", key=f"{task_name}_upload",
                                       help=task.file_help)
