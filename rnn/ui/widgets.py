@@ -25,6 +25,8 @@ ARCH_URL = {a: _NAMES.get(a, (a.upper(), a.upper()))[1] for a in CELLS}
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
 BATCH_SIZES = (8, 16, 32, 64, 128)
 SIZES = (4, 8, 16, 32, 64, 128, 256, 512, 1024)
+LEAKS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0)
+RADII = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.1, 1.5)
 
 
 def _build(cls, values: dict):
@@ -109,6 +111,23 @@ def _task_specific(task: str, values: dict, d: dict) -> dict:
         out["dropout"] = float(clamp(st.slider("Dropout between layers", 0.0, 0.5,
                                                float(clamp(d.get("dropout", 0.0), 0.0, 0.5)), 0.1,
                                                key=f"{task}_dropout", bind=URL), 0.0, 0.5))
+    if values["arch"] == "leaky":
+        out["leak"] = float(st.select_slider(
+            "Leak α (share of the new state each step)", LEAKS, key=f"{task}_leak", bind=URL,
+            value=_nearest(LEAKS, float(d.get("leak", 0.5))),
+            help="a⟨t⟩ = (1 − α) a⟨t−1⟩ + α tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a). α = 1 is the "
+                 "vanilla RNN; a small α keeps the old state longer."))
+        out["learn_leak"] = st.toggle("Learn α per unit", bool(d.get("learn_leak", False)),
+                                      key=f"{task}_learn_leak", bind=URL,
+                                      disabled=out["leak"] >= 1.0)
+        if out["leak"] >= 1.0:
+            out["learn_leak"] = False
+    if values["arch"] == "esn":
+        out["spectral_radius"] = float(st.select_slider(
+            "Spectral radius ρ of the frozen W_aa", RADII, key=f"{task}_spectral_radius", bind=URL,
+            value=_nearest(RADII, float(d.get("spectral_radius", 0.9))),
+            help="An echo state network never trains W_aa or W_ax: they are random, W_aa scaled "
+                 "to this radius. Only the readout learns. Near 1, echoes of old inputs last long."))
     if values["arch"] == "rnn":
         out["nonlinearity"] = st.radio("Nonlinearity g", ("tanh", "relu"), horizontal=True,
                                        index=1 if d.get("nonlinearity") == "relu" else 0,
