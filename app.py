@@ -131,6 +131,13 @@ def section_one_hot() -> None:
                "columns. Outlined: the columns the sentence picks.")
 
 
+@st.cache_resource(show_spinner=False)
+def taxonomy_figure(kind: str):
+    """The drawings never change: built once per server, not once per visitor (a class opening
+    the home page together built 30 x 4 of them). Read-only: show_figure does not change them."""
+    return plots.taxonomy_figure(kind)
+
+
 def section_taxonomy() -> None:
     st.header("Four shapes of recurrent network")
     st.markdown(
@@ -140,7 +147,7 @@ def section_taxonomy() -> None:
     for row in (LESSONS[:2], LESSONS[2:]):
         for col, (kind, page, title, note) in zip(st.columns(2), row):
             with col:
-                show_figure(plots.taxonomy_figure(kind), key=f"tax_{kind}")
+                show_figure(taxonomy_figure(kind), key=f"tax_{kind}")
                 lesson_link(page, title, note)
     st.markdown("Two more lessons look inside the networks:")
     for page, title, note in EXTRA_LESSONS:
