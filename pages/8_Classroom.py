@@ -225,7 +225,7 @@ def cast(code: str, me: str, key: str, choice: int) -> None:
         st.session_state["cls_vote_note"] = str(exc)
 
 
-@st.fragment(run_every=2 * POLL)
+@st.fragment(run_every=4 * POLL)     # students only wait for the next question: less often
 def student_view(code: str, me: str) -> None:
     try:
         room = STORE.join(code, me)

@@ -11,6 +11,10 @@ import re
 from typing import Sequence
 
 import numpy as np
+# Imported here, fully, before any figure is built: plotly imports pandas lazily and takes it from
+# sys.modules even while another session's thread is still importing it ("partially initialized
+# module 'pandas' has no attribute 'Series'", seen when 30 sessions open pages at once).
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 import plotly.io as pio
 
