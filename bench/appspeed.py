@@ -88,9 +88,10 @@ def bare_page(name: str) -> Path:
 
 
 async def painted(b, script: Path | None, log_name: str) -> dict:
-    """A fresh server and a fresh browser context (empty cache): seconds from Popen to the page
-    painted (its script run finished and the title on screen) and to every Plotly chart drawn."""
-    server = Server(log_name=log_name, script=script)
+    """A fresh server (the Dockerfile's environment) and a fresh browser context (empty cache):
+    seconds from Popen to the page painted (its script run finished and the title on screen:
+    the browser must be free to report both) and to every Plotly chart drawn."""
+    server = Server(env=DEPLOY_ENV, log_name=log_name, script=script)
     try:
         port_s = server.wait_port()
         context = await b.new_context(viewport={"width": 1400, "height": 900})
