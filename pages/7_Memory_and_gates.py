@@ -2,10 +2,10 @@
 import pandas as pd
 import streamlit as st
 
-from rnn import plots
 from rnn.lessons import gates as lesson
 from rnn.models.config import ModelConfig
-from rnn.plots.gates import gap_accuracy_figure, unit_scores_figure, unit_story_figure
+from rnn.plots.gates import (gap_accuracy_figure, plural_after_each_word, unit_scores_figure,
+                             unit_story_figure)
 from rnn.train.trainer import TrainConfig
 from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_tabs, setup_page,
                     show_figure, training_panel, training_sidebar)
@@ -105,8 +105,7 @@ with try_:
                           delta_arrow="off", delta_color="off", border=True)
                 if result["verb"]:
                     st.caption(f"You wrote “{result['verb']}”; the model read only the words before it.")
-                show_figure(plots.prob_after_each_word(result["tokens"], result["prob_after_each"],
-                                                       title="P(plural verb) after each word"),
+                show_figure(plural_after_each_word(result["tokens"], result["prob_after_each"]),
                             key="agreement_line")
 
 with inspect:
@@ -118,7 +117,7 @@ with inspect:
                 found = lesson.find_memory_unit(exp, exp.ensure_data().val[:400])
                 story = lesson.unit_story(exp, st.session_state["agreement_text"], found)
                 st.markdown(lesson.unit_sentence(found, story))
-                show_figure(unit_story_figure(story["tokens"], story["value"], story["gates"], found["unit"],
+                show_figure(unit_story_figure(story["tokens"], story["values"], story["gates"], found["unit"],
                                               lesson.STATE_NAMES[found["state"]]), key="agreement_story")
                 st.caption("" if story["gates"] else "This cell has no gate: pick GRU or LSTM.")
                 show_figure(unit_scores_figure(found["scores"], found["unit"]), key="agreement_scores")
@@ -130,6 +129,7 @@ with compare:
         with engine_errors():
             curves = shipped_curves()
             show_figure(gap_accuracy_figure(curves), key="agreement_fig_gap")
+            st.caption(lesson.overlap_note(curves))
             st.dataframe(pd.DataFrame(lesson.summary_rows(curves)), hide_index=True)
         st.subheader("Deep RNNs: 1, 2 and 3 stacked vanilla RNN layers")
         st.markdown(f"**Predict first:** {lesson.DEPTH_CHALLENGE.question}")

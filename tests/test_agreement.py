@@ -157,19 +157,32 @@ def test_threshold_accuracy_finds_the_separating_unit():
     assert gates.threshold_accuracy(np.zeros(6), labels)[0] == 0.5
 
 
+def test_flip_subject_and_separation():
+    assert gates.flip_subject(["the", "cat", ",", "the", "dogs"]) == ["the", "cats", ",", "the", "dogs"]
+    assert gates.flip_subject(["the", "children", "saw"]) == ["the", "child", "saw"]
+    assert gates.flip_subject(["hello"]) is None
+    labels = np.array([0, 0, 1, 1])
+    assert gates.separation(np.array([0., 0.1, 1., 1.1]), labels) > gates.separation(
+        np.array([0., 0.5, 0.6, 1.1]), labels)
+
+
 def test_falls_first_and_summaries():
     curves = {"RNN": {0: 1.0, 10: 0.6, 30: 0.5}, "LSTM": {0: 1.0, 10: 1.0, 30: 0.95}}
     assert gates.falls_first(curves) == {"RNN": 10, "LSTM": None}
     rows = gates.summary_rows(curves)
     assert rows[0]["accuracy, gaps 20-50"] == 0.5 and rows[1]["accuracy, gaps 0-5"] == 1.0
+    assert gates.overlap_note(curves) == ""                    # only one curve at the top
+    both = {**curves, "GRU": {0: 1.0, 30: 1.0}, "LSTM": {0: 1.0, 30: 1.0}}
+    assert gates.overlap_note(both) == "On one line at 1.0, hiding each other: LSTM, GRU."
 
 
 def test_gate_figures():
     fig = gap_accuracy_figure({"RNN": {0: 1.0, 20: 0.5}, "GRU": {0: 1.0, 20: 1.0}})
     assert [t.name for t in fig.data] == ["RNN", "GRU"] and list(fig.data[0].x) == [0, 20]
-    story = unit_story_figure(["the", "cat"], [0.1, 0.9], {"Γ_f": [0.2, 0.95]}, unit=3)
-    assert len(story.data) == 2 and list(story.data[1].y) == [0.2, 0.95]
+    story = unit_story_figure(["the", "cat"], {"cat": [0.1, 0.9], "cats": [0.1, -0.9]},
+                              {"Γ_f": [0.2, 0.95]}, unit=3)
+    assert [t.name for t in story.data] == ["cat", "cats", "Γ_f"] and list(story.data[2].y) == [0.2, 0.95]
     assert "unit 3" in story.layout.title.text
-    assert unit_story_figure(["the"], [0.1, 0.2], {}, 0).layout.annotations      # mismatch -> empty
+    assert unit_story_figure(["the"], {"x": [0.1, 0.2]}, {}, 0).layout.annotations  # mismatch -> empty
     bars = unit_scores_figure([0.5, 0.99, 0.6], chosen=1)
     assert bars.data[0].marker.color[1] != bars.data[0].marker.color[0]

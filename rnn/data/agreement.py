@@ -18,8 +18,7 @@ was / is / has, 1 = plural: were / are / have). Rules every generated example fo
 
 Data sets: ``short`` has gaps 0-5 everywhere. ``long`` is scored (validation and test) on gaps
 20-50, but its training split mixes every gap from 0 to 50: trained only on long gaps, no cell
-finds the subject at all (all stay at chance), while short ones teach where the number is and long
-ones teach to hold it.
+finds the subject at all (all stay at chance; issue 13's probe).
 """
 from __future__ import annotations
 

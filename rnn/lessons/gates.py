@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from rnn.cells import GRUCell, LSTMCell, RNNCell, gru_step, leaky_step, lstm_step, rnn_step
-from rnn.data.agreement import gap_sweep
+from rnn.data.agreement import NOUNS, gap_sweep
 from rnn.lessons.challenge import Challenge
 from rnn.tasks import get_task
 
@@ -21,6 +21,7 @@ TASK = "agreement"
 CELLS = ("rnn", "leaky", "esn", "gru", "lstm")
 LABELS = {"rnn": "RNN", "leaky": "Leaky RNN", "esn": "Echo state net", "gru": "GRU", "lstm": "LSTM"}
 SWEEP_GAPS = tuple(range(0, 51, 5))
+SINGULAR_OF = {plural: singular for singular, plural in NOUNS.items()}
 SHORT_ONLY = "RNN trained on gaps 0-5"
 # the shipped models on the Compare chart: label -> checkpoint (all 1500 steps, seed 0, H = 64)
 SHIPPED = {**{LABELS[a]: f"agreement-{a}" for a in CELLS}, SHORT_ONLY: "agreement-rnn-short"}
@@ -164,20 +165,43 @@ def threshold_accuracy(values: np.ndarray, labels: np.ndarray) -> tuple[float, f
     return float(max(right_high[best], n - right_high[best]) / n), theta, bool(high)
 
 
-def find_memory_unit(exp, items) -> dict:
+def separation(values: np.ndarray, labels: np.ndarray) -> float:
+    """How far apart the two classes sit on one unit: |mean_plural − mean_singular| over their
+    pooled standard deviation (0 when a class is missing)."""
+    one, zero = values[labels == 1], values[labels == 0]
+    if not len(one) or not len(zero):
+        return 0.0
+    spread = np.sqrt((one.var() + zero.var()) / 2) + 1e-8
+    return float(abs(one.mean() - zero.mean()) / spread)
+
+
+def find_memory_unit(exp, items, good: float = 0.95) -> dict:
     """The unit of the memory (c⟨t⟩ for the LSTM, a⟨t⟩ for the others) whose value at the verb
-    best separates singular from plural subjects on ``items`` (validation examples).
+    best separates singular from plural subjects on ``items`` (validation examples): the best
+    single-unit accuracy, ties broken by the widest separation.
 
     Returns {"state": "c" | "h", "unit", "accuracy", "threshold", "plural_is_high",
-    "scores": accuracy of every unit}."""
+    "scores": accuracy of every unit, "good_units": how many reach ``good`` alone}."""
     got = get_task(TASK).trace_batch(exp.model, exp.vocabs, items)
     state = "c" if "c" in got["at_verb"] else "h"
     values, labels = got["at_verb"][state], np.array(got["labels"])
     scored = [threshold_accuracy(values[:, k], labels) for k in range(values.shape[1])]
-    unit = int(np.argmax([s[0] for s in scored]))
+    margins = [separation(values[:, k], labels) for k in range(values.shape[1])]
+    unit = max(range(len(scored)), key=lambda k: (round(scored[k][0], 6), margins[k]))
     accuracy, theta, high = scored[unit]
     return {"state": state, "unit": unit, "accuracy": accuracy, "threshold": theta,
-            "plural_is_high": high, "scores": [s[0] for s in scored]}
+            "plural_is_high": high, "scores": [s[0] for s in scored],
+            "good_units": sum(s[0] >= good for s in scored)}
+
+
+def flip_subject(tokens: list[str]) -> list[str] | None:
+    """The same words with the subject (the first noun) in the other number, or None."""
+    for i, tok in enumerate(tokens):
+        if tok in NOUNS:
+            return tokens[:i] + [NOUNS[tok]] + tokens[i + 1:]
+        if tok in SINGULAR_OF:
+            return tokens[:i] + [SINGULAR_OF[tok]] + tokens[i + 1:]
+    return None
 
 
 def keep_gates(arch: str, steps: dict, unit: int) -> dict[str, np.ndarray]:
@@ -193,15 +217,24 @@ def keep_gates(arch: str, steps: dict, unit: int) -> dict[str, np.ndarray]:
 
 
 def unit_story(exp, text: str, found: dict) -> dict:
-    """One typed sentence through the model: the memory unit's value at each word, its gates,
-    and the model's answer. ``found`` is ``find_memory_unit``'s result."""
+    """One typed sentence through the model: the memory unit's value at each word (and, when the
+    subject can be flipped, the same sentence with the other number), its gates, the answer.
+    ``found`` is ``find_memory_unit``'s result."""
     trace = exp.trace(text)
-    steps = trace["layers"][-1][0]
-    unit = found["unit"]
+    steps, unit = trace["layers"][-1][0], found["unit"]
+    tokens = trace["tokens"]
+    values = {f"{found['state']}[{unit}] for “{_subject(tokens)}”": steps[found["state"]][:, unit]}
+    flipped = flip_subject(tokens)
+    if flipped is not None:
+        other = exp.trace(" ".join(flipped))["layers"][-1][0]
+        values[f"… for “{_subject(flipped)}”"] = other[found["state"]][:, unit]
     result = exp.predict(text)
-    return {"tokens": trace["tokens"], "value": steps[found["state"]][:, unit],
-            "gates": keep_gates(exp.model_config.arch, steps, unit), "prob": result["prob"],
-            "number": result["number"], "verb": result["verb"]}
+    return {"tokens": tokens, "values": values, "gates": keep_gates(exp.model_config.arch, steps, unit),
+            "prob": result["prob"], "number": result["number"], "verb": result["verb"]}
+
+
+def _subject(tokens: list[str]) -> str:
+    return next((t for t in tokens if t in NOUNS or t in SINGULAR_OF), tokens[0])
 
 
 # ---- Compare: accuracy against the gap ------------------------------------------------------
@@ -219,8 +252,16 @@ def long_gap_accuracy(curve: dict[int, float], lo: int = 20) -> float:
 
 def summary_rows(curves: dict[str, dict[int, float]], name: str = "cell") -> list[dict]:
     """One row per curve: mean accuracy on gaps 0-5 and on gaps 20-50."""
-    return [{name: label, "accuracy, gaps 0-5": long_gap_accuracy({g: a for g, a in c.items() if g <= 5}, 0),
-             "accuracy, gaps 20-50": long_gap_accuracy(c)} for label, c in curves.items()]
+    return [{name: label,
+             "accuracy, gaps 0-5": round(long_gap_accuracy({g: a for g, a in c.items() if g <= 5}, 0), 2),
+             "accuracy, gaps 20-50": round(long_gap_accuracy(c), 2)} for label, c in curves.items()]
+
+
+def overlap_note(curves: dict[str, dict[int, float]], level: float = 0.99) -> str:
+    """A caption naming the curves that sit at (nearly) 1.0 at every gap and so hide behind each
+    other on the chart ("" when fewer than two do)."""
+    top = [label for label, c in curves.items() if c and min(c.values()) >= level]
+    return f"On one line at 1.0, hiding each other: {', '.join(top)}." if len(top) > 1 else ""
 
 
 def falls_first(curves: dict[str, dict[int, float]], level: float = 0.9) -> dict[str, int | None]:
@@ -319,13 +360,15 @@ CHALLENGES = (
         contract="leaky_holds"),
     Challenge(
         key="gates.memory_unit", page=PAGE, tab="Inspect", state={"agreement_arch": "LSTM"},
-        question="How many of the LSTM's 64 memory units does it take to tell singular from "
+        question="How many of the LSTM's 64 memory units, each on its own, tell singular from "
                  "plural at the verb?",
-        choices=("one is enough", "about half", "all of them"), answer=0,
-        hint="The finder scores every unit of c⟨t⟩ alone. One unit is set at the subject, held "
-             "through the clause by a forget gate near 1, and read at the verb.",
-        claim="One unit of the shipped LSTM's c⟨t⟩ alone separates singular from plural at the "
-              "verb on at least 95 % of validation sentences.",
+        choices=("one", "a handful", "almost all of them"), answer=2,
+        hint="Nearly every unit of c⟨t⟩ does, alone: the subject's number is the only thing this "
+             "task asks the model to keep, so the trained LSTM writes it everywhere. The tidy picture "
+             "of the notes (one unit set at “cat”, held with Γ_f near 1, read at “was”) is not "
+             "what training found: compare the lines for “cat” and “cats” word by word.",
+        claim="At least 90 % of the shipped LSTM's 64 units of c⟨t⟩ each alone separate singular "
+              "from plural at the verb on at least 95 % of validation sentences.",
         contract="memory_unit"),
     Challenge(
         key="gates.depth", page=PAGE, tab="Compare",
@@ -353,8 +396,8 @@ TASK_TEXT = (
     "**The task** (many-to-one): read a sentence up to its verb and say singular (was, is, has) "
     "or plural (were, are, have). The clause between subject and verb has exactly *gap* words, "
     "with nouns of random number in it, so no word near the verb gives the answer away. "
-    "Data set *long* trains on gaps 0–50 (short ones show where the number is, long ones teach "
-    "to hold it) and is scored on gaps 20–50.")
+    "Data set *long* trains on a mix of gaps 0–50 (trained on long gaps only, no cell finds the "
+    "subject at all) and is scored on gaps 20–50.")
 REMEDIES = (
     "**Before gates** (seed 002): a *leaky unit* keeps 1 − α of its state every step, "
     "a⟨t⟩ = (1 − α) a⟨t−1⟩ + α tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a), a fixed, input-blind "
@@ -367,7 +410,9 @@ DEPTH_TEXT = (
 INSPECT_TEXT = (
     "The finder scores every unit of the memory (c⟨t⟩ for the LSTM, a⟨t⟩ = c⟨t⟩ for the GRU) on "
     "400 validation sentences: how often does that one number, at the verb, tell singular from "
-    "plural? The best unit is drawn below across your sentence, with the gate that keeps it.")
+    "plural? The best unit (ties: the widest gap between the two) is drawn below across your "
+    "sentence and across the same sentence with the subject's number flipped, with the gates that "
+    "keep or rewrite it. Where do the two lines part, and where are they furthest apart?")
 
 
 SCORED_ON = {"long": "gaps 20–50", "short": "gaps 0–5"}
@@ -377,11 +422,14 @@ CALC_NOTE = ("Weights: torch's initialisation, seed 0, for 2 inputs. For the LST
 
 
 def unit_sentence(found: dict, story: dict) -> str:
-    """What the finder found, in one sentence."""
+    """What the finder found, in two sentences."""
     high = "high" if found["plural_is_high"] else "low"
+    total = len(found["scores"])
     return (f"Unit **{found['unit']}** of {STATE_NAMES[found['state']]} alone gets "
-            f"**{found['accuracy']:.0%}** of validation verbs right ({high} = plural). On this "
-            f"sentence the model says **{story['number']}**.")
+            f"**{found['accuracy']:.0%}** of validation verbs right ({high} = plural), and "
+            f"**{found['good_units']} of {total}** units reach 95 % each: the number is spread over "
+            f"the whole memory, since it is all this task asks the model to keep. On this sentence "
+            f"the model says **{story['number']}**.")
 
 
 def verdict(prob: float) -> tuple[str, str]:
