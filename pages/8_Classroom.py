@@ -35,7 +35,9 @@ if PRESENTER:
             "[data-testid='stCaptionContainer'] p{font-size:1.05rem}"
             ".cls-question{font-size:2.0rem!important;font-weight:600;line-height:1.25}</style>")
 else:
-    st.html("<style>.cls-question{font-size:1.5rem;font-weight:600;line-height:1.3}</style>")
+    # A phone: the page starts below the header bar (its "»" menu button would hide the caption).
+    pad = "[data-testid='stMainBlockContainer']{padding-top:3.6rem}" if STUDENT_LINK else ""
+    st.html(f"<style>{pad}.cls-question{{font-size:1.5rem;font-weight:600;line-height:1.3}}</style>")
 
 SETTINGS = ui_settings()
 POLL = SETTINGS.classroom_poll_seconds
