@@ -164,7 +164,14 @@ def join_box(code: str) -> None:
 @st.fragment(run_every=POLL)
 def live_votes(code: str, key: str) -> None:
     ch = course.find(key)
-    room = STORE.room(code)
+    try:
+        room = STORE.room(code)
+    except ClassroomError as exc:
+        st.warning(str(exc))
+        return
+    if ch is None:                 # a question renamed since the class started: nothing to chart
+        st.info("This question is no longer in the course: press Next.")
+        return
     counts = STORE.tally(code, key, len(ch.choices))
     show_figure(vote_figure(ch.choices, counts, ch.answer, room.revealed,
                             height=280 if PRESENTER else None, font_size=20 if PRESENTER else None,

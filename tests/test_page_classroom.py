@@ -177,3 +177,27 @@ def test_presenter_view_flag():
     assert "The course, step by step" not in texts(at)          # no page title: the step fills it
     assert STEPS[0].challenge.question in texts(at)
     assert any("font-size:2.0rem" in h.proto.body for h in at.get("html"))
+
+
+@pytest.mark.parametrize("me", ["'; DROP TABLE votes; --", "x", "a" * 500, "<script>", ""])
+def test_a_forged_student_id_in_the_link_is_replaced(own_db, me):
+    at = teacher()
+    run(at.button(key="cls_start").click())
+    code = at.session_state["cls_teacher"]["code"]
+    s = student(code, me=me)
+    assert s.query_params["me"] != me and STEPS[0].challenge.question in texts(s)
+    run(s.button(key="cls_vote_0_0").click())
+    assert SQLiteStore(own_db).tally(code, STEPS[0].key, 4)[0] == 1
+
+
+def test_an_expired_class_tells_the_teacher_and_the_students(own_db, monkeypatch):
+    at = teacher()
+    run(at.button(key="cls_start").click())
+    code = at.session_state["cls_teacher"]["code"]
+    import sqlite3
+    with sqlite3.connect(own_db) as db:
+        db.execute("UPDATE rooms SET expires = 0")
+    run(at)
+    assert "has ended" in texts(at) and "cls_teacher" not in at.session_state
+    s = student(code)
+    assert s.error and "No class with this code" in s.error[0].value
