@@ -8,6 +8,7 @@ import re
 import pytest
 
 from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server, wait_ready
+from rnn.lessons import gates as lesson
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -55,7 +56,8 @@ def test_learn_equations_code_and_an_experiment_button(page):
     assert page.get_by_text("z = torch.sigmoid(gx_z + gh_z)").first.is_visible()
     assert page.get_by_text("Gate calculator: one step, every gate").first.is_visible()
     no_exception(page)
-    page.get_by_role("button", name=re.compile("Try it")).nth(3).click()     # the memory unit
+    index = [c.key for c in lesson.CHALLENGES].index("gates.memory_unit")
+    page.locator(f".st-key-agreement_challenge_{index} button").click()
     wait_ready(page)
     assert page.get_by_role("tab", name="Inspect").get_attribute("aria-selected") == "true"
     page.get_by_text(re.compile(r"alone gets \d+%")).first.wait_for(timeout=90_000)
