@@ -9,6 +9,7 @@ import torch
 from pagetest import fresh_cache, figures, open_tab, page_path, titles, train_a_few_ticks  # noqa: F401 (fixture)
 from rnn.experiment import Experiment
 from rnn.lessons import ner as lesson
+from rnn.lessons.challenges import for_page
 
 PAGE = page_path("1_Named_entities.py")
 SMALL = {"ner_hidden": 16, "ner_embed": 8, "ner_seconds": 5}
@@ -50,7 +51,7 @@ def test_learn_demo_tags_the_default_sentence():
     assert len(chips) == 1 and "Hermione" in chips[0]
     assert any("Names found: **Harry Potter**, **Hermione Granger**" in c.value for c in at.caption)
     challenges = [b for b in at.button if b.key.startswith("ner_challenge_")]
-    assert len(challenges) == len(lesson.CHALLENGES)
+    assert len(challenges) == len(for_page("1_Named_entities.py"))
 
 
 def test_inspect_bidirectional_has_both_directions_and_lstm_gates():

@@ -9,6 +9,7 @@ import torch
 from pagetest import fresh_cache, figures, open_tab, page_path, titles, train_a_few_ticks  # noqa: F401 (fixture)
 from rnn.experiment import Experiment
 from rnn.lessons import sentiment as lesson
+from rnn.lessons.challenges import for_page
 
 PAGE = page_path("3_Sentiment.py")
 SMALL = {"sentiment_hidden": 16, "sentiment_embed": 8, "sentiment_seconds": 5}
@@ -53,7 +54,7 @@ def test_learn_demo_line_and_experiment_buttons():
     # Challenge 1's answer: not at "not" (it goes up), the line drops below 0.5 at "good".
     assert line["not"] > 0.5 > line["good"] and line["."] < 0.5
     assert len([b for b in at.button if b.key.startswith("sentiment_challenge_")]) == \
-        len(lesson.CHALLENGES)
+        len(for_page("3_Sentiment.py"))
 
 
 @pytest.mark.parametrize("text, label", [

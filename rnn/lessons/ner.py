@@ -6,8 +6,6 @@ No Streamlit here: the page (pages/1_Named_entities.py) lays out widgets and cal
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-
 import numpy as np
 
 from rnn.lessons.common import (GATE_HELP, RACE_CELLS, config_differences,  # noqa: F401
@@ -25,41 +23,6 @@ EXAMPLES = {
     "all lowercase": "harry potter and hermione granger invented a new spell.",
 }
 DEFAULT_TEXT = EXAMPLES["Harry Potter…"]
-
-
-@dataclass(frozen=True)
-class Challenge:
-    """A classroom experiment: a question to answer first, what to look for, and what the button
-    sets (``tab`` to open, ``state``: widget keys -> values)."""
-    question: str
-    hint: str
-    tab: str
-    state: dict
-
-
-CHALLENGES = [
-    Challenge("Unidirectional: what can it say at “Teddy”, before it has read the next word?",
-              "Read left to right only, “Teddy” looks the same in both sentences, so its probability "
-              "is the same (about 0.6) whether bears or Roosevelt follow. Read both ways, it is "
-              "0 and 1.",
-              "Try", {"ner_bidirectional": False, "ner_arch": "LSTM",
-                      "ner_text": EXAMPLES["Teddy Roosevelt"]}),
-    Challenge("Names it never saw (Zorblax Quengi): how can it find them at all?",
-              "Words marked ✱ were never in training: the word embedding knows nothing about them. "
-              "The spelling features (capital letter, endings like -ov, -ez) and the words around "
-              "them (“met … at”) still give them away.",
-              "Try", {"ner_text": EXAMPLES["Names never seen"]}),
-    Challenge("Turn the spelling features off and train for 30 s: can it still find names it never "
-              "saw?",
-              "Without spelling, an unseen word is only <unk>: the model has just the context left. "
-              "Compare the probabilities on “Zorblax Quengi” in Try after training.",
-              "Train", {"ner_char_features": False, "ner_seconds": 30,
-                        "ner_text": EXAMPLES["Names never seen"]}),
-    Challenge("Everything in lowercase: does the model need the capital letters?",
-              "Look at “harry” and “invented”: without capitals the model leans on the known "
-              "first names and the context, and makes more mistakes.",
-              "Try", {"ner_text": EXAMPLES["all lowercase"]}),
-]
 
 
 def chip_colour(p: float) -> str:

@@ -5,8 +5,6 @@ No Streamlit here: the page (pages/3_Sentiment.py) lays out widgets and calls th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from rnn.lessons.common import (GATE_HELP, RACE_CELLS, config_differences,  # noqa: F401
@@ -30,36 +28,6 @@ EXAMPLES = {
                     "but the bed was awful."),
 }
 DEFAULT_TEXT = EXAMPLES["not good"]
-
-
-@dataclass(frozen=True)
-class Challenge:
-    """A classroom experiment: a question to answer first, what to look for, and what the button
-    sets (``tab`` to open, ``state``: widget keys -> values)."""
-    question: str
-    hint: str
-    tab: str
-    state: dict
-
-
-CHALLENGES = [
-    Challenge("“The acting was not good.” Which word makes the verdict negative: “not” or “good”?",
-              "“good”. On its own “not” decides little (“not boring” is praise); the line falls at "
-              "“good”, because by then the state carries the “not”. A bag of words that just adds "
-              "up “good” could never do this.",
-              "Try", {"sentiment_text": EXAMPLES["not good"]}),
-    Challenge("“Good acting but a dull plot”: positive or negative? Where does the line cross?",
-              "It is negative: the clause after “but” wins. The line is high after “Good acting”, "
-              "then falls at “but” or “dull”. Swap the two halves with the next example button.",
-              "Try", {"sentiment_text": EXAMPLES["… but a dull plot"]}),
-    Challenge("A long review with a happy start and a sad end: does a vanilla RNN still get it?",
-              "Only the last state a_T feeds the output, so the end of the review counts most. "
-              "Switch the cell between RNN, GRU and LSTM in the sidebar and compare the lines.",
-              "Try", {"sentiment_text": EXAMPLES["long review"], "sentiment_arch": "RNN"}),
-    Challenge("Which cell learns negation and “but” fastest in 20 seconds: RNN, GRU or LSTM?",
-              "All three get the same data, seed and time. Watch the accuracy curves.",
-              "Compare", {"sentiment_seconds": 20}),
-]
 
 
 def verdict(prob: float) -> tuple[str, str]:

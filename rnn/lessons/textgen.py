@@ -6,7 +6,6 @@ No Streamlit here: the page (pages/2_Text_generation.py) lays out widgets and ca
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -24,32 +23,6 @@ INSPECT_TEXT = {
     "numbers": "four thousand, five hundred and twenty-three\nfour thousand, five hundred\n",
 }
 PRIME = {"names": "", "prose": "The ", "python": "def ", "numbers": "two "}
-
-
-@dataclass(frozen=True)
-class Challenge:
-    """A classroom experiment: a question to answer first, and the Try settings that test it."""
-    question: str
-    hint: str
-    settings: dict
-
-
-CHALLENGES = [
-    Challenge("What happens to the samples at temperature 2?",
-               "Dividing the scores by T = 2 flattens the distribution: rare letters get picked "
-               "far more often.",
-               {"temperature": 2.0, "greedy": False, "top_k": 0, "top_p": 1.0, "n_samples": 3}),
-    Challenge("Greedy decoding always takes the most likely token. Why does it repeat itself?",
-               "The same state gives the same choice; once the text returns to a state it has seen, "
-               "it loops.",
-               {"greedy": True, "temperature": 1.0, "length": 200, "n_samples": 1}),
-    Challenge("At temperature 0.3 are the names more or less varied than at 1?",
-               "Low temperature sharpens the distribution: safe, common, similar samples.",
-               {"temperature": 0.3, "greedy": False, "top_k": 0, "top_p": 1.0, "n_samples": 5}),
-    Challenge("Keep only the top 3 tokens (top-k = 3) at temperature 1.5: still readable?",
-               "Top-k cuts the long tail, so a high temperature no longer produces garbage.",
-               {"temperature": 1.5, "top_k": 3, "top_p": 1.0, "greedy": False, "n_samples": 3}),
-]
 
 
 def clean_text(raw: str | None, max_chars: int) -> tuple[str, list[str]]:
