@@ -6,6 +6,8 @@ What is timed, per cell and hidden size H (one torch thread, as the app trains):
             loss, backward: how the task models run the cell.
     torch:  the same step on ``torch.nn.RNN/GRU/LSTM`` (unpacked, one call), i.e. what
             ``padded_forward`` ran before it had its own RNN/GRU kernels (the "before" column).
+    trace:  the same step through ``RecurrentLayer.trace`` (the explainable cells, a Python loop
+            recorded by autograd): what the leaky unit would cost without the fast path.
     model:  a whole Text generation training step (LanguageModel on ``names``, batch 32 x 64
             characters, Adam): what a student waits for.
 Every variant is timed in alternation, one step each per round; a ratio is the median over rounds
@@ -31,14 +33,18 @@ from bench.common import machine_info, median
 
 ARCHS = ("lstm", "gru", "rnn", "leaky", "esn")
 TORCH_ARCHS = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}
+TRACED = ("gru", "leaky")
 N, L, D = 32, 64, 32
 
 
-def _layer_step(arch: str, hidden: int, use_torch: bool):
+def _layer_step(arch: str, hidden: int, use_torch: bool = False, trace: bool = False):
     """A closure running one forward + backward of a layer on a fixed batch."""
     from rnn.layer import RecurrentLayer
     torch.manual_seed(0)
-    if use_torch:
+    if trace:
+        module = RecurrentLayer(arch, D, hidden)
+        run = lambda x, lengths: module.trace(x, lengths).output  # noqa: E731
+    elif use_torch:
         module = TORCH_ARCHS[arch](D, hidden, batch_first=True)
         run = lambda x, lengths: module(x)[0]               # noqa: E731 (bench closure)
     else:
@@ -89,6 +95,8 @@ def measure(sizes, rounds: int) -> list[dict]:
             variants[("layer", arch)] = _layer_step(arch, hidden, use_torch=False)
             if arch in TORCH_ARCHS:
                 variants[("torch", arch)] = _layer_step(arch, hidden, use_torch=True)
+            if arch in TRACED:
+                variants[("trace", arch)] = _layer_step(arch, hidden, trace=True)
             variants[("model", arch)] = _model_step(arch, hidden)
         times = {k: [] for k in variants}
         for fn in variants.values():   # warm-up
@@ -99,7 +107,8 @@ def measure(sizes, rounds: int) -> list[dict]:
                 fn()
                 times[key].append(time.perf_counter() - start)
         for (kind, arch), ts in times.items():
-            ref = times[(kind if kind != "torch" else "layer", "lstm")]  # ratio to OUR LSTM step
+            # ratio to OUR LSTM step of the same kind (a layer step for layer, torch and trace)
+            ref = times[("model" if kind == "model" else "layer", "lstm")]
             rows.append({"H": hidden, "kind": kind, "arch": arch, "ms": 1e3 * median(ts),
                          "ratio_to_lstm": median(a / b for a, b in zip(ts, ref))})
     return rows

@@ -29,8 +29,9 @@ from rnn.cells import (GRUCell, LeakyRNNCell, LSTMCell, RNNCell, gru_step, leaky
                        rnn_step, sequence)
 from rnn.cells.leaky import alpha_logit
 
-# arch -> (torch module holding the weights, explainable cell class, step function, gates in W_hh)
-ARCHS = {
+# arch -> (torch module holding the weights, explainable cell class, step function, gates in W_hh);
+# the names themselves live in rnn.models.config.ARCHS (tests/test_cells_leaky.py checks both agree)
+_CELLS = {
     "rnn": (nn.RNN, RNNCell, rnn_step, 1),
     "leaky": (nn.RNN, LeakyRNNCell, leaky_step, 1),
     "esn": (nn.RNN, RNNCell, rnn_step, 1),
@@ -93,9 +94,9 @@ class RecurrentLayer(nn.Module):
                  bidirectional: bool = False, dropout: float = 0.0, nonlinearity: str = "tanh",
                  leak: float = 0.5, learn_leak: bool = False, spectral_radius: float = 0.9):
         super().__init__()
-        if arch not in ARCHS:
-            raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
-        fused_cls, _, step, num_gates = ARCHS[arch]
+        if arch not in _CELLS:
+            raise ValueError(f"arch must be one of {', '.join(_CELLS)}, got {arch!r}")
+        fused_cls, _, step, num_gates = _CELLS[arch]
         vanilla = num_gates == 1
         kwargs = {"nonlinearity": nonlinearity} if vanilla else {}
         # torch warns about dropout with one layer: it would never be applied anyway
@@ -207,7 +208,7 @@ class RecurrentLayer(nn.Module):
                 out = self._run_kernel(seq, layer, d, h0[layer][d] if h0 else None)  # (N, L, H)
                 finals.append(out[rows, last])                            # h at the true last step
                 outs.append(out if d == 0 else _gather_steps(out, backwards))
-            inp = torch.cat(outs, dim=-1)                                 # (N, L, D*H)
+            inp = torch.cat(outs, dim=-1) if len(outs) > 1 else outs[0]   # (N, L, D*H)
             if mask is not None:
                 inp = torch.where(mask[..., None], inp, 0.0)
         return inp, torch.stack(finals)
@@ -302,7 +303,7 @@ class RecurrentLayer(nn.Module):
     def cell(self, layer_index: int, direction: int = 0):
         """An RNNCell/LeakyRNNCell/GRUCell/LSTMCell holding copies of one layer's and direction's
         weights (an ESN's cell is an RNNCell)."""
-        cell_cls = ARCHS[self.arch][1]
+        cell_cls = _CELLS[self.arch][1]
         in_size = self.input_size if layer_index == 0 else self.output_size
         kwargs = {"nonlinearity": self.nonlinearity} if self.num_gates == 1 else {}
         if self.arch == "leaky":

@@ -4,7 +4,7 @@ import torch
 
 from rnn.cells import LeakyRNNCell, RNNCell
 from rnn.experiment import Experiment
-from rnn.layer import RecurrentLayer
+from rnn.layer import _CELLS, RecurrentLayer
 from rnn.models.config import ARCHS, ModelConfig
 from rnn.train.trainer import TrainConfig
 
@@ -174,6 +174,7 @@ def test_leaky_checkpoint_round_trips_a_learned_alpha(tmp_path):
 
 def test_config_knows_the_new_cells_and_old_configs_still_load():
     assert {"leaky", "esn"} <= set(ARCHS)
+    assert list(_CELLS) == list(ARCHS)                   # the layer builds exactly the named cells
     old = {"arch": "gru", "hidden": 8, "embed": 4, "layers": 1}      # written before these fields
     cfg = ModelConfig.from_dict(old)
     assert (cfg.leak, cfg.learn_leak, cfg.spectral_radius) == (0.5, False, 0.9)

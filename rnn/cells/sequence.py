@@ -34,12 +34,12 @@ class _Recurrence(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, gx: Tensor, h0: Tensor, w_hh: Tensor, alpha, relu: bool):
-        out = torch.empty_like(gx)                          # a⟨t⟩, (L, N, H)
-        v = out if alpha is None else torch.empty_like(gx)  # φ(pre⟨t⟩), the new content
+        v = gx.clone()                                      # becomes φ(pre⟨t⟩), the new content
+        out = v if alpha is None else torch.empty_like(gx)  # a⟨t⟩, (L, N, H)
         w_t, h = w_hh.t(), h0
         # unbind once: indexing a tensor inside the loop costs a torch call per step
-        for gx_t, v_t, out_t in zip(gx.unbind(0), v.unbind(0), out.unbind(0)):
-            torch.addmm(gx_t, h, w_t, out=v_t)              # pre⟨t⟩ = gx⟨t⟩ + a⟨t−1⟩ W_aaᵀ
+        for v_t, out_t in zip(v.unbind(0), out.unbind(0)):
+            v_t.addmm_(h, w_t)                              # pre⟨t⟩ = gx⟨t⟩ + a⟨t−1⟩ W_aaᵀ
             if relu:
                 v_t.relu_()
             else:
@@ -61,14 +61,15 @@ class _Recurrence(torch.autograd.Function):
         k = deriv if alpha is None else deriv * alpha         # dpre⟨t⟩ per unit of dL/da⟨t⟩
         keep = None if alpha is None else 1 - alpha           # d a⟨t⟩ / d a⟨t−1⟩ (leak part)
         length = grad_out.shape[0]
-        dh_all = torch.empty_like(out)                        # dL/da⟨t⟩, total
+        # dL/da⟨t⟩: the direct part, then what the loop carries back
+        dh_all = grad_out.clone(memory_format=torch.contiguous_format)
         dpre = torch.empty_like(out)                          # dL/dpre⟨t⟩
-        dh_all[-1] = grad_out[-1]
-        grads, dhs, dpres, ks = (t.unbind(0) for t in (grad_out, dh_all, dpre, k))
+        dhs, dpres, ks = (t.unbind(0) for t in (dh_all, dpre, k))
         for t in range(length - 1, 0, -1):
             torch.mul(dhs[t], ks[t], out=dpres[t])
-            carry = grads[t - 1] if keep is None else torch.addcmul(grads[t - 1], dhs[t], keep)
-            torch.addmm(carry, dpres[t], w_hh, out=dhs[t - 1])  # dL/da⟨t−1⟩
+            if keep is not None:
+                dhs[t - 1].addcmul_(dhs[t], keep)
+            dhs[t - 1].addmm_(dpres[t], w_hh)                 # dL/da⟨t−1⟩
         torch.mul(dhs[0], ks[0], out=dpres[0])
         dh0 = dpres[0] @ w_hh if keep is None else torch.addcmul(dpres[0] @ w_hh, dhs[0], keep)
         h_prev = torch.cat([h0[None], out[:-1]])              # a⟨t−1⟩ for every t, (L, N, H)
@@ -97,12 +98,15 @@ class _GRU(torch.autograd.Function):
         cand = torch.empty_like(gx[..., 2 * hidden:])   # n⟨t⟩ (the seeds' c̃⟨t⟩), (L, N, H)
         out = torch.empty_like(cand)                    # h⟨t⟩
         w_t, h = w_hh.t(), h0
-        steps = zip(gates.unbind(0), gx[..., 2 * hidden:].unbind(0), cand.unbind(0), out.unbind(0))
-        for g_t, gx_n, n_t, out_t in steps:
-            torch.addmm(g_t, h, w_t, out=g_t)
-            rz = g_t[:, :2 * hidden].sigmoid_()
-            torch.addcmul(gx_n, rz[:, :hidden], g_t[:, 2 * hidden:], out=n_t).tanh_()
-            torch.lerp(n_t, h, rz[:, hidden:], out=out_t)  # n + z (h⟨t−1⟩ − n) = (1 − z) n + z h⟨t−1⟩
+        # every per-step view made once, outside the loop: each view is a torch call
+        steps = zip(*(t.unbind(0) for t in (gates, gates[..., :2 * hidden], gates[..., :hidden],
+                                            gates[..., hidden:2 * hidden], gates[..., 2 * hidden:],
+                                            gx[..., 2 * hidden:], cand, out)))
+        for g_t, rz, r, z, gh_n, gx_n, n_t, out_t in steps:
+            g_t.addmm_(h, w_t)                   # in place: addmm with out= would copy first
+            rz.sigmoid_()
+            torch.addcmul(gx_n, r, gh_n, out=n_t).tanh_()
+            torch.lerp(n_t, h, z, out=out_t)     # n + z (h⟨t−1⟩ − n) = (1 − z) n + z h⟨t−1⟩
             h = out_t
         ctx.save_for_backward(h0, w_hh, gates, cand, out)
         return out
@@ -114,29 +118,32 @@ class _GRU(torch.autograd.Function):
         length, n, hidden = out.shape
         r, z, gh_n = gates[..., :hidden], gates[..., hidden:2 * hidden], gates[..., 2 * hidden:]
         h_prev = torch.cat([h0[None], out[:-1]])      # h⟨t−1⟩ for every t, (L, N, H)
-        # dL/d(pre-activation) per unit of dL/dh⟨t⟩, for every step at once
+        # dL/d(pre-activation) per unit of dL/dh⟨t⟩, for every step at once: (L, N, 3, H)
+        k = out.new_empty(length, n, 3, hidden)
         d_n = (1 - z) * (1 - cand * cand)             # n's pre-activation
-        k = torch.stack([d_n * gh_n * r * (1 - r),    # r's pre-activation
-                         (h_prev - cand) * z * (1 - z),  # z's pre-activation
-                         d_n * r], dim=2)             # W_hn h + b_hn: (L, N, 3, H)
+        torch.mul(d_n, r, out=k[:, :, 2])             # W_hn h + b_hn (n reads it through r)
+        torch.mul(k[:, :, 2], gh_n * (1 - r), out=k[:, :, 0])   # r's pre-activation
+        torch.mul(h_prev - cand, z * (1 - z), out=k[:, :, 1])   # z's pre-activation
         dgh = torch.empty_like(k)                     # dL/d(W_hh h⟨t−1⟩ + b_hh), (L, N, 3, H)
-        dh_all = torch.empty_like(out)                # dL/dh⟨t⟩, total
-        dh_all[-1] = grad_out[-1]
-        grads, dhs, dghs, ks, zs = (t.unbind(0) for t in (grad_out, dh_all, dgh, k, z))
+        # dL/dh⟨t⟩: the direct part, then what the loop carries back
+        dh_all = grad_out.clone(memory_format=torch.contiguous_format)
+        dgh_flat = dgh.view(length, n, 3 * hidden)
+        dhs, dhs_1, dghs, dgh_rows, ks, zs = (t.unbind(0) for t in (
+            dh_all, dh_all[:, :, None], dgh, dgh_flat, k, z))
         for t in range(length - 1, 0, -1):
-            torch.mul(ks[t], dhs[t][:, None], out=dghs[t])
-            torch.addmm(torch.addcmul(grads[t - 1], dhs[t], zs[t]), dghs[t].view(n, 3 * hidden),
-                        w_hh, out=dhs[t - 1])         # dL/dh⟨t−1⟩
-        torch.mul(ks[0], dhs[0][:, None], out=dghs[0])
-        dh0 = torch.addmm(dhs[0] * zs[0], dghs[0].view(n, 3 * hidden), w_hh)
-        dgh = dgh.view(length, n, 3 * hidden)
-        dgx = dgh.clone()
-        torch.mul(dh_all, d_n, out=dgx[..., 2 * hidden:])  # the input side of n skips r's product
+            torch.mul(ks[t], dhs_1[t], out=dghs[t])
+            dhs[t - 1].addcmul_(dhs[t], zs[t]).addmm_(dgh_rows[t], w_hh)  # dL/dh⟨t−1⟩
+        torch.mul(ks[0], dhs_1[0], out=dghs[0])
+        dh0 = torch.addmm(dhs[0] * zs[0], dgh_rows[0], w_hh)
+        dgh = dgh_flat
         dw = db = None
         if ctx.needs_input_grad[2]:
             dw = dgh.reshape(-1, 3 * hidden).t() @ h_prev.reshape(-1, hidden)
         if ctx.needs_input_grad[3]:
             db = dgh.sum((0, 1))
+        # dL/dgx equals dL/dgh in r and z; n's input side skips r's product: reuse the buffer
+        dgx = dgh
+        torch.mul(dh_all, d_n, out=dgx[..., 2 * hidden:])
         return dgx, dh0, dw, db
 
 
