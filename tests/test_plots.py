@@ -196,3 +196,16 @@ def test_figures_serialise_with_nan_values():
     recs = _steps(3)
     recs[1]["loss"] = float("nan")
     plots.loss_figure(recs).to_json()
+
+
+def test_lines_that_coincide_stay_distinguishable_in_the_lab_and_length_charts():
+    from rnn.plots.gradflow import accuracy_vs_length_figure
+    from rnn.plots.translation_page import exact_match_by_length_figure
+    same = {5: 1.0, 10: 1.0}
+    lab = accuracy_vs_length_figure({"RNN": same, "GRU": same, "LSTM": same}, chance=0.1)
+    by_len = exact_match_by_length_figure({"no attention": same, "dot attention": same,
+                                           "additive attention": same})
+    for fig in (lab, by_len):
+        lines = [t for t in fig.data if t.mode == "lines+markers"]
+        styles = {(t.line.dash, t.marker.symbol) for t in lines}
+        assert len(lines) == 3 and len(styles) == 3, styles

@@ -11,6 +11,8 @@ from typing import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
+from rnn.plots.training import line_style
+
 from rnn.plots.theme import arch_colour as _colour, empty_figure, new_figure
 
 
@@ -84,9 +86,11 @@ def accuracy_vs_length_figure(results: Mapping[str, object], chance: float | Non
             pairs = sorted(zip((float(t) for t in ts), (float(a) for a in accs)))
         if not pairs:
             continue
+        dash, symbol = line_style(str(label), i)       # equal lines stay visible (GRU under LSTM)
         fig.add_trace(go.Scatter(x=[p[0] for p in pairs], y=[p[1] for p in pairs],
-                                 mode="lines+markers", name=str(label), marker=dict(size=10),
-                                 line=dict(color=_colour(label, i), width=3)))
+                                 mode="lines+markers", name=str(label),
+                                 marker=dict(size=10 + 3 * (i % 3), symbol=symbol),
+                                 line=dict(color=_colour(label, i), width=3, dash=dash)))
     if not fig.data:
         return empty_figure(title)
     if chance is not None:

@@ -6,9 +6,10 @@ from typing import Mapping
 
 import plotly.graph_objects as go
 
+from rnn.plots.training import line_style
+
 from rnn.plots.theme import PALETTE, empty_figure, new_figure
 
-DASH = {"no attention": "dot"}
 
 
 def exact_match_by_length_figure(results: Mapping[str, Mapping], title: str =
@@ -21,9 +22,10 @@ def exact_match_by_length_figure(results: Mapping[str, Mapping], title: str =
         if not pairs:
             continue
         fig.add_trace(go.Scatter(x=[p[0] for p in pairs], y=[p[1] for p in pairs],
-                                 mode="lines+markers", name=str(label), marker=dict(size=9),
+                                 mode="lines+markers", name=str(label),
+                                 marker=dict(size=9 + 3 * (i % 3), symbol=line_style(str(label), i)[1]),
                                  line=dict(color=PALETTE[i % len(PALETTE)], width=3,
-                                           dash=DASH.get(str(label), "solid"))))
+                                           dash=line_style(str(label), i)[0])))
     if not fig.data:
         return empty_figure(title, "train the models above first")
     fig.update_yaxes(range=[-0.02, 1.05], tickformat=".0%")
