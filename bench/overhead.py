@@ -27,7 +27,7 @@ import torch
 
 from bench.common import interleaved, median
 
-ARCHS = ("rnn", "gru", "lstm")
+from rnn.models.config import ARCHS   # every cell the models can be built with
 SIZES = (64, 256)
 BATCH = 32
 

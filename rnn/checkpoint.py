@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import struct
 import zipfile
 from collections.abc import Mapping
@@ -27,6 +26,8 @@ from pathlib import Path, PurePosixPath
 
 import safetensors.torch
 import torch
+
+from rnn.train.metrics import finite
 
 WEIGHTS, META = "model.safetensors", "meta.json"
 MAX_BYTES = 50 * 2**20          # a whole checkpoint; our largest models are a few MB
@@ -48,17 +49,6 @@ def _jsonable(value):
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def _finite(value):
-    """Replace NaN/inf (e.g. the loss of a diverged run) by None: strict JSON has no NaN."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
 def checkpoint_to_files(state_dict: Mapping[str, torch.Tensor], meta: Mapping) -> dict[str, bytes]:
     """Serialize to {"model.safetensors": bytes, "meta.json": bytes} (for downloads)."""
     tensors = {}
@@ -69,7 +59,7 @@ def checkpoint_to_files(state_dict: Mapping[str, torch.Tensor], meta: Mapping) -
         # weights); a copy of each is both. The models are small, so the copy is cheap.
         tensors[name] = tensor.detach().to("cpu").contiguous().clone()
     try:
-        meta_text = json.dumps(_finite(json.loads(json.dumps(dict(meta), default=_jsonable))),
+        meta_text = json.dumps(finite(json.loads(json.dumps(dict(meta), default=_jsonable))),
                                indent=2, allow_nan=False, ensure_ascii=False)
     except (TypeError, ValueError) as err:
         raise CheckpointError(f"meta cannot be written as JSON: {err}") from None

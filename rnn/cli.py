@@ -8,15 +8,17 @@
 
 ``train`` shows a progress bar on stderr and prints one JSON object of final metrics as its last
 stdout line. Every error is one line on stderr and exit status 2.
+
+This module only parses arguments; the actions live in rnn/commands.py (which never imports this
+module). ``train`` options left unset are filled in by rnn/autofit.py from the user's file
+(``--data``) or by the engine's usual defaults, and the choices are printed on stderr.
 """
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 
-from rnn.models.config import ARCHS, ATTENTIONS
+from rnn.models.config import ARCHS, ATTENTIONS, LEVELS
 
 TASK_NAMES = ("ner", "textgen", "sentiment", "translation", "agreement")
 
@@ -24,36 +26,11 @@ TASK_NAMES = ("ner", "textgen", "sentiment", "translation", "agreement")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rnn", description="RNN Playground engine")
     sub = parser.add_subparsers(dest="command", required=True)
-    train = sub.add_parser("train", help="train a model and save it to --out")
-    train.add_argument("--task", choices=TASK_NAMES, required=True)
-    source = train.add_mutually_exclusive_group()
-    source.add_argument("--data", help="your own file (a part is held out for validation)")
-    source.add_argument("--dataset", help="a built-in dataset name")
-    train.add_argument("--arch", choices=ARCHS, default="lstm")
-    train.add_argument("--bidirectional", action="store_true")
-    train.add_argument("--layers", type=int, default=1)
-    train.add_argument("--hidden", type=int, default=64)
-    train.add_argument("--embed", type=int, default=32)
-    train.add_argument("--dropout", type=float, default=0.0)
-    train.add_argument("--nonlinearity", choices=("tanh", "relu"), default="tanh")
-    train.add_argument("--attention", choices=ATTENTIONS, default="additive")
-    train.add_argument("--level", choices=("char", "word"), default="char")
-    train.add_argument("--no-char-features", action="store_true", help="NER: word embedding only")
-    train.add_argument("--teacher-forcing", type=float, default=1.0)
-    budget = train.add_mutually_exclusive_group()
-    budget.add_argument("--seconds", type=float)
-    budget.add_argument("--steps", type=int)
-    train.add_argument("--lr", type=float, default=3e-3)
-    train.add_argument("--batch", type=int, default=32)
-    train.add_argument("--clip", type=float, default=1.0, help="global gradient-norm clip; 0 = off")
-    train.add_argument("--optimizer", choices=("adam", "sgd"), default="adam")
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--eval-every", type=int, default=100)
-    train.add_argument("--out", required=True)
-    evaluate = sub.add_parser("evaluate", help="score a saved model (its test split, or a file)")
+    _add_train(sub.add_parser("train", help="train a model and save it to --out"))
+    evaluate = sub.add_parser("evaluate", help="score a saved model (its test split, or a whole file)")
     evaluate.add_argument("model")
     ev_source = evaluate.add_mutually_exclusive_group()
-    ev_source.add_argument("--data")
+    ev_source.add_argument("--data", help="a file to score, every item of it")
     ev_source.add_argument("--dataset")
     sample = sub.add_parser("sample", help="generate text from a saved language model")
     sample.add_argument("model")
@@ -74,6 +51,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_train(train: argparse.ArgumentParser) -> None:
+    """``train``'s options. Sizes, dropout, learning rate, batch and window default to None: the
+    command fills them from the data (rnn/autofit.py) and says what it chose."""
+    train.add_argument("--task", choices=TASK_NAMES, required=True)
+    source = train.add_mutually_exclusive_group()
+    source.add_argument("--data", help="your own file (a part is held out for validation)")
+    source.add_argument("--dataset", help="a built-in dataset name")
+    train.add_argument("--arch", choices=ARCHS, default="lstm")
+    train.add_argument("--bidirectional", action="store_true")
+    train.add_argument("--layers", type=int)
+    train.add_argument("--hidden", type=int)
+    train.add_argument("--embed", type=int)
+    train.add_argument("--dropout", type=float, help="on embeddings, between layers, before the output")
+    train.add_argument("--nonlinearity", choices=("tanh", "relu"), default="tanh")
+    train.add_argument("--attention", choices=ATTENTIONS, default="additive")
+    train.add_argument("--level", choices=LEVELS, default="char")
+    train.add_argument("--no-char-features", action="store_true", help="NER: word embedding only")
+    train.add_argument("--teacher-forcing", type=float, default=1.0)
+    train.add_argument("--bptt", type=int, help="textgen: training window length in tokens")
+    train.add_argument("--carry", action=argparse.BooleanOptionalAction, default=None,
+                       help="textgen: consecutive windows, the state carried from one to the next")
+    budget = train.add_mutually_exclusive_group()
+    budget.add_argument("--seconds", type=float)
+    budget.add_argument("--steps", type=int)
+    train.add_argument("--lr", type=float)
+    train.add_argument("--batch", type=int)
+    train.add_argument("--weight-decay", type=float)
+    train.add_argument("--clip", type=float, default=1.0, help="global gradient-norm clip; 0 = off")
+    train.add_argument("--optimizer", default="adam", help="adam or sgd")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--eval-every", type=int)
+    train.add_argument("--patience", type=int,
+                       help="stop after this many evaluations without a better validation score")
+    train.add_argument("--last-weights", action="store_true",
+                       help="keep the final weights, not those of the best validation score")
+    train.add_argument("--no-fit", action="store_true",
+                       help="use the engine's fixed defaults instead of sizes fitted to --data")
+    train.add_argument("--out", required=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from rnn.commands import COMMANDS   # imported late so that --help does not wait for torch
@@ -86,8 +103,3 @@ def main(argv: list[str] | None = None) -> int:
         message = " ".join(str(err).split()) or type(err).__name__
         print(f"error: {message}", file=sys.stderr)
         return 2
-
-
-def print_json(obj: dict) -> None:
-    clean = {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in obj.items()}
-    print(json.dumps(clean, sort_keys=True), flush=True)

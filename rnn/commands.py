@@ -1,48 +1,95 @@
-"""The CLI's subcommands (argument parsing lives in rnn/cli.py)."""
+"""The CLI's subcommands (argument parsing lives in rnn/cli.py, which imports this module; this
+module never imports it)."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 from tqdm import tqdm
 
-from rnn.cli import print_json
+from rnn.autofit import fit_to_data
 from rnn.experiment import Experiment
 from rnn.models.config import ModelConfig
 from rnn.settings import clamp_budget, get_settings, validate_model_size
 from rnn.tasks import get_task
+from rnn.train.metrics import finite
 from rnn.train.trainer import TrainConfig
+
+
+def print_json(obj: dict) -> None:
+    """One JSON line on stdout (NaN/inf as null: strict JSON has no NaN)."""
+    print(json.dumps(finite(dict(obj)), sort_keys=True), flush=True)
+
+
+# train's settings when neither the user nor the data (rnn/autofit.py) chose them
+DEFAULTS = {"hidden": 64, "embed": 32, "layers": 1, "dropout": 0.0, "lr": 3e-3, "batch_size": 32,
+            "eval_every": 100, "weight_decay": 0.0}
+FLAGS = {"hidden": "hidden", "embed": "embed", "layers": "layers", "dropout": "dropout", "lr": "lr",
+         "batch_size": "batch", "eval_every": "eval_every", "weight_decay": "weight_decay",
+         "bptt": "bptt", "carry": "carry"}
 
 
 def cmd_train(args) -> int:
     task = get_task(args.task)
-    model_config = ModelConfig(arch=args.arch, hidden=args.hidden, embed=args.embed, layers=args.layers,
-                               bidirectional=args.bidirectional, dropout=args.dropout,
-                               nonlinearity=args.nonlinearity, attention=args.attention,
-                               level=args.level, char_features=not args.no_char_features)
-    validate_model_size(args.hidden, args.embed, args.layers, strict=True)   # LimitError -> exit 2
+    data = None
+    if args.data:
+        data = task.load_file(args.data, name=Path(args.data).name, seed=args.seed, max_bytes=_max_bytes())
+    chosen = _settings(args, data)
+    validate_model_size(chosen["hidden"], chosen["embed"], chosen["layers"], strict=True)  # LimitError -> exit 2
+    model_config = ModelConfig(arch=args.arch, hidden=chosen["hidden"], embed=chosen["embed"],
+                               layers=chosen["layers"], bidirectional=args.bidirectional,
+                               dropout=chosen["dropout"], nonlinearity=args.nonlinearity,
+                               attention=args.attention, level=args.level,
+                               char_features=not args.no_char_features)
     if args.steps is None and args.seconds is None:
         args.seconds = 60.0
     args.seconds, args.steps = _allowed_budget(args.seconds, args.steps)
-    train_config = TrainConfig(optimizer=args.optimizer, lr=args.lr, batch_size=args.batch,
+    train_config = TrainConfig(optimizer=args.optimizer, lr=chosen["lr"], batch_size=chosen["batch_size"],
                                clip=args.clip or None, seed=args.seed, steps=args.steps,
-                               seconds=args.seconds, eval_every=args.eval_every)
+                               seconds=args.seconds, eval_every=chosen["eval_every"],
+                               weight_decay=chosen["weight_decay"], patience=args.patience,
+                               keep_best=not args.last_weights)
     options = {"teacher_forcing": args.teacher_forcing}
-    if args.data:
-        max_bytes = int(get_settings().max_upload_mb * 1024 * 1024) * 20   # the CLI trusts local files more
-        data = task.load_file(args.data, name=Path(args.data).name, seed=args.seed, max_bytes=max_bytes)
+    options.update({k: chosen[k] for k in ("bptt", "carry") if chosen.get(k) is not None})
+    if data is not None:
         exp = Experiment.create(args.task, model_config, train_config, data=data,
                                 data_name=Path(args.data).name, options=options)
     else:
         exp = Experiment.create(args.task, model_config, train_config, dataset=args.dataset, options=options)
     _train_with_progress(exp)
     exp.save(args.out)
-    final = exp.evaluate("val")
-    final.update({"status": exp.status, "steps": _last_step(exp), "out": str(args.out)})
+    final = exp.evaluate("val", capped=False)
+    final.update({"status": exp.status, "steps": _last_step(exp), "best_step": exp.best_step,
+                  "out": str(args.out)})
     if exp.stop_reason and exp.status == "diverged":
         print(f"warning: {exp.stop_reason}", file=sys.stderr)
     print_json({k: v for k, v in final.items() if not isinstance(v, dict)})
     return 0
+
+
+def _max_bytes() -> int:
+    """The largest file the CLI reads: 20 times the app's upload limit (it trusts local files more)."""
+    return int(get_settings().max_upload_mb * 1024 * 1024) * 20
+
+
+def _settings(args, data) -> dict:
+    """Each setting from its flag if given, else from the data (a user's file, unless --no-fit),
+    else DEFAULTS; what was fitted is printed on stderr."""
+    fitted: dict = {}
+    if data is not None and not args.no_fit:
+        limits = get_settings()
+        fit = fit_to_data(args.task, data, level=args.level, max_hidden=limits.max_hidden,
+                          max_embed=limits.max_embed)
+        fitted = {**fit.model, **fit.train, **fit.options}
+        given = [FLAGS[k] for k in fitted if getattr(args, FLAGS[k]) is not None]
+        print(fit.describe() + (f"\n  (your flags win: --{', --'.join(g.replace('_', '-') for g in given)})"
+                                if given else ""), file=sys.stderr)
+    chosen = {}
+    for key, flag in FLAGS.items():
+        value = getattr(args, flag)
+        chosen[key] = value if value is not None else fitted.get(key, DEFAULTS.get(key))
+    return chosen
 
 
 def _allowed_budget(seconds, steps):
@@ -78,35 +125,18 @@ def _last_step(exp: Experiment) -> int:
 
 
 def cmd_evaluate(args) -> int:
+    """Scores every item of the test split or of --data (no cap: caps are for the live app)."""
     exp = Experiment.load(args.model)
     if args.data:
-        task = exp.task
-        if task.name == "textgen":
-            items = _whole_text(args.data)
-        else:
-            items = _load_items(task, args.data)
-        result = exp.evaluate(data=items)
-    elif args.dataset:
-        exp.dataset = args.dataset
-        exp.splits = None
-        result = exp.evaluate("test")
+        items = exp.task.read_file(args.data, name=Path(args.data).name, max_bytes=_max_bytes())
+        result = exp.evaluate(data=items, capped=False)
     else:
-        result = exp.evaluate("test")
+        if args.dataset:
+            exp.dataset = args.dataset
+            exp.splits = None
+        result = exp.evaluate("test", capped=False)
     print_json({k: v for k, v in result.items() if not isinstance(v, dict)})
     return 0
-
-
-def _whole_text(path: str) -> str:
-    from rnn.data import load_text
-    return load_text(path, name=Path(path).name)
-
-
-def _load_items(task, path: str) -> list:
-    """A user file scored as a whole (no split)."""
-    from rnn import data
-    loaders = {"ner": data.load_conll, "sentiment": data.load_sentiment_table,
-               "translation": data.load_pairs_tsv}
-    return loaders[task.name](path, name=Path(path).name)
 
 
 def cmd_sample(args) -> int:
@@ -122,7 +152,7 @@ def cmd_sample(args) -> int:
 def cmd_predict(args) -> int:
     exp = Experiment.load(args.model)
     text = args.text[: get_settings().max_text_chars]
-    result = exp.predict(text, beam=args.beam) if exp.task.name == "translation" else exp.predict(text)
+    result = exp.predict(text, beam=args.beam)         # a task takes the options it knows
     result.pop("attention", None)
     if "steps" in result:
         result["steps"] = len(result["steps"])
@@ -145,7 +175,7 @@ def cmd_build_checkpoints(args) -> int:
                                 options=dict(spec.options))
         _train_with_progress(exp)
         exp.save(Path(args.out) / spec.name)
-        metrics = exp.evaluate("test")
+        metrics = exp.evaluate("test", capped=False)
         print_json({"name": spec.name, **{k: v for k, v in metrics.items() if not isinstance(v, dict)}})
     return 0
 

@@ -9,6 +9,10 @@ Rules, in order:
   * a few title abbreviations keep their full stop: "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.";
   * every other non-space character (punctuation, symbols, emoji) is a token by itself.
 Whitespace only separates. ``detokenize`` is the rough inverse used for display.
+
+``tokens_for(text, joiner)`` is the one rule for data whose tokens are joined by a known string
+(translation sets, user TSV pairs): characters when the joiner is "" (a character-level set),
+words otherwise.
 """
 from __future__ import annotations
 
@@ -51,6 +55,12 @@ def tokenize_words(text: str) -> list[str]:
         tokens.append(word)
         i = j
     return tokens
+
+
+def tokens_for(text: str, joiner: str) -> list[str]:
+    """The tokens of ``text`` for data whose tokens are joined by ``joiner``: its characters
+    (outer whitespace dropped) when ``joiner`` is "" (a character-level set), else its words."""
+    return list(text.strip()) if joiner == "" else tokenize_words(text)
 
 
 def _joins(text: str, j: int) -> bool:

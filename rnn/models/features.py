@@ -69,10 +69,24 @@ class Batch:
     targets: torch.Tensor | None = None
     ngrams: torch.Tensor | None = None    # (N, L, K) n-gram bucket ids, 0 = padding
     shapes: torch.Tensor | None = None    # (N, L, S)
+    carry: "Carry | None" = None          # language model: the state handed between windows
 
     @property
     def size(self) -> int:
         return int(self.words.shape[0])
+
+
+@dataclass
+class Carry:
+    """The recurrent state one training window hands to the next (shared by consecutive batches
+    of a stream); None means "start from a zero state"."""
+
+    state: object = None
+
+
+def dropout_layer(p: float) -> nn.Module:
+    """nn.Dropout(p), or nn.Identity when p is 0 (no work per step for the common default)."""
+    return nn.Dropout(p) if p > 0 else nn.Identity()
 
 
 def pad_ids(seqs: list[list[int]], pad: int = 0) -> tuple[torch.Tensor, torch.Tensor]:

@@ -7,7 +7,8 @@ Seed 001's notation:
     y^(t) = softmax(U h^(t) + b_2)                    distribution of the NEXT token x^(t+1)
 
 Training minimises the cross-entropy of every next token (teacher forcing: the true previous
-token is fed in, never the model's own guess). Always left-to-right: a language model that could
+token is fed in, never the model's own guess). Dropout (``config.dropout``) acts on e^(t), between
+stacked layers and on h^(t) before the output layer, in training only. Always left-to-right: a language model that could
 see the future would have nothing to predict.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from torch.nn import functional as F
 
 from rnn.layer import RecurrentLayer
 from rnn.models.config import ModelConfig
+from rnn.models.features import dropout_layer
 
 
 @dataclass
@@ -36,17 +38,23 @@ class LanguageModel(nn.Module):
         self.embedding = nn.Embedding(vocab_size, config.embed)
         self.rnn = RecurrentLayer(config.arch, config.embed, config.hidden,
                                   num_layers=config.layers, bidirectional=False,
-                                  dropout=config.dropout, nonlinearity=config.nonlinearity)
+                                  dropout=config.dropout, **config.cell_options())
         self.head = nn.Linear(config.hidden, vocab_size)
+        self.drop = dropout_layer(config.dropout)
 
     def forward(self, ids: torch.Tensor, state=None):
         """ids (N, L) -> logits (N, L, V) and the final recurrent state."""
-        h, final = self.rnn(self.embedding(ids), state=state)   # (N, L, H)
-        return self.head(h), final
+        h, final = self.rnn(self.drop(self.embedding(ids)), state=state)   # (N, L, H)
+        return self.head(self.drop(h)), final
 
     def loss(self, batch) -> torch.Tensor:
-        """batch.words: inputs (N, L); batch.targets: the next tokens (N, L)."""
-        logits, _ = self(batch.words)
+        """batch.words: inputs (N, L); batch.targets: the next tokens (N, L). A batch with a
+        ``carry`` starts from the state the previous window ended in and leaves its own final
+        state there, detached: gradients stop at the window's start (truncated BPTT)."""
+        carry = getattr(batch, "carry", None)
+        logits, final = self(batch.words, state=carry.state if carry is not None else None)
+        if carry is not None:
+            carry.state = tuple(s.detach() for s in final) if isinstance(final, tuple) else final.detach()
         return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), batch.targets.reshape(-1))
 
     def trace(self, ids: torch.Tensor):

@@ -7,7 +7,9 @@
     p(y_t | y_<t, x) = softmax(W_o [s_t ; c_t])
 
 Training feeds the true previous word y_{t-1} with probability ``teacher_forcing`` and the model's
-own previous guess otherwise (scheduled sampling). Decoding is greedy or beam search.
+own previous guess otherwise (scheduled sampling). Decoding is greedy or beam search. Dropout
+(``config.dropout``) acts on both embeddings, between stacked layers and on [s_t ; c_t] before W_o,
+in training only.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from torch.nn import functional as F
 from rnn.layer import RecurrentLayer
 from rnn.models.attention import Attention
 from rnn.models.config import ModelConfig
+from rnn.models.features import dropout_layer
 
 
 class Seq2Seq(nn.Module):
@@ -31,18 +34,19 @@ class Seq2Seq(nn.Module):
         self.tgt_embedding = nn.Embedding(tgt_vocab_size, E, padding_idx=0)
         self.encoder = RecurrentLayer(config.arch, E, H, num_layers=config.layers,
                                       bidirectional=config.bidirectional, dropout=config.dropout,
-                                      nonlinearity=config.nonlinearity)
+                                      **config.cell_options())
         self.bridge = nn.Linear(D * H, H)
         self.attention = None if config.attention == "none" else Attention(config.attention, H, D * H)
         ctx = 0 if self.attention is None else D * H
         self.decoder = RecurrentLayer(config.arch, E + ctx, H, num_layers=config.layers,
-                                      dropout=config.dropout, nonlinearity=config.nonlinearity)
+                                      dropout=config.dropout, **config.cell_options())
         self.out = nn.Linear(H + ctx, tgt_vocab_size)
+        self.drop = dropout_layer(config.dropout)
 
     def encode(self, src: torch.Tensor, src_lengths: torch.Tensor) -> dict:
         """Run the encoder once; returns what every decoder step needs."""
         # enc (N, S, D*H), h_n (layers*D, N, H)
-        enc, h_n = self.encoder.padded_forward(self.src_embedding(src), src_lengths)
+        enc, h_n = self.encoder.padded_forward(self.drop(self.src_embedding(src)), src_lengths)
         D = 2 if self.config.bidirectional else 1
         layers = h_n.view(self.config.layers, D, h_n.shape[1], h_n.shape[2])
         s0 = torch.tanh(self.bridge(torch.cat(list(layers.transpose(0, 1)), dim=-1)))  # (layers, N, H)
@@ -53,7 +57,7 @@ class Seq2Seq(nn.Module):
 
     def step(self, y_prev: torch.Tensor, memory: dict, state):
         """One decoder step. y_prev (N,) -> logits (N, V), new state, attention weights (N, S) or None."""
-        e = self.tgt_embedding(y_prev)                                         # (N, E)
+        e = self.drop(self.tgt_embedding(y_prev))                              # (N, E)
         top = (state[0] if isinstance(state, tuple) else state)[-1]            # s_{t-1}: (N, H)
         alpha = None
         if self.attention is not None:
@@ -61,7 +65,7 @@ class Seq2Seq(nn.Module):
             e = torch.cat([e, c], dim=-1)
         s, state = self.decoder(e.unsqueeze(1), state=state)                   # (N, 1, H)
         features = s[:, 0] if alpha is None else torch.cat([s[:, 0], c], dim=-1)
-        return self.out(features), state, alpha
+        return self.out(self.drop(features)), state, alpha
 
     def loss(self, batch, teacher_forcing: float = 1.0) -> torch.Tensor:
         """batch.words/lengths: source; batch.targets: (N, T) = <bos> y_1 .. y_n <eos> <pad>..."""

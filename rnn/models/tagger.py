@@ -4,6 +4,8 @@
     a_t   = RNN(a_{t-1}, e_t)                         (forward; a bidirectional tagger also runs
                                                        right-to-left and concatenates both states)
     y^_t  = sigma(W_y a_t + b_y)                      (seed 000: y^_t = [sigma(W_y a_t + b_y) >= 0.5])
+
+Dropout (``config.dropout``) acts on e_t, between stacked layers and on a_t before W_y, in training only.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from torch.nn import functional as F
 
 from rnn.layer import RecurrentLayer
 from rnn.models.config import ModelConfig
-from rnn.models.features import Batch, WordEncoder
+from rnn.models.features import Batch, WordEncoder, dropout_layer
 
 
 class Tagger(nn.Module):
@@ -23,13 +25,14 @@ class Tagger(nn.Module):
         self.encoder = WordEncoder(vocab_size, config.embed, config.char_features)
         self.rnn = RecurrentLayer(config.arch, self.encoder.output_size, config.hidden,
                                   num_layers=config.layers, bidirectional=config.bidirectional,
-                                  dropout=config.dropout, nonlinearity=config.nonlinearity)
+                                  dropout=config.dropout, **config.cell_options())
         self.head = nn.Linear(self.rnn.output_size, 1)
+        self.drop = dropout_layer(config.dropout)       # on e_t and before the output layer
 
     def forward(self, batch: Batch) -> torch.Tensor:
         """Logits (N, L); apply sigmoid for probabilities."""
-        a, _ = self.rnn.padded_forward(self.encoder(batch), batch.lengths)   # (N, L, D*H)
-        return self.head(a).squeeze(-1)                       # (N, L)
+        a, _ = self.rnn.padded_forward(self.drop(self.encoder(batch)), batch.lengths)   # (N, L, D*H)
+        return self.head(self.drop(a)).squeeze(-1)           # (N, L)
 
     def loss(self, batch: Batch) -> torch.Tensor:
         """Binary cross-entropy averaged over real (unpadded) tokens."""

@@ -34,6 +34,9 @@ class NERTask(Task):
             return build_long_ner(seed=seed)
         return data.build_ner(seed=seed)
 
+    def read_file(self, source, name=None, max_bytes=None):
+        return data.load_conll(source, name=name, max_bytes=max_bytes)
+
     def load_file(self, source, name=None, seed=0, max_bytes=None):
         sentences = data.load_conll(source, name=name, max_bytes=max_bytes)
         return data.split_user_data(sentences, seed=seed, min_items=self.min_items, name=name)
@@ -64,7 +67,7 @@ class NERTask(Task):
         return out
 
     @torch.no_grad()
-    def evaluate(self, model, items, vocabs, config) -> dict:
+    def evaluate(self, model, items, vocabs, config, **options) -> dict:
         probs = self.probabilities(model, vocabs, config, [s.tokens for s in items])
         gold = [list(s.tags) for s in items]
         pred = [[int(p >= 0.5) for p in row] for row in probs]
@@ -101,7 +104,7 @@ class NERTask(Task):
         return {"tokens": tokens, "probs": probs, "is_name": [p >= 0.5 for p in probs], "known": known}
 
     @torch.no_grad()
-    def trace(self, model, vocabs, config, text: str) -> dict:
+    def trace(self, model, vocabs, config, text: str, **options) -> dict:
         tokens = data.tokenize_words(text)
         if not tokens:
             raise data.DataFormatError("type a sentence with at least one word")

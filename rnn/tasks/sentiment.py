@@ -31,6 +31,9 @@ class SentimentTask(Task):
             return build_long_sentiment(seed=seed)
         return data.build_sentiment(seed=seed)
 
+    def read_file(self, source, name=None, max_bytes=None):
+        return data.load_sentiment_table(source, name=name, max_bytes=max_bytes)
+
     def load_file(self, source, name=None, seed=0, max_bytes=None):
         rows = data.load_sentiment_table(source, name=name, max_bytes=max_bytes)
         return data.split_user_data(rows, seed=seed, min_items=self.min_items, name=name)
@@ -55,7 +58,7 @@ class SentimentTask(Task):
             out.extend(torch.sigmoid(model(batch)).tolist())
         return out
 
-    def evaluate(self, model, items, vocabs, config) -> dict:
+    def evaluate(self, model, items, vocabs, config, **options) -> dict:
         probs = self.positive_probability(model, vocabs, [x.tokens for x in items])
         labels = [x.label for x in items]
         if not labels:
@@ -77,7 +80,7 @@ class SentimentTask(Task):
                 "known": [t.lower() in vocabs["words"] for t in tokens]}
 
     @torch.no_grad()
-    def trace(self, model, vocabs, config, text: str) -> dict:
+    def trace(self, model, vocabs, config, text: str, **options) -> dict:
         tokens = data.tokenize_words(text)
         if not tokens:
             raise data.DataFormatError("type a review with at least one word")

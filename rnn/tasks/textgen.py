@@ -1,4 +1,16 @@
-"""Text generation: a character- or word-level language model, and sampling from it."""
+"""Text generation: a character- or word-level language model, and sampling from it.
+
+Training reads windows of ``bptt`` tokens (truncated backpropagation through time). With the
+``carry`` option the windows are consecutive pieces of ``batch_size`` contiguous streams of the
+text, and each window starts from the state the previous one ended in (detached, so gradients
+still stop at the window's start): the model learns to use context longer than a window. Without
+it, windows are drawn at random and start from a zero state.
+
+Scoring (``evaluate``) reads the whole text, every token after the first, in contiguous streams
+with the state carried across windows, so no token is scored without its context (only the first
+tokens of each stream of at least ``STREAM_TOKENS`` tokens start cold). The live app cuts the
+validation text to ``MAX_EVAL_TOKENS`` (``cap``); the CLI never does.
+"""
 from __future__ import annotations
 
 import math
@@ -10,11 +22,13 @@ from torch.nn import functional as F
 from rnn import data
 from rnn.data import Splits, Vocab
 from rnn.models import LanguageModel
-from rnn.models.features import Batch
+from rnn.models.features import Batch, Carry
 from rnn.tasks.base import Task, trace_to_numpy
 
-WINDOW = {"char": 64, "word": 24}       # truncated-BPTT window length per level
-MAX_EVAL_TOKENS = 20000                 # score at most this much validation text (keeps evaluation fast)
+WINDOW = {"char": 64, "word": 24}       # default truncated-BPTT window per level (option "bptt")
+MAX_EVAL_TOKENS = 20000                 # the live app scores at most this much validation text
+STREAM_TOKENS = 2000                    # evaluate: at least this many tokens per contiguous stream
+EVAL_WINDOW = 256                       # evaluate: tokens per forward call (the state is carried)
 MAX_WORD_VOCAB = 5000
 
 
@@ -42,6 +56,9 @@ class TextGenTask(Task):
         self.check_dataset(name)
         return self._split(data.load_corpus(name, seed=seed), name)
 
+    def read_file(self, source, name=None, max_bytes=None):
+        return data.load_text(source, name=name, max_bytes=max_bytes)
+
     def load_file(self, source, name=None, seed=0, max_bytes=None):
         return self._split(data.load_text(source, name=name, max_bytes=max_bytes), name)
 
@@ -52,6 +69,16 @@ class TextGenTask(Task):
                                        f"characters to train and validate, got {len(text)}")
         a, b = int(len(text) * 0.9), int(len(text) * 0.95)
         return Splits(train=text[:a], val=text[a:b], test=text[b:])
+
+    def default_options(self, dataset, config) -> dict:
+        """The names corpus has one name per line: a sample stops at the end of its line."""
+        return {"stop": "\n" if dataset == "names" and config.level == "char" else None}
+
+    def cap(self, items, config):
+        """The first MAX_EVAL_TOKENS + 1 tokens of the text (the live app's validation score)."""
+        if config.level == "char":
+            return items[: MAX_EVAL_TOKENS + 1]
+        return " ".join(tokenize(items, "word")[: MAX_EVAL_TOKENS + 1])
 
     def build_vocabs(self, splits, config) -> dict:
         tokens = tokenize(splits.train, config.level)
@@ -64,32 +91,40 @@ class TextGenTask(Task):
     def _ids(self, text: str, vocabs, config) -> torch.Tensor:
         return torch.tensor(vocabs["tokens"].encode(tokenize(text, config.level)), dtype=torch.long)
 
-    def batches(self, items, vocabs, config, batch_size, seed):
-        """Random windows of the training text; targets are the inputs shifted by one token."""
+    def batches(self, items, vocabs, config, batch_size, seed, options=None):
+        """Windows of the training text; targets are the inputs shifted by one token. Random
+        windows, or with the ``carry`` option consecutive windows of contiguous streams (when the
+        text holds at least two windows per stream)."""
+        options = options or {}
         ids = self._ids(items, vocabs, config)
-        window = min(WINDOW[config.level], len(ids) - 1)
-        rng = random.Random(seed)
-        while True:
-            starts = torch.tensor([rng.randrange(0, len(ids) - window) for _ in range(batch_size)])
-            index = starts.unsqueeze(1) + torch.arange(window + 1)
-            chunk = ids[index]                                            # (N, window + 1)
-            yield Batch(words=chunk[:, :-1], lengths=torch.full((batch_size,), window),
-                        targets=chunk[:, 1:])
+        window = max(1, min(int(options.get("bptt") or WINDOW[config.level]), len(ids) - 1))
+        if options.get("carry") and (len(ids) - 1) // batch_size >= 2 * window:
+            return _stream_windows(ids, window, batch_size, seed)
+        return _random_windows(ids, window, batch_size, seed)
 
     @torch.no_grad()
-    def evaluate(self, model, items, vocabs, config) -> dict:
+    def evaluate(self, model, items, vocabs, config, **options) -> dict:
+        """Mean cross-entropy of every token after the first, the state carried across windows."""
         model.eval()
-        ids = self._ids(items, vocabs, config)[: MAX_EVAL_TOKENS + 1]
-        window = WINDOW[config.level]
-        n = (len(ids) - 1) // window
+        ids = self._ids(items, vocabs, config)
+        n = len(ids) - 1
         if n < 1:
-            return {"loss": float("nan")}
-        inputs = ids[: n * window].view(n, window)
-        targets = ids[1 : n * window + 1].view(n, window)
-        logits, _ = model(inputs)
-        loss = float(F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1)))
+            return {"loss": float("nan"), "tokens_scored": 0}
+        streams = max(1, min(256, n // STREAM_TOKENS))
+        length = -(-n // streams)                                     # ceil(n / streams)
+        pad = streams * length - n                                    # only the last stream's tail
+        inputs = F.pad(ids[:-1], (0, pad)).view(streams, length)
+        targets = F.pad(ids[1:], (0, pad), value=-100).view(streams, length)
+        total, state = 0.0, None
+        for start in range(0, length, EVAL_WINDOW):
+            logits, state = model(inputs[:, start : start + EVAL_WINDOW], state)
+            total += float(F.cross_entropy(logits.reshape(-1, logits.shape[-1]),
+                                           targets[:, start : start + EVAL_WINDOW].reshape(-1),
+                                           ignore_index=-100, reduction="sum"))
+        loss = total / n
         result = {"loss": loss, "perplexity": math.exp(min(loss, 50.0)),
-                  "uniform_loss": math.log(len(vocabs["tokens"]))}
+                  "uniform_loss": math.log(len(vocabs["tokens"])),
+                  "tokens_scored": n, "streams": streams, "state_carried": True}
         if config.level == "char":
             result["bits_per_char"] = loss / math.log(2)
         return result
@@ -114,10 +149,39 @@ class TextGenTask(Task):
                 "unknown_prime": [t for t in prime if t not in vocab]}
 
     @torch.no_grad()
-    def trace(self, model, vocabs, config, text: str) -> dict:
+    def trace(self, model, vocabs, config, text: str, **options) -> dict:
         tokens = tokenize(text, config.level)
         if not tokens:
             raise data.DataFormatError("type some text to inspect")
         model.eval()
         ids = torch.tensor([vocabs["tokens"].encode(tokens)], dtype=torch.long)
         return trace_to_numpy(model.trace(ids), tokens)
+
+
+def _random_windows(ids: torch.Tensor, window: int, batch_size: int, seed: int):
+    """Endless batches of windows starting at random places, each from a zero state."""
+    rng = random.Random(seed)
+    while True:
+        starts = torch.tensor([rng.randrange(0, len(ids) - window) for _ in range(batch_size)])
+        chunk = ids[starts.unsqueeze(1) + torch.arange(window + 1)]              # (N, window + 1)
+        yield Batch(words=chunk[:, :-1], lengths=torch.full((batch_size,), window),
+                    targets=chunk[:, 1:])
+
+
+def _stream_windows(ids: torch.Tensor, window: int, batch_size: int, seed: int):
+    """Endless batches of consecutive windows: the text cut into ``batch_size`` contiguous streams,
+    read left to right; every batch shares one Carry, so the model's loss hands the final state
+    of each window to the next. Each epoch starts from a zero state at a random offset (seeded),
+    so window boundaries move from epoch to epoch."""
+    rng = random.Random(seed)
+    carry = Carry()
+    lengths = torch.full((batch_size,), window)
+    while True:
+        offset = rng.randrange(window)
+        length = (len(ids) - 1 - offset) // batch_size
+        inputs = ids[offset : offset + batch_size * length].view(batch_size, length)
+        targets = ids[offset + 1 : offset + 1 + batch_size * length].view(batch_size, length)
+        carry.state = None
+        for start in range(0, length - window + 1, window):
+            yield Batch(words=inputs[:, start : start + window], lengths=lengths,
+                        targets=targets[:, start : start + window], carry=carry)

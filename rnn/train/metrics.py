@@ -10,14 +10,15 @@
 - Language modelling: `perplexity` and `bits_per_char` from a mean cross-entropy in nats.
 
 Precision, recall and F1 are 0.0 (not an error) when their denominator is 0.
+
+`finite` is the one NaN/inf -> None conversion (strict JSON has no NaN): checkpoints, the CLI's
+JSON lines and run histories all use it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-
-import sacrebleu
 
 
 def _prf(true_positives: int, predicted: int, actual: int) -> dict[str, float]:
@@ -125,6 +126,7 @@ def bleu_chrf(hypotheses: Sequence[str], sources: Sequence[str],
     """
     if not hypotheses:
         return {"bleu": 0.0, "chrf": 0.0}
+    import sacrebleu        # here, not at the top: only translation needs it, and it is slow to import
     streams = _reference_streams(hypotheses, sources, references)
     hyps = list(hypotheses)
     return {"bleu": float(sacrebleu.corpus_bleu(hyps, streams).score),
@@ -160,3 +162,15 @@ def perplexity(loss: float) -> float:
 def bits_per_char(loss: float) -> float:
     """A per-character cross-entropy in nats converted to bits: loss / ln 2."""
     return loss / math.log(2)
+
+
+def finite(value):
+    """``value`` with every NaN/inf float replaced by None, through dicts, lists and tuples (e.g.
+    the loss of a diverged run): strict JSON has no NaN."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
