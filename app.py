@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import streamlit as st
 
-from rnn import plots
 from rnn.ui import setup_page, show_figure
+
+# numpy and the plots (plotly, pandas) are imported in the sections that draw figures, not here:
+# the title and the first section are on screen before that second of imports (BENCHMARKS.md,
+# "Start-up, memory and classroom scheduling").
 
 setup_page("Home", ":material/all_inclusive:")
 
@@ -109,6 +111,10 @@ def section_one_hot() -> None:
     text, notes = clean_sentence(raw)
     for note in notes:
         st.warning(note, icon=":material/content_cut:")
+    import numpy as np
+
+    from rnn import plots
+
     tokens = [t.lower() for t in tokenize(text)]
     if not tokens:
         st.info("Type a sentence with at least one word to see its one-hot vectors.", icon=":material/keyboard:")
@@ -135,6 +141,8 @@ def section_one_hot() -> None:
 def taxonomy_figure(kind: str):
     """The drawings never change: built once per server, not once per visitor (a class opening
     the home page together built 30 x 4 of them). Read-only: show_figure does not change them."""
+    from rnn import plots
+
     return plots.taxonomy_figure(kind)
 
 

@@ -89,7 +89,7 @@ def test_home_does_not_import_torch_and_torch_starts_with_one_thread():
     import subprocess
     import sys
     code = ("import sys\nfrom streamlit.testing.v1 import AppTest\n"
-            f"at = AppTest.from_file({str(ROOT / 'app.py')!r}); at.run()\n"
+            f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=60); at.run()\n"
             "assert not at.exception, at.exception\n"
             "print('torch' in sys.modules)\nimport torch\nprint(torch.get_num_threads())\n")
     env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
