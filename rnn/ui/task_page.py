@@ -49,8 +49,11 @@ def data_sidebar(task_name: str) -> dict:
     st.sidebar.header("Data")
     level = "easy"
     if task_name in levels.LONG_DATASETS:
+        # plain options (no format_func): the link then reads ?ner_data_level=long
         level = st.sidebar.radio("Level", levels.LEVELS, key=f"{task_name}_data_level", bind=URL,
-                                 format_func=levels.LEVEL_LABELS.get, help=levels.LEVEL_HELP)
+                                 captions=[levels.LEVEL_LABELS[v].split(": ", 1)[-1]
+                                           for v in levels.LEVELS],
+                                 horizontal=True, help=levels.LEVEL_HELP)
     long_sets = set(levels.LONG_DATASETS.values())
     if level == "long":
         dataset = levels.LONG_DATASETS[task_name]
