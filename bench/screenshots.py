@@ -35,7 +35,11 @@ def main(argv=None) -> int:
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=720)
     parser.add_argument("--pages", default="")
-    parser.add_argument("--full", action="store_true", help="full-page shots (default: the viewport)")
+    parser.add_argument("--full", action="store_true",
+                        help="tall shots: the viewport is made --tall pixels high, so a whole tab "
+                             "fits (Streamlit scrolls inside the page, so Playwright's full_page "
+                             "alone only shows the first screen)")
+    parser.add_argument("--tall", type=int, default=2600)
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -44,7 +48,8 @@ def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
     with streamlit_server() as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": args.width, "height": args.height})
+        height = args.tall if args.full else args.height
+        context = browser.new_context(viewport={"width": args.width, "height": height})
         page = context.new_page()
         for name, path in page_urls(pages):
             page.goto(url + path)
@@ -54,7 +59,7 @@ def main(argv=None) -> int:
             except Exception as exc:  # noqa: BLE001 -- a slow page still gets its shot
                 print(f"{name}: not idle ({exc.__class__.__name__})", file=sys.stderr)
             errors = page.locator("[data-testid='stException']").count()
-            page.screenshot(path=str(out / f"{name}.png"), full_page=args.full)
+            page.screenshot(path=str(out / f"{name}.png"))
             print(f"{name}: saved{' (EXCEPTION SHOWN)' if errors else ''}", flush=True)
         browser.close()
     return 0

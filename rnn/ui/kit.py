@@ -285,7 +285,8 @@ class TaskPage:
         from rnn.lessons import levels
         spec = levels.shipped_long(self.task)
         histories = self.shipped(**spec, key=f"{self.prefix}_fig_shipped_long")
-        st.markdown(levels.WHY_CELLS_DIFFER)
+        with st.expander("Why the vanilla RNN falls behind on this level", icon=":material/help:"):
+            st.markdown(levels.WHY_CELLS_DIFFER)
         return histories
 
     def shipped(self, names: dict, columns: dict, metric: str, title: str, caption: str,
