@@ -7,9 +7,9 @@ import pytest
 
 from rnn.data import build_translation, load_corpus
 from rnn.data import long_levels as LL
-from rnn.data.long_ner import ASIDE_PIECES, CUES, OTHER_SENSE, build_long_ner, distance
+from rnn.data.long_ner import ASIDE_PIECES, CUES, OTHER_SENSE, PERSON_SENSE, build_long_ner, distance
 from rnn.data.long_sentiment import NEUTRAL, build_long_sentiment
-from rnn.data.long_textgen import NAMES, PART_CHARS, song
+from rnn.data.long_textgen import NAMES, PART_CHARS, SCALE, song
 from rnn.data.long_translation import EVAL_ITEMS, TRAIN_ITEMS
 from rnn.data.sentiment import NEGATIVE, POSITIVE
 from rnn.data.translation import french_number
@@ -137,8 +137,11 @@ def test_tags_corpus_lines_close_the_tag_they_open():
     for line in text.splitlines():
         m = line_re.match(line)
         assert m and m.group(1) == m.group(3) and m.group(1) in NAMES
-        assert m.group(1) not in m.group(2).split()          # attractors are other names
+        song_words = m.group(2).split()
+        assert song_words == [SCALE[i % len(SCALE)] for i in range(len(song_words))]
     assert len({n[0] for n in NAMES}) == len(NAMES)           # first letter decides the name
+    opened = [line[1:line.index(">")] for line in text.splitlines()]
+    assert all(NAMES.index(b) == (NAMES.index(a) + 1) % len(NAMES) for a, b in zip(opened, opened[1:]))
 
 
 def test_tags_long_scores_long_songs():
@@ -157,7 +160,7 @@ def test_tags_long_scores_long_songs():
 
 def test_song_distance_is_the_characters_between_the_tags():
     import random
-    line, d = song(random.Random(3), "test")
+    line, d = song(random.Random(3), "test", "owl")
     assert len(line) - len(line.split(">", 1)[0]) - 1 - len(line.rsplit("</", 1)[1]) - 2 == d
 
 
@@ -191,3 +194,4 @@ def test_level_text_uses_course_notation():
 def _pretrained_names():
     from rnn.pretrained import BY_NAME
     return BY_NAME
+

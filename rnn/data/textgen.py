@@ -24,8 +24,8 @@ CORPORA: dict[str, str] = {
              "Zen of Python.",
     "python": "Python source code: modules of the running interpreter's standard library.",
     "numbers": "English number words counting up from one: 'one hundred and twenty-three'.",
-    "tags-long": "Long-range level: <fox>la la owl la</fox>, the closing tag repeats the opening "
-                 "name after 0-50 characters (scored on 20-50).",
+    "tags-long": "Long-range level: <fox>do re mi fa</fox>, the closing tag repeats the opening "
+                 "name after 0-50 characters of song (scored on 20-50).",
 }
 TARGET_CHARS = 200_000   # prose / python / numbers stop growing once they pass this
 

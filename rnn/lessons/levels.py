@@ -48,10 +48,10 @@ LEVEL_NOTES = {
             "words, then the verb phrase that decides (“… , borders Israel .” or “… , laughed at "
             "the joke .”). The tagger's right-to-left RNN must carry that phrase back to the "
             "word. Only these words can be names, so F1 is the F1 on the long-distance decisions."),
-    "textgen": ("Each line is “<fox>la la owl la</fox>”: the closing tag must repeat the opening "
-                "name after 20–50 characters of song with other animals in it. Only the closing "
-                "name's first letter needs memory, so the loss gap is small per character but "
-                "the samples show it: the RNN closes tags with the wrong name."),
+    "textgen": ("Each line is a song, “<fox>do re mi fa so</fox>”: the closing tag must repeat the "
+                "opening name after 20–50 characters of the scale (the animals take turns in "
+                "alphabetical order, so the opening name itself is easy). Almost all that is left "
+                "to learn is that closing name: a model that forgot it guesses among 20 animals."),
     "translation": ("Lists of 8–12 numbers in English words (“twelve seven seventy-one”) to French "
                     "in the validation and test sets. Without attention the encoder must squeeze "
                     "the whole list into one vector a⟨T_x⟩; with attention the decoder looks back "
