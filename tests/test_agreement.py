@@ -95,18 +95,17 @@ def test_bad_input_is_a_message(long_set):
         get_task("agreement").load_file(b"a,b\n", name="x.csv")
 
 
-def test_cli_train_and_evaluate(tmp_path):
+def test_cli_train_and_evaluate(tmp_path, capsys):
+    from rnn.cli import main
     out = tmp_path / "agr"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "rnn", *a], capture_output=True,  # noqa: E731
-                                    text=True, timeout=240)
-    r = run("train", "--task", "agreement", "--dataset", "short", "--arch", "lstm", "--steps", "10",
-            "--hidden", "8", "--embed", "8", "--out", str(out))
+    r = subprocess.run([sys.executable, "-m", "rnn", "train", "--task", "agreement", "--dataset", "short",
+                        "--arch", "lstm", "--steps", "10", "--hidden", "8", "--embed", "8", "--out", str(out)],
+                       capture_output=True, text=True, timeout=240)
     assert r.returncode == 0, r.stderr
     final = json.loads(r.stdout.strip().splitlines()[-1])
     assert "acc_gap_0-5" in final and 0 <= final["accuracy"] <= 1
-    r = run("evaluate", str(out), "--dataset", "long")
-    assert r.returncode == 0, r.stderr
-    assert "acc_gap_40-50" in json.loads(r.stdout.strip().splitlines()[-1])
+    assert main(["evaluate", str(out), "--dataset", "long"]) == 0      # scored per long-gap bucket
+    assert "acc_gap_40-50" in json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
 
 # ---- the lesson's computations (rnn/lessons/gates.py, rnn/plots/gates.py) ----------------------
