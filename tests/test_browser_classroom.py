@@ -110,3 +110,27 @@ def test_teacher_and_three_students_vote_and_see_the_reveal(browser, server):
     for ctx in contexts:
         ctx.close()
     teacher_ctx.close()
+
+
+def test_a_course_step_opens_its_page_tab_and_settings(browser, server):
+    """The course's button opens the step's page on its tab with the widgets it needs set."""
+    steps = course.steps()
+    k = next(i for i, s in enumerate(steps) if s.key == "course.deep_rnn")
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(90_000)
+    page = ctx.new_page()
+    page.goto(f"{server}/Classroom")
+    wait_ready(page)
+    box = page.get_by_role("combobox").first
+    box.click()
+    box.type(f"{k + 1}. {steps[k].topic}")     # the list is long: type to filter, as a person would
+    page.get_by_role("option", name=f"{k + 1}. {steps[k].topic}").click()
+    page.get_by_text(steps[k].challenge.question).first.wait_for()
+    page.get_by_role("button", name=re.compile(r"^Open the experiment")).click()
+    page.wait_for_url(re.compile(r"/Named_entities"))
+    wait_ready(page)
+    assert page.get_by_role("tab", name="Train", selected=True).count() == 1
+    layers = page.locator("[data-testid='stSlider']", has_text="Stacked layers")
+    assert layers.locator("[data-testid='stSliderThumbValue']").inner_text().strip() == "2"
+    no_exception(page)
+    ctx.close()
