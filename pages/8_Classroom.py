@@ -18,7 +18,7 @@ from rnn.classroom import (ROOM_PARAM, ClassroomError, join_url, new_student_id,
                            pretty_code, qr_svg)
 from rnn.lessons import course
 from rnn.plots.classroom import vote_figure
-from rnn.ui import setup_page, show_figure, ui_settings
+from rnn.ui import setup_page, ui_settings
 
 PRESENTER = st.query_params.get("presenter") in ("1", "true")
 STUDENT_LINK = ROOM_PARAM in st.query_params
@@ -36,7 +36,9 @@ if PRESENTER:
             ".cls-question{font-size:2.0rem!important;font-weight:600;line-height:1.25}</style>")
 else:
     # A phone: the page starts below the header bar (its "»" menu button would hide the caption).
-    pad = "[data-testid='stMainBlockContainer']{padding-top:3.6rem}" if STUDENT_LINK else ""
+    pad = ("[data-testid='stMainBlockContainer']{padding-top:3.6rem}"
+           "[data-testid='stButton'] button{min-height:3.2rem}"          # a thumb's size
+           "[data-testid='stButton'] button p{font-size:1.15rem}") if STUDENT_LINK else ""
     st.html(f"<style>{pad}.cls-question{{font-size:1.5rem;font-weight:600;line-height:1.3}}</style>")
 
 SETTINGS = ui_settings()
@@ -52,6 +54,12 @@ def store(db: str):
 
 
 STORE = store(SETTINGS.classroom_db)
+
+
+def poll_chart(fig, key: str) -> None:
+    """A vote chart: no zoom toolbar (nothing to zoom, and on a phone it covers the title)."""
+    st.plotly_chart(fig, theme=None, key=key, width="stretch",
+                    config={"displayModeBar": False})
 
 
 def html_text(text: str, cls: str = "cls-question") -> None:
@@ -173,7 +181,7 @@ def live_votes(code: str, key: str) -> None:
         st.info("This question is no longer in the course: press Next.")
         return
     counts = STORE.tally(code, key, len(ch.choices))
-    show_figure(vote_figure(ch.choices, counts, ch.answer, room.revealed,
+    poll_chart(vote_figure(ch.choices, counts, ch.answer, room.revealed,
                             height=280 if PRESENTER else None, font_size=20 if PRESENTER else None,
                             label_width=22 if PRESENTER else 28), key="cls_votes_chart")
     st.caption(f"{sum(counts)} of {STORE.student_count(code)} students have answered.")
@@ -264,8 +272,8 @@ def student_view(code: str, me: str) -> None:
             (st.success if mine == ch.answer else st.info)(
                 "You got it." if mine == ch.answer else "Not this time: see why below.")
         result(ch)
-        show_figure(vote_figure(ch.choices, STORE.tally(code, room.question, len(ch.choices)),
-                                ch.answer, True, label_width=22), key="cls_student_chart")
+        poll_chart(vote_figure(ch.choices, STORE.tally(code, room.question, len(ch.choices)),
+                               ch.answer, True, label_width=22), key="cls_student_chart")
     elif mine is not None:
         st.info("Answer sent. Wait for the teacher to reveal it.", icon=":material/hourglass_top:")
 

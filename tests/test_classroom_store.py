@@ -264,3 +264,20 @@ def test_join_link_and_qr_code():
     assert svg.lstrip().startswith("<svg") and svg.rstrip().endswith("</svg>") and len(svg) > 500
     # the symbol encodes the link: another room gives another code
     assert svg != qr_svg("http://host:8501/Classroom?room=XXXXXXXX")
+
+
+def test_vote_chart_hides_the_answer_until_the_reveal():
+    from rnn.plots.classroom import NEUTRAL, RIGHT, WRONG, vote_figure
+
+    choices = ("One W_aa, the same at every step", "50, one per word", "None")
+    before = vote_figure(choices, [5, 2, 0], answer=0, revealed=False)
+    bar = before.data[0]
+    assert list(bar.x) == [5, 2, 0] and set(bar.marker.color) == {NEUTRAL}
+    assert not any("✓" in label for label in bar.y)
+    assert list(bar.text) == ["5  (71%)", "2  (29%)", "0  (0%)"]
+    assert "7 votes" in before.layout.title.text
+    after = vote_figure(choices, [5, 2, 0], answer=1, revealed=True)
+    assert list(after.data[0].marker.color) == [WRONG, RIGHT, WRONG]
+    assert "✓" in after.data[0].y[1] and after.data[0].y[0].startswith("(a) ")
+    empty = vote_figure(choices, [], answer=0)          # no votes yet: zeros, no division by 0
+    assert list(empty.data[0].x) == [0, 0, 0] and "0 votes" in empty.layout.title.text
