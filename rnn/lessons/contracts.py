@@ -478,3 +478,25 @@ def gradflow_sweep() -> Outcome:
         and all(acc["rnn"][T] <= chance + 0.1 for T in SWEEP_TS)
     return Outcome(holds, {**acc, "chance": chance}, f"chance {chance:.2f}; " + "; ".join(
         f"{a}: " + ", ".join(f"T={T} {v:.2f}" for T, v in r.items()) for a, r in acc.items()))
+
+
+def main(keys: list[str] | None = None) -> int:
+    """``python -m rnn.lessons.contracts [key ...]``: run contracts, one table row each (whether
+    the claim holds, CPU and wall seconds, what was measured). Exit status 1 if any claim fails."""
+    import sys
+    import time
+    failed = 0
+    print("| challenge | holds | CPU s | wall s | measured |\n|---|---|---|---|---|")
+    for key in keys or list(Q.ALL):
+        cpu, wall = time.process_time(), time.perf_counter()
+        outcome = check(key)
+        failed += not outcome.holds
+        print(f"| {key} | {outcome.holds} | {time.process_time() - cpu:.1f} | "
+              f"{time.perf_counter() - wall:.1f} | {outcome.summary[:160]} |")
+        sys.stdout.flush()
+    return int(failed > 0)
+
+
+if __name__ == "__main__":
+    import sys
+    raise SystemExit(main(sys.argv[1:]))
