@@ -12,10 +12,12 @@ The poll views are fragments that re-read the store every few seconds: no model 
 """
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
-from rnn.classroom import (ROOM_PARAM, ClassroomError, join_url, new_student_id, open_store,
-                           pretty_code, qr_svg)
+from rnn.classroom import (ROOM_PARAM, ClassroomError, join_url, new_student_id, normalise_code,
+                           open_store, pretty_code, qr_svg)
 from rnn.lessons import course
 from rnn.plots.classroom import vote_figure
 from rnn.ui import setup_page, ui_settings
@@ -63,7 +65,6 @@ def poll_chart(fig, key: str) -> None:
 
 
 def html_text(text: str, cls: str = "cls-question") -> None:
-    import html
     st.html(f"<div class='{cls}'>{html.escape(text)}</div>")
 
 
@@ -95,10 +96,7 @@ def go(index: int) -> None:
     st.session_state["cls_show_result"] = False
     teacher = st.session_state.get(TEACHER)
     if teacher:
-        try:
-            STORE.show(teacher["code"], teacher["token"], index, STEPS[index].key)
-        except ClassroomError as exc:
-            st.session_state["cls_error"] = str(exc)
+        as_teacher(STORE.show, teacher["code"], teacher["token"], index, STEPS[index].key)
 
 
 def contents(k: int) -> None:
@@ -143,6 +141,19 @@ def start_class() -> None:
         st.session_state["cls_error"] = str(exc)
         return
     st.session_state[TEACHER] = {"code": new.room.code, "token": new.token}
+
+
+def as_teacher(action, *args) -> None:
+    """Run a teacher's action on the store; a refusal (the class ended) becomes a message."""
+    try:
+        action(*args)
+    except ClassroomError as exc:
+        st.session_state["cls_error"] = str(exc)
+
+
+def end_class(code: str, token: str) -> None:
+    as_teacher(STORE.close_room, code, token)
+    st.session_state.pop(TEACHER, None)
 
 
 def teacher_room():
@@ -199,7 +210,8 @@ def teacher_view(room) -> None:
                     icon=":material/arrow_back:", width="stretch")
         reveal.button("Reveal", key="cls_reveal", type="primary", width="stretch",
                       help="Show everyone the answer and close the vote.", disabled=room.revealed,
-                      icon=":material/visibility:", on_click=lambda: STORE.reveal(code, token))
+                      icon=":material/visibility:", on_click=as_teacher,
+                      args=(STORE.reveal, code, token))
         nxt.button("Next", key="cls_next", on_click=go, args=(k + 1,),
                    disabled=k == len(STEPS) - 1, icon=":material/arrow_forward:", width="stretch")
         with menu.popover("More", icon=":material/menu:", width="stretch"):
@@ -207,10 +219,8 @@ def teacher_view(room) -> None:
             st.download_button("Answers as CSV", STORE.export_csv(code, token, describe),
                                file_name=f"class-{code}.csv", mime="text/csv",
                                icon=":material/download:", key="cls_export")
-            if st.button("End the class", key="cls_end", icon=":material/logout:"):
-                STORE.close_room(code, token)
-                st.session_state.pop(TEACHER, None)
-                st.rerun()
+            st.button("End the class", key="cls_end", icon=":material/logout:", on_click=end_class,
+                      args=(code, token))
     with right:
         live_votes(code, room.question)
         join_box(code)
@@ -245,7 +255,12 @@ def cast(code: str, me: str, key: str, choice: int) -> None:
 @st.fragment(run_every=4 * POLL)     # students only wait for the next question: less often
 def student_view(code: str, me: str) -> None:
     try:
-        room = STORE.join(code, me)
+        # Join once (a write); every later poll only reads, so thirty phones polling never
+        # queue for SQLite's write lock in front of the votes.
+        if st.session_state.get("cls_joined") != (code, me):
+            STORE.join(code, me)
+            st.session_state["cls_joined"] = (code, me)
+        room = STORE.room(code)
     except ClassroomError as exc:
         st.error(str(exc), icon=":material/error:")
         return
@@ -295,8 +310,6 @@ room = teacher_room()
 if room is not None and code_in_url in (None, room.code):
     teacher_view(room)
 elif code_in_url is not None:
-    from rnn.classroom import normalise_code
-
     try:
         code = STORE.room(normalise_code(code_in_url)).code      # a message, not a traceback
         student_view(code, student_id())

@@ -201,3 +201,23 @@ def test_an_expired_class_tells_the_teacher_and_the_students(own_db, monkeypatch
     assert "has ended" in texts(at) and "cls_teacher" not in at.session_state
     s = student(code)
     assert s.error and "No class with this code" in s.error[0].value
+
+
+def test_ending_the_class_and_revealing_an_ended_one(own_db):
+    at = teacher()
+    run(at.button(key="cls_start").click())
+    code = at.session_state["cls_teacher"]["code"]
+    other = teacher()                                   # a second tab of the same class? no:
+    assert "cls_teacher" not in other.session_state     # the token lives in one session only
+    import sqlite3
+    with sqlite3.connect(own_db) as db:                 # the class expires under the teacher
+        db.execute("UPDATE rooms SET expires = 0")
+    run(at.button(key="cls_reveal").click())            # a message, not a traceback
+    assert "has ended" in texts(at)
+    at2 = teacher()
+    run(at2.button(key="cls_start").click())
+    code2 = at2.session_state["cls_teacher"]["code"]
+    assert code2 != code
+    run(at2.button(key="cls_end").click())
+    assert "cls_teacher" not in at2.session_state
+    assert student(code2).error                          # its students are told it has ended
