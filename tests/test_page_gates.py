@@ -91,3 +91,22 @@ def test_a_short_training_run_moves_the_charts():
     at = open_tab(PAGE, "Train", agreement_hidden=8, agreement_embed=8, agreement_seconds=5)
     exp = train_a_few_ticks(at, "agreement")
     assert exp.task.name == "agreement"
+
+
+@pytest.mark.parametrize("tab", ["Try", "Inspect"])
+@pytest.mark.parametrize("text", ["😀 שלום مرحبا Привет 你好", "The cat\x00\x01 , \x1b[31m was", "the cats " * 8000])
+def test_hostile_text_is_a_message_or_an_answer_never_a_traceback(tab, text):
+    at = open_tab(PAGE, tab, agreement_text=text)
+    if len(text) > 10_000:
+        assert at.error and not at.get("plotly_chart")        # over the length limit: a message
+    else:
+        assert not at.error and at.get("plotly_chart")        # unknown words are read as <unk>
+
+
+def test_query_string_with_a_bad_cell_falls_back():
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    at.query_params["agreement_arch"] = "Transformer"
+    at.query_params["tab"] = "Try"
+    at.run()
+    assert not at.exception
