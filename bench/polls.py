@@ -135,14 +135,20 @@ async def run(students: int = 30, trainings: int = 2, idle: float = 10.0, spread
         me = {k.name: dict(p.split("=", 1) for p in k.query.split("&") if "=" in p).get("me")
               for k in kids}
         by_student = {v: k for k, v in me.items()}
-        latencies = []
-        for rank, (student, _at) in enumerate(rows, start=1):
+        latencies, to_commit, commit_to_chart = [], [], []
+        for rank, (student, at) in enumerate(rows, start=1):
             name = by_student.get(student)
             if name is None or name not in clicks:
                 continue
             seen = first_chart_with(teacher.charts, rank, clicks[name][0])
             latencies.append(None if seen is None else seen - clicks[name][0])
+            to_commit.append(at - clicks[name][0])          # the server's clock = this one's
+            if seen is not None:
+                commit_to_chart.append(seen - at)
         counted = [x for x in latencies if x is not None]
+        out["click_to_commit_s"] = {"median": median(to_commit), "p95": p95(to_commit)}
+        out["commit_to_teacher_chart_s"] = {"median": median(commit_to_chart),
+                                            "p95": p95(commit_to_chart)}
         out.update({
             "votes_in_db": len(rows), "students_told_sent": sum(c[2] for c in clicks.values()),
             "teacher_last_total": teacher.charts[-1][1] if teacher.charts else 0,
@@ -175,12 +181,16 @@ def table(r: dict) -> str:
     lat, ack = r["vote_to_chart_s"], r["vote_click_to_ack_s"]
     return "\n".join([
         "| students | trainings | votes in DB / told sent / teacher's chart | every vote counted | "
-        "vote → teacher chart median / p95 / max (s) | click → 'Answer sent' median / p95 (s) | "
+        "vote → teacher chart median / p95 / max (s) | of which click → stored, stored → chart: "
+        "median / p95 (s) | click → 'Answer sent' median / p95 (s) | "
         "server CPU idle poll views / while voting |",
-        "|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|",
         f"| {r['students']} | {r['trainings']} | {r['votes_in_db']} / {r['students_told_sent']} / "
         f"{r['teacher_last_total']} | {'yes' if r['every_vote_counted'] else 'NO'} | "
-        f"{f(lat['median'])} / {f(lat['p95'])} / {f(lat['max'])} | {f(ack['median'])} / "
+        f"{f(lat['median'])} / {f(lat['p95'])} / {f(lat['max'])} | "
+        f"{f(r['click_to_commit_s']['median'])} / {f(r['click_to_commit_s']['p95'])}, "
+        f"{f(r['commit_to_teacher_chart_s']['median'])} / {f(r['commit_to_teacher_chart_s']['p95'])} | "
+        f"{f(ack['median'])} / "
         f"{f(ack['p95'])} | {r['idle_cpu_share']:.0%} / {r['vote_cpu_share']:.0%} |"])
 
 

@@ -13,6 +13,7 @@ The poll views are fragments that re-read the store every few seconds: no model 
 from __future__ import annotations
 
 import html
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -178,6 +179,10 @@ def join_box(code: str) -> None:
                    f"<span style='font-size:1.9rem;font-weight:700;letter-spacing:0.06em'>"
                    f"{pretty_code(code)}</span>", unsafe_allow_html=True)
     st.caption(link)
+    if urlsplit(link).hostname in ("localhost", "127.0.0.1", "::1"):
+        st.warning("This link points at this computer only. For phones, open the app at the "
+                   "address they can reach (the *Network URL* that `streamlit run` prints).",
+                   icon=":material/wifi_off:")
 
 
 @st.fragment(run_every=POLL)
