@@ -15,7 +15,9 @@ No Streamlit here.
 """
 from __future__ import annotations
 
-from rnn.data import MINIMAL_PAIRS
+import importlib
+
+from rnn.data.ner_words import MINIMAL_PAIRS     # (not rnn.data.ner: that one loads Faker's names)
 from rnn.lessons.challenge import Challenge
 
 NER_PAGE, TEXTGEN_PAGE, SENTIMENT_PAGE = "1_Named_entities.py", "2_Text_generation.py", "3_Sentiment.py"
@@ -371,11 +373,14 @@ _GRADFLOW = [
 def _gates() -> tuple[Challenge, ...]:
     """The Memory-and-gates page's challenges live with its lesson (rnn/lessons/gates.py, checked
     by rnn/lessons/gates_contracts.py); they join the catalogue here, in page order."""
-    try:
-        from rnn.lessons.gates import CHALLENGES
-    except ImportError:                     # that lesson is not in this tree: the others still work
-        return ()
-    return tuple(CHALLENGES)
+    for module in ("rnn.lessons.gates_challenges", "rnn.lessons.gates"):
+        # a torch-free module first, if that lesson has one: importing the catalogue (the
+        # classroom page, the course) should not have to load torch
+        try:
+            return tuple(importlib.import_module(module).CHALLENGES)
+        except (ImportError, AttributeError):
+            continue
+    return ()                               # that lesson is not in this tree: the others still work
 
 
 GATES_PAGE = "7_Memory_and_gates.py"
