@@ -43,8 +43,8 @@ _NER = [
                  "“Teddy” in “Teddy bears…” and “Teddy Roosevelt…”?",
         hint="Read left to right only, “Teddy” looks the same in both sentences, so its "
              "probability is exactly the same (about 0.6: all it can learn is how often a "
-             "sentence's “Teddy” is a name) whether “bears” or “Roosevelt” follows. Switch Bidirectional on: "
-             "it also reads right to left and says 0 and 1.",
+             "sentence's “Teddy” is a name) whether “bears” or “Roosevelt” follows. Switch "
+             "Bidirectional on: it also reads right to left and says 0 and 1.",
         tab="Try",
         state={"ner_bidirectional": False, "ner_arch": "LSTM", "ner_text": TEDDY_ROOSEVELT},
         choices=("A high P(name) in “Teddy Roosevelt”, a low one in “Teddy bears”",
@@ -120,23 +120,25 @@ _TEXTGEN = [
                  "Unlikely letters appear far more often: stranger names",
                  "Nothing changes"),
         answer=1,
-        claim="Over 30 samples, letters the model gives under 5 % are chosen far more often at "
-              "T = 2 than at T = 1 (at least twice as often).",
+        claim="Over 30 samples of every shipped model, more than half of the letters chosen at "
+              "T = 2 are ones the model gives under 5 %, against under a third at T = 1.",
         contract="textgen_temperature_high"),
     Challenge(
         key="textgen.greedy", page=TEXTGEN_PAGE,
         question="Greedy decoding always takes the most likely letter. Five greedy samples with "
                  "seeds 0 to 4: how many different names?",
         hint="One name, five times. Greedy uses no randomness: the same start gives the same "
-             "state, the same state gives the same choice. That is why greedy text repeats itself "
-             "(here each sample stops at the end of its first name).",
+             "state, the same state gives the same choice. That is also why greedy text repeats "
+             "itself: here each sample stops at the end of its first name, but let it go on and "
+             "it soon writes one name over and over, line after line.",
         tab="Try",
         state={"tg_greedy": True, "tg_temperature": 1.0, "tg_length": 200, "tg_n_samples": 5,
                "tg_seed": 0},
         choices=("Five different names", "One name, five times", "No name at all"),
         answer=1,
         claim="Five greedy samples (seeds 0–4) are the same text for every shipped model; five "
-              "samples at T = 1 are not all the same.",
+              "samples at T = 1 are not all the same; without the stop at a newline, greedy "
+              "falls into a loop: 80 greedy characters end with one name three times in a row.",
         contract="textgen_greedy"),
     Challenge(
         key="textgen.temperature_low", page=TEXTGEN_PAGE,
