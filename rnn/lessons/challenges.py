@@ -191,7 +191,7 @@ _SENTIMENT = [
         question="“Good acting but a dull plot.”: positive or negative, and where does the line "
                  "cross 0.5?",
         hint="Negative: the clause after “but” wins. The line is high after “Good acting” and "
-             "crosses below 0.5 only after “but”. Swap the two halves (next example button) and "
+             "crosses below 0.5 only at or after “but”. Swap the two halves (next example button) and "
              "it ends positive.",
         tab="Try", state={"sentiment_text": BUT_DULL, "sentiment_arch": "LSTM"},
         choices=("Positive: it starts well",
@@ -206,7 +206,7 @@ _SENTIMENT = [
         question="A long review, happy start and sad end: which cell's line changes its mind "
                  "(crosses 0.5) most often on the way?",
         hint="The vanilla RNN: with no gate, every word rewrites its whole state a⟨t⟩, so even "
-             "“the” or “and” can swing it from 0 to 1. GRU and LSTM gates keep most of the state. "
+             "“the” or “and” can swing it between 0 and 1. GRU and LSTM gates keep most of the state. "
              "All three end negative: only the last state a⟨T⟩ feeds the answer, so the end of "
              "the review counts most. Switch the cell in the sidebar and compare the lines.",
         tab="Try", state={"sentiment_text": LONG_REVIEW, "sentiment_arch": "RNN"},
@@ -219,9 +219,9 @@ _SENTIMENT = [
         key="sentiment.cell_race", page=SENTIMENT_PAGE,
         question="Same data, same seed, same number of training steps: whose validation accuracy "
                  "climbs fastest, the vanilla RNN's or a gated cell's (GRU, LSTM)?",
-        hint="A gated cell's. Read the chart by training steps, not seconds: a GRU step is "
-             "slower here only because PyTorch has no fused GRU kernel on this CPU path, which "
-             "says nothing about the cell. The gates keep “not” and “but” in the state a⟨t⟩ "
+        hint="A gated cell's. Read the chart by training steps, not seconds: how long a step "
+             "takes depends on this machine and on how each cell is implemented, not on how much "
+             "the cell learns from it. The gates keep “not” and “but” in the state a⟨t⟩ "
              "until they matter; the vanilla RNN lags behind, then catches up on this easy data.",
         tab="Compare", state={"sentiment_seconds": 20, "sentiment_cmp_axis": "step"},
         choices=("The vanilla RNN's", "A gated cell's (GRU or LSTM)", "All three the same"),
@@ -338,7 +338,7 @@ _GRADFLOW = [
         choices=("Up: it explodes", "Down: it vanishes", "Flat"),
         answer=0,
         claim="At radius 1.5 the RNN's ‖∂L/∂a⟨1⟩‖ / ‖∂L/∂a⟨T⟩‖ at init is above 1 (explodes); at "
-              "torch's init it is below 1 (vanishes).",
+              "torch's init (spectral radius between 0.4 and 0.8) it is below 1 (vanishes).",
         contract="gradflow_radius_up"),
     Challenge(
         key="gradflow.relu_clipping", page=GRADFLOW_PAGE,
@@ -369,7 +369,6 @@ _GRADFLOW = [
               "chance.",
         contract="gradflow_sweep"),
 ]
-
 
 
 def _gates() -> tuple[Challenge, ...]:

@@ -447,11 +447,12 @@ def _decay_ratio(settings) -> float:
 
 def gradflow_radius_up() -> Outcome:
     """‖∂L/∂a⟨1⟩‖ / ‖∂L/∂a⟨T⟩‖ of the page's RNN at init, radius 1.5 vs torch's init."""
-    from rnn.lessons.gradflow_lab import LabSettings
+    from rnn.lessons.gradflow_lab import LabSettings, rnn_spectrum
     up, init = _decay_ratio(LabSettings(radius=1.5)), _decay_ratio(LabSettings())
-    holds = up > 1 > init
-    return Outcome(holds, {"radius_1.5": up, "init": init},
-                   f"ratio at radius 1.5: {up:.3g}; at torch's init: {init:.3g}")
+    radius = float(rnn_spectrum(LabSettings())["radius"])
+    holds = up > 1 > init and 0.4 <= radius <= 0.8
+    return Outcome(holds, {"radius_1.5": up, "init": init, "init_radius": radius},
+                   f"ratio at radius 1.5: {up:.3g}; at torch's init (radius {radius:.2f}): {init:.3g}")
 
 
 def gradflow_relu_clipping() -> Outcome:
