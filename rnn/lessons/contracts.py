@@ -77,8 +77,8 @@ def train(task: str, steps: int, dataset: str, seed: int = 0, options: dict | No
     from rnn.train.trainer import TrainConfig
     with one_thread():
         exp = Experiment.create(task, ModelConfig(**model),
-                                TrainConfig(steps=steps, seconds=None, eval_every=eval_every or steps, seed=seed,
-                                            lr=lr, batch_size=batch_size),
+                                TrainConfig(steps=steps, seconds=None, eval_every=eval_every or steps,
+                                            seed=seed, lr=lr, batch_size=batch_size),
                                 dataset=dataset, options=options)
         exp.train()
     return exp
