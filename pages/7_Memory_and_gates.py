@@ -125,7 +125,8 @@ with inspect:
 with compare:
     if compare.open:
         st.markdown("All five cells, trained the same way on gaps 0–50 (1500 steps, batch 32, H = 64, "
-                    "seed 0), and one RNN trained on gaps 0–5 only; scored on fresh sentences at each gap.")
+                    "seed 0), and an RNN and an ESN trained on gaps 0–5 only; scored on fresh "
+                    "sentences at each gap.")
         with engine_errors():
             curves = shipped_curves()
             show_figure(gap_accuracy_figure(curves), key="agreement_fig_gap")

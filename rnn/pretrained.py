@@ -64,8 +64,9 @@ SPECS: list[PretrainedSpec] = [
       for arch in ("rnn", "leaky", "esn", "gru", "lstm")],
     *[PretrainedSpec(f"agreement-rnn-{n}layers", "agreement", "long", {"arch": "rnn", "layers": n}, 1500)
       for n in (2, 3)],
-    # the same vanilla RNN trained on short gaps only (0-5), scored on long ones
-    PretrainedSpec("agreement-rnn-short", "agreement", "short", {"arch": "rnn"}, 1500),
+    # the vanilla RNN and the ESN trained on short gaps only (0-5), scored on long ones
+    *[PretrainedSpec(f"agreement-{arch}-short", "agreement", "short", {"arch": arch}, 1500)
+      for arch in ("rnn", "esn")],
 ]
 BY_NAME = {spec.name: spec for spec in SPECS}
 

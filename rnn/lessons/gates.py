@@ -23,8 +23,10 @@ LABELS = {"rnn": "RNN", "leaky": "Leaky RNN", "esn": "Echo state net", "gru": "G
 SWEEP_GAPS = tuple(range(0, 51, 5))
 SINGULAR_OF = {plural: singular for singular, plural in NOUNS.items()}
 SHORT_ONLY = "RNN trained on gaps 0-5"
+ESN_SHORT = "ESN trained on gaps 0-5"
 # the shipped models on the Compare chart: label -> checkpoint (all 1500 steps, seed 0, H = 64)
-SHIPPED = {**{LABELS[a]: f"agreement-{a}" for a in CELLS}, SHORT_ONLY: "agreement-rnn-short"}
+SHIPPED = {**{LABELS[a]: f"agreement-{a}" for a in CELLS}, SHORT_ONLY: "agreement-rnn-short",
+           ESN_SHORT: "agreement-esn-short"}
 DEFAULT_TEXT = "The cat , which already ate the fish that the dogs wanted , was full ."
 EXAMPLES = {
     "cat … was": DEFAULT_TEXT,
@@ -346,6 +348,18 @@ CHALLENGES = (
         claim="On gaps of 20-50 both the shipped ESN and the shipped RNN stay below 65 %, while "
               "the LSTM is above 90 %.",
         contract="esn_vs_rnn"),
+    Challenge(
+        key="gates.esn_short", page=PAGE, tab="Compare",
+        question="The echo state network trained on gaps 0-5 only gets those right. How far does "
+                 "its memory reach?",
+        choices=("to 50 words and beyond", "about 5-10 words, then chance"), answer=1,
+        hint="Its W_aa is random with spectral radius ρ = 0.9 and never trained, so the subject's "
+             "trace fades a little at every word, whatever the readout learns: near 100 % up to "
+             "gap 5, near chance from about 10. The vanilla RNN trained the same way learned a "
+             "W_aa that holds the number and stays at 100 % to gap 50.",
+        claim="The shipped ESN trained on gaps 0-5 is above 80 % on gaps 0-5 and below 65 % on "
+              "gaps 20-50.",
+        contract="esn_short"),
     Challenge(
         key="gates.leaky", page=PAGE, tab="Compare",
         question="A leaky unit has no gates, only a fixed α = 0.5: each step keeps half of the "

@@ -35,6 +35,14 @@ def short_only() -> dict:
     return {"accuracy_gaps_20_50": long}
 
 
+def esn_short() -> dict:
+    curve = gates.gap_curves({"esn-short": load_pretrained("agreement-esn-short")})["esn-short"]
+    short = gates.long_gap_accuracy({g: a for g, a in curve.items() if g <= 5}, 0)
+    long = gates.long_gap_accuracy(curve)
+    assert short > 0.8 and long < CHANCE_BAND, curve
+    return {"accuracy_gaps_0_5": short, "accuracy_gaps_20_50": long}
+
+
 def esn_vs_rnn() -> dict:
     curves = gates.gap_curves(_shipped("rnn", "esn", "lstm"))
     long = {a: gates.long_gap_accuracy(c) for a, c in curves.items()}

@@ -16,9 +16,10 @@ def gap_accuracy_figure(curves: Mapping[str, Mapping[int, float]],
                         title: str = "Accuracy against the gap between subject and verb") -> go.Figure:
     """One line per cell: ``curves`` maps a label to {gap in words: accuracy}. Chance is 0.5."""
     fig = new_figure(title, "gap: words between the subject and its verb", "accuracy")
-    dashes = {"Leaky RNN": "dash", "Echo state net": "dot", "RNN trained on gaps 0-5": "dashdot"}
+    dashes = {"Leaky RNN": "dash", "Echo state net": "dot", "RNN trained on gaps 0-5": "dashdot",
+              "ESN trained on gaps 0-5": "dashdot"}
     colours = {"RNN": PALETTE[0], "Leaky RNN": PALETTE[5], "Echo state net": PALETTE[3],
-               "RNN trained on gaps 0-5": PALETTE[6]}
+               "RNN trained on gaps 0-5": PALETTE[6], "ESN trained on gaps 0-5": PALETTE[4]}
     for i, (label, curve) in enumerate((curves or {}).items()):
         pairs = sorted((int(g), float(a)) for g, a in (curve or {}).items())
         if not pairs:
