@@ -59,7 +59,8 @@ def test_try_bad_input_is_a_message():
 def test_inspect_finds_a_unit_that_carries_the_number():
     at = open_tab(PAGE, "Inspect", timeout=120)
     said = [m.value for m in at.markdown if m.value.startswith("Unit **")]
-    assert said and "of c⟨t⟩ alone gets" in said[0] and " of 64** units reach 95 %" in said[0]
+    assert said and "of c⟨t⟩ alone gets" in said[0] and " of 64** units reach 95 % each: the number is " \
+        "spread" in said[0]
     story = [f for f in figures(at) if f["layout"]["title"]["text"].startswith("Memory unit")][0]
     names = [d.get("name", "") for d in story["data"]]
     assert any("“cat”" in n for n in names) and any("“cats”" in n for n in names)   # flipped subject

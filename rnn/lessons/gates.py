@@ -436,14 +436,19 @@ CALC_NOTE = ("Weights: torch's initialisation, seed 0, for 2 inputs. For the LST
 
 
 def unit_sentence(found: dict, story: dict) -> str:
-    """What the finder found, in two sentences."""
+    """What the finder found, in two or three sentences."""
     high = "high" if found["plural_is_high"] else "low"
-    total = len(found["scores"])
+    good, total = found["good_units"], len(found["scores"])
+    if good == 0:
+        spread = "No unit reaches 95 %: this model does not carry the number to the verb."
+    elif good >= total / 2:
+        spread = (f"**{good} of {total}** units reach 95 % each: the number is spread over the "
+                  "whole memory, since it is all this task asks the model to keep.")
+    else:
+        spread = f"**{good} of {total}** units reach 95 % each."
     return (f"Unit **{found['unit']}** of {STATE_NAMES[found['state']]} alone gets "
-            f"**{found['accuracy']:.0%}** of validation verbs right ({high} = plural), and "
-            f"**{found['good_units']} of {total}** units reach 95 % each: the number is spread over "
-            f"the whole memory, since it is all this task asks the model to keep. On this sentence "
-            f"the model says **{story['number']}**.")
+            f"**{found['accuracy']:.0%}** of validation verbs right ({high} = plural). {spread} "
+            f"On this sentence the model says **{story['number']}**.")
 
 
 def verdict(prob: float) -> tuple[str, str]:
