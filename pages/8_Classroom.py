@@ -180,9 +180,12 @@ def join_box(code: str) -> None:
                    f"{pretty_code(code)}</span>", unsafe_allow_html=True)
     st.caption(link)
     if urlsplit(link).hostname in ("localhost", "127.0.0.1", "::1"):
-        st.warning("This link points at this computer only. For phones, open the app at the "
-                   "address they can reach (the *Network URL* that `streamlit run` prints).",
-                   icon=":material/wifi_off:")
+        note = ("This link points at this computer only. For phones, open the app at the "
+                "address they can reach (the *Network URL* that `streamlit run` prints).")
+        if PRESENTER:                                   # one line: the projector has no room
+            st.caption(f":material/wifi_off: {note}")
+        else:
+            st.warning(note, icon=":material/wifi_off:")
 
 
 @st.fragment(run_every=POLL)
@@ -198,8 +201,8 @@ def live_votes(code: str, key: str) -> None:
         return
     counts = STORE.tally(code, key, len(ch.choices))
     poll_chart(vote_figure(ch.choices, counts, ch.answer, room.revealed,
-                            height=280 if PRESENTER else None, font_size=20 if PRESENTER else None,
-                            label_width=22 if PRESENTER else 28), key="cls_votes_chart")
+                           font_size=20 if PRESENTER else None,
+                           label_width=20 if PRESENTER else 26), key="cls_votes_chart")
     st.caption(f"{sum(counts)} of {STORE.student_count(code)} students have answered.")
 
 
@@ -293,7 +296,7 @@ def student_view(code: str, me: str) -> None:
                 "You got it." if mine == ch.answer else "Not this time: see why below.")
         result(ch)
         poll_chart(vote_figure(ch.choices, STORE.tally(code, room.question, len(ch.choices)),
-                               ch.answer, True, label_width=22), key="cls_student_chart")
+                               ch.answer, True, label_width=18), key="cls_student_chart")
     elif mine is not None:
         st.info("Answer sent. Wait for the teacher to reveal it.", icon=":material/hourglass_top:")
 
@@ -329,7 +332,7 @@ else:
                    "students vote from their phones.")
     k = min(st.session_state.get("cls_step", 0), len(STEPS) - 1)
     step_view(k, st.session_state.get("cls_show_result", False))
-    show, start, _ = st.columns([1, 1, 1])
+    show, start, _ = st.columns([1, 1, 1], vertical_alignment="center")
     show.toggle("Show the result", key="cls_show_result")
     start.button("Start a live class", key="cls_start", on_click=start_class, type="primary",
                  icon=":material/groups:")

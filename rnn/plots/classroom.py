@@ -1,7 +1,7 @@
 """The class poll's chart: how many students chose each answer, as horizontal bars.
 
 Horizontal, because answers are sentences: their labels read left to right beside the bars
-instead of being squeezed under them. Before the reveal every bar has one colour (the chart must
+instead of being squeezed under them (one line each, shortened; the full text is listed beside). Before the reveal every bar has one colour (the chart must
 not give the answer away); after it the right answer's bar is green and its label says so.
 """
 from __future__ import annotations
@@ -17,39 +17,39 @@ RIGHT = PALETTE[2]            # Okabe-Ito bluish green
 WRONG = "#BBBBBB"
 
 
-def _wrap(text: str, width: int) -> str:
-    words, lines, line = str(text).split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
+def short_label(text: str, width: int) -> str:
+    """At most ``width`` characters, cut at a word with "…": a bar's label must stay one line
+    (several wrapped lines overlap the neighbouring bars); the full text is in the hover and in
+    the list of choices beside the chart."""
+    text = " ".join(str(text).split())
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1].rsplit(" ", 1)[0] if " " in text[:width - 1] else text[:width - 1]
+    return cut.rstrip(",;:") + "…"
 
 
 def vote_figure(choices: Sequence[str], counts: Sequence[int], answer: int | None = None,
                 revealed: bool = False, title: str = "The class's answers",
-                height: int | None = None, label_width: int = 28,
+                height: int | None = None, label_width: int = 26,
                 font_size: int | None = None) -> go.Figure:
     """Bars of ``counts[i]`` votes for ``choices[i]``, first choice on top, with each bar's count
     and share written at its end. ``answer``/``revealed``: colour the right one after the reveal."""
     counts = [int(c) for c in counts][:len(choices)] + [0] * max(0, len(choices) - len(counts))
     total = sum(counts)
     letters = [f"({chr(97 + i)}) " for i in range(len(choices))]
-    labels = [_wrap(letter + str(c), label_width) for letter, c in zip(letters, choices)]
+    labels = [letter + short_label(c, label_width) for letter, c in zip(letters, choices)]
     show_answer = revealed and answer is not None and 0 <= answer < len(choices)
     colours = [(RIGHT if i == answer else WRONG) if show_answer else NEUTRAL
                for i in range(len(choices))]
     if show_answer:
-        labels[answer] = f"<b>{labels[answer]}  ✓</b>"
+        labels[answer] = f"<b>{labels[answer]} ✓</b>"
     text = [f"{c}  ({c / total:.0%})" if total else "0" for c in counts]
-    lines = sum(label.count("<br>") + 1 for label in labels)
     fig = new_figure(f"{title}: {total} vote{'s' if total != 1 else ''}",
-                     height=height or max(260, 120 + 34 * lines))
+                     height=height or 150 + 44 * len(choices))
     fig.add_trace(go.Bar(x=counts, y=labels, orientation="h", marker_color=colours, text=text,
-                         textposition="outside", cliponaxis=False, hoverinfo="skip"))
+                         textposition="outside", cliponaxis=False,
+                         customdata=[letter + str(c) for letter, c in zip(letters, choices)],
+                         hovertemplate="%{customdata}: %{x}<extra></extra>"))
     fig.update_layout(showlegend=False, bargap=0.25, margin=dict(l=10, r=70, b=40),
                       xaxis=dict(title="votes", rangemode="tozero", dtick=max(1, total // 5 or 1),
                                  range=[0, max(1, max(counts)) * 1.25]),
