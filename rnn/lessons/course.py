@@ -43,10 +43,14 @@ class Step:
 
     @property
     def page_title(self) -> str:
-        """ "Named entities" from "1_Named_entities.py"; "Home" for app.py."""
-        if self.page == HOME:
-            return "Home"
-        return self.page.removesuffix(".py").split("_", 1)[-1].replace("_", " ")
+        return page_title(self.page)
+
+
+def page_title(page: str) -> str:
+    """ "Named entities" from "1_Named_entities.py"; "Home" for app.py."""
+    if page == HOME:
+        return "Home"
+    return page.removesuffix(".py").split("_", 1)[-1].replace("_", " ")
 
 
 # ---- the course's own questions (topics no page asks about) -------------------------------------
@@ -183,7 +187,7 @@ def steps() -> list[Step]:
             continue
         same_page = [i for i, step in enumerate(path) if step.page == ch.page]
         at = same_page[-1] + 1 if same_page else len(path)
-        path.insert(at, Step(Step("", ch).page_title, ch))
+        path.insert(at, Step(page_title(ch.page), ch))
         placed.add(key)
     return path
 
