@@ -255,11 +255,12 @@ class TaskPage:
         return training_panel(self.exp_key, self.factory(), metric, signature=self.signature,
                               summary=self.summary, **kwargs)
 
-    def race_steps(self) -> int:
+    def race_steps(self, key: str | None = None) -> int:
         """The race's budget: the same number of training steps for every cell (fair whatever
-        each cell's speed on this CPU); the time budget only caps it."""
+        each cell's speed on this CPU); the time budget only caps it. ``key``: the race's own key
+        (a page with two races needs two sliders)."""
         return int(st.select_slider("Training steps per cell", RACE_STEPS, value=300, bind=URL,
-                                    key=f"{self.task}_race_steps"))
+                                    key=f"{key or self.task}_race_steps"))
 
     def compare_cells(self, metric: str, archs: Sequence[str] = common.RACE_CELLS,
                       key: str | None = None, changes: Callable[[str], dict] | None = None) -> dict:
@@ -267,7 +268,7 @@ class TaskPage:
         other; ``changes(label)`` gives each run's model changes (default: ``arch=label``)."""
         from rnn.lessons import levels
         st.caption(levels.GRU_SPEED_NOTE)
-        steps = self.race_steps()
+        steps = self.race_steps(key)
         train = dataclasses.replace(self.train_cfg, steps=steps,
                                     seconds=float(ui_settings().max_seconds))
         changes = changes or (lambda label: {"arch": label})
