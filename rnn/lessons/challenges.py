@@ -223,7 +223,7 @@ _SENTIMENT = [
              "takes depends on this machine and on how each cell is implemented, not on how much "
              "the cell learns from it. The gates keep “not” and “but” in the state a⟨t⟩ "
              "until they matter; the vanilla RNN lags behind, then catches up on this easy data.",
-        tab="Compare", state={"sentiment_seconds": 20, "sentiment_cmp_axis": "step"},
+        tab="Compare", state={"sentiment_race_steps": 300, "sentiment_cmp_axis": "step"},
         choices=("The vanilla RNN's", "A gated cell's (GRU or LSTM)", "All three the same"),
         answer=1,
         claim="Trained on the same data and seed, the better of GRU and LSTM has a higher "
