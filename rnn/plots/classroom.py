@@ -10,7 +10,7 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
-from rnn.plots.theme import PALETTE, new_figure
+from rnn.plots.theme import PALETTE, new_figure, title_margin
 
 NEUTRAL = PALETTE[0]
 RIGHT = PALETTE[2]            # Okabe-Ito bluish green
@@ -45,14 +45,15 @@ def vote_figure(choices: Sequence[str], counts: Sequence[int], answer: int | Non
         labels[answer] = f"<b>{labels[answer]} ✓</b>"
     text = [f"{c}  ({c / total:.0%})" if total else "0" for c in counts]
     fig = new_figure(f"{title}: {total} vote{'s' if total != 1 else ''}",
-                     height=height or 150 + 44 * len(choices))
+                     height=height or 120 + 40 * len(choices))
     fig.add_trace(go.Bar(x=counts, y=labels, orientation="h", marker_color=colours, text=text,
                          textposition="outside", cliponaxis=False,
                          customdata=[letter + str(c) for letter, c in zip(letters, choices)],
                          hovertemplate="%{customdata}: %{x}<extra></extra>"))
-    fig.update_layout(showlegend=False, bargap=0.25, margin=dict(l=10, r=70, b=40),
+    top = title_margin(fig.layout.title.text, legend=False)      # no legend: no room kept for one
+    fig.update_layout(showlegend=False, bargap=0.25, margin=dict(l=10, r=70, b=40, t=top),
                       xaxis=dict(title="votes", rangemode="tozero", dtick=max(1, total // 5 or 1),
-                                 range=[0, max(1, max(counts)) * 1.25]),
+                                 range=[0, max(1, max(counts, default=0)) * 1.25]),
                       yaxis=dict(autorange="reversed", automargin=True, title=None,
                                  tickfont=dict(size=font_size) if font_size else None))
     if font_size:
