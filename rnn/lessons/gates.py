@@ -320,7 +320,8 @@ CHALLENGES = (
                  "cell fails on the long gaps?",
         choices=("the vanilla RNN", "the GRU", "the LSTM", "none: all three hold"), answer=0,
         hint="The vanilla RNN stays at chance (0.5), and not only on long gaps: in the shipped run "
-             "it did not learn even the shortest sentences (its loss never left 0.69). GRU and "
+             "it did not learn even the shortest sentences (its loss stayed near log 2 = 0.69, a coin "
+             "toss). GRU and "
              "LSTM are right on every sentence up to gap 50.",
         claim="On the shipped models the RNN drops below 90 % at a shorter gap than the GRU and the "
               "LSTM, and is below 65 % on gaps of 20-50 while both gated cells are above 90 %.",
