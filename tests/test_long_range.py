@@ -195,3 +195,31 @@ def _pretrained_names():
     from rnn.pretrained import BY_NAME
     return BY_NAME
 
+
+
+# --------------------------------------------------------------------------- shipped checkpoints
+def _test_scores(names: list[str], key: str) -> list[float]:
+    """Each shipped model evaluated now on its test split (not its stored metrics)."""
+    from rnn.pretrained import load_pretrained
+    return [float(load_pretrained(name).evaluate("test")[key]) for name in names]
+
+
+@pytest.mark.parametrize("task, key", [("sentiment", "accuracy"), ("ner", "f1")])
+def test_shipped_long_gated_cells_beat_the_vanilla_rnn(task, key):
+    """The claim on the pages: at the same data, seed, budget and sizes, the LSTM scores at least
+    0.10 above the vanilla RNN on the long-range test split (and so does the GRU)."""
+    rnn, gru, lstm = _test_scores([f"{task}-{arch}-long" for arch in ("rnn", "gru", "lstm")], key)
+    assert lstm >= rnn + 0.10 and gru >= rnn + 0.10, (rnn, gru, lstm)
+
+
+def test_shipped_long_lstm_closes_tags_the_rnn_forgets():
+    """Text generation: a clearly lower test loss for the LSTM (less than 0.8 of the RNN's)."""
+    rnn, lstm = _test_scores(["textgen-rnn-long", "textgen-lstm-long"], "loss")
+    assert lstm < 0.8 * rnn, (rnn, lstm)
+
+
+def test_shipped_long_translation_needs_attention():
+    """Lists of 8-12 numbers: the LSTM with attention gets most right, without attention none."""
+    with_attention, without = _test_scores(["translation-lstm-long", "translation-lstm-noattn-long"],
+                                           "exact_match")
+    assert with_attention >= 0.6 and without <= 0.1, (with_attention, without)

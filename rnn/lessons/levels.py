@@ -58,6 +58,24 @@ LEVEL_NOTES = {
                     "at the number it is translating."),
 }
 
+# Inputs for a Try tab on the long-range level, each with its long-distance point: label -> text
+# (text generation: a prime to continue, which ends inside a song).
+LONG_EXAMPLES = {
+    "sentiment": {"verdict, then a long story": (
+        "The plot was not dull at all. We went there on a Tuesday. My sister came along with me. "
+        "The parking was awful. It rained for most of the evening. The traffic was terrible. "
+        "We left just before ten.")},
+    "ner": {"a name, decided 22 words later": (
+                "Jordan, as the teacher told us on the long drive back from the harbour believe it "
+                "or not if i remember correctly, laughed at the joke."),
+            "a country, decided 22 words later": (
+                "Jordan, as the teacher told us on the long drive back from the harbour believe it "
+                "or not if i remember correctly, borders Israel.")},
+    "textgen": {"inside a long song": "<fox>do re mi fa so la ti do re mi fa so la ti do re"},
+    "translation": {"ten numbers": "twelve seven seventy-one forty-four eighty-eight three nine "
+                                   "sixty ninety-five twenty"},
+}
+
 # The shipped long-level models of each Compare tab: label -> checkpoint (rnn.pretrained).
 SHIPPED_LONG = {
     task: {"Vanilla RNN": f"{task}-rnn-long", "GRU": f"{task}-gru-long", "LSTM": f"{task}-lstm-long"}
