@@ -36,6 +36,10 @@ COPY . .
 # No root at run time; the app only reads its own files (checkpoints/ ships read-only models).
 RUN useradd --create-home --uid 10001 playground
 USER playground
+# The one file the app writes: the class polls' database (docs/CLASSROOM.md), in the user's home;
+# mount a volume there to keep a running class's votes across a container restart:
+#   docker run -v rnn-classroom:/home/playground/classroom ...
+ENV RNN_PLAYGROUND_CLASSROOM_DB=/home/playground/classroom/polls.sqlite3
 
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

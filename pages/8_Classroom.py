@@ -13,6 +13,7 @@ The poll views are fragments that re-read the store every few seconds: no model 
 from __future__ import annotations
 
 import html
+import sqlite3
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -56,7 +57,14 @@ def store(db: str):
     return open_store(SETTINGS)
 
 
-STORE = store(SETTINGS.classroom_db)
+try:
+    STORE = store(SETTINGS.classroom_db)
+except (OSError, sqlite3.Error) as exc:       # e.g. a read-only app folder in a container
+    STORE = None
+    STORE_PROBLEM = (f"Live classes are off on this server: the poll database "
+                     f"({SETTINGS.classroom_db}) cannot be opened ({exc}). The course below "
+                     "works; an administrator can set RNN_PLAYGROUND_CLASSROOM_DB to a writable "
+                     "file (docs/CLASSROOM.md).")
 
 
 def poll_chart(fig, key: str) -> None:
@@ -314,7 +322,10 @@ if error := st.session_state.pop("cls_error", None):
     st.error(error)
 
 code_in_url = st.query_params.get(ROOM_PARAM)
-room = teacher_room()
+if STORE is None:
+    st.warning(STORE_PROBLEM, icon=":material/cloud_off:")
+    code_in_url = None
+room = teacher_room() if STORE is not None else None
 if room is not None and code_in_url in (None, room.code):
     teacher_view(room)
 elif code_in_url is not None:
@@ -335,7 +346,7 @@ else:
     show, start, _ = st.columns([1, 1, 1], vertical_alignment="center")
     show.toggle("Show the result", key="cls_show_result")
     start.button("Start a live class", key="cls_start", on_click=start_class, type="primary",
-                 icon=":material/groups:")
+                 icon=":material/groups:", disabled=STORE is None)
     navigation(k)
     with st.expander("Join a class as a student"):
         join_form()

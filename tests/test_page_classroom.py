@@ -221,3 +221,16 @@ def test_ending_the_class_and_revealing_an_ended_one(own_db):
     run(at2.button(key="cls_end").click())
     assert "cls_teacher" not in at2.session_state
     assert student(code2).error                          # its students are told it has ended
+
+
+def test_an_unwritable_database_leaves_the_course_working(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("RNN_PLAYGROUND_CLASSROOM_DB", str(blocker / "polls.sqlite3"))
+    at = teacher()
+    assert at.warning and "Live classes are off" in at.warning[0].value
+    assert STEPS[0].challenge.question in texts(at) and at.button(key="cls_start").disabled
+    run(at.button(key="cls_next").click())
+    assert f"Step 2 of {len(STEPS)}" in texts(at)
+    s = student("ABCDEFGH")                         # a student link shows the same note
+    assert s.warning and not s.exception
