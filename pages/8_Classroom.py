@@ -37,7 +37,8 @@ if PRESENTER:
             "[data-testid='stMainBlockContainer'] p,[data-testid='stMainBlockContainer'] li"
             "{font-size:1.4rem;line-height:1.35}"
             "[data-testid='stCaptionContainer'] p{font-size:1.05rem}"
-            ".cls-question{font-size:2.0rem!important;font-weight:600;line-height:1.25}</style>")
+            ".cls-question{font-size:2.0rem!important;font-weight:600;line-height:1.25}"
+            ".cls-long{font-size:1.7rem!important}</style>")
 else:
     # A phone: the page starts below the header bar (its "»" menu button would hide the caption).
     pad = ("[data-testid='stMainBlockContainer']{padding-top:3.6rem}"
@@ -74,6 +75,8 @@ def poll_chart(fig, key: str) -> None:
 
 
 def html_text(text: str, cls: str = "cls-question") -> None:
+    if len(text) > 160:                   # a long question a size smaller: the step stays on screen
+        cls += " cls-long"
     st.html(f"<div class='{cls}'>{html.escape(text)}</div>")
 
 
