@@ -9,6 +9,7 @@ from rnn.plots.gates import (gap_accuracy_figure, plural_after_each_word, unit_s
 from rnn.train.trainer import TrainConfig
 from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_tabs, setup_page,
                     show_figure, training_panel, training_sidebar)
+from rnn.ui.kit import apply_challenge, challenge_list
 from rnn.ui.task_page import active_experiment, builtin_data, make_factory, pretrained_experiment
 
 setup_page("Memory and gates", ":material/memory:")
@@ -35,11 +36,6 @@ def shipped_curves():
 @st.cache_data(show_spinner="Scoring the stacked RNNs…")
 def depth_table():
     return lesson.depth_rows({n: pretrained_experiment(lesson.depth_checkpoint(n)) for n in lesson.DEPTHS})
-
-
-def go_to(tab: str, state: dict) -> None:
-    st.session_state.update(state)
-    st.session_state["tab"] = tab
 
 
 st.header("Memory and gates: carrying a word across a gap", divider="gray")
@@ -74,26 +70,24 @@ with learn:
                          hide_index=True, width="stretch")
             st.caption(lesson.CALC_NOTE)
         st.markdown(lesson.DEPTH_TEXT)
-        st.subheader("Experiments: answer first, then click")
-        for i, ch in enumerate(lesson.CHALLENGES):
-            c1, c2 = st.columns([4, 1])
-            c1.markdown(f"**{i + 1}. {ch.question}**")
-            c2.button("Try it", key=f"agreement_challenge_{i}", on_click=go_to, args=(ch.tab, ch.state),
-                      icon=":material/science:")
-            with c1.expander("What to look for"):
-                st.write(ch.hint)
+        challenge_list(lesson.CHALLENGES, TASK)
 
 with train:
     if train.open:
         st.markdown(f"Train a **{lesson.LABELS[model_cfg.arch]}** on **{dataset}**. Accuracy: the share "
                     f"of validation verbs it gets right ({lesson.SCORED_ON[dataset]}).")
         training_panel(EXP_KEY, make, "accuracy", signature=signature)
+        own = st.session_state.get(EXP_KEY)
+        if own is not None and own.status == "done":
+            with engine_errors():
+                mine = lesson.gap_curves({lesson.LABELS[own.model_config.arch]: own})
+                show_figure(gap_accuracy_figure(mine, "Your model: accuracy against the gap"), key="agreement_own")
 
 with try_:
     if try_.open:
         cols = st.columns(len(lesson.EXAMPLES))
         for col, (label, text) in zip(cols, lesson.EXAMPLES.items()):
-            col.button(label, key=f"agreement_ex_{label}", width="stretch", on_click=go_to,
+            col.button(label, key=f"agreement_ex_{label}", width="stretch", on_click=apply_challenge,
                        args=("Try", {"agreement_text": text}))
         text = st.text_input("A sentence (the model reads it up to the verb)", key="agreement_text",
                              max_chars=400)

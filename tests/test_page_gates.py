@@ -92,6 +92,9 @@ def test_a_short_training_run_moves_the_charts():
     at = open_tab(PAGE, "Train", agreement_hidden=8, agreement_embed=8, agreement_seconds=5)
     exp = train_a_few_ticks(at, "agreement")
     assert exp.task.name == "agreement"
+    exp.status = "done"                  # as at the end of its budget: the gap chart appears
+    at.run()
+    assert not at.exception and any("Your model: accuracy against the gap" in t for t in titles(at))
 
 
 @pytest.mark.parametrize("tab", ["Try", "Inspect"])
