@@ -9,7 +9,7 @@ import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnn.cells.sequence import gru, recurrence
-from rnn.layer import RecurrentLayer
+from rnn.layer import SHORT, RecurrentLayer
 
 TOL = 1e-5
 
@@ -76,8 +76,8 @@ def test_fast_path_equals_torch_nn(arch, nonlinearity, bidirectional, num_layers
     states and the gradients of x, h_0 and every weight."""
     torch.manual_seed(num_layers + 10 * bidirectional)
     layer = RecurrentLayer(arch, 5, 8, num_layers, bidirectional, nonlinearity=nonlinearity).eval()
-    x = torch.randn(4, 7, 5, requires_grad=True)
-    lengths = torch.tensor([5, 2, 7, 1]) if padded else None
+    x = torch.randn(4, SHORT + 2, 5, requires_grad=True)    # long enough for the fast path
+    lengths = torch.tensor([SHORT - 1, 2, SHORT + 2, 1]) if padded else None
     state = torch.randn(num_layers * (2 if bidirectional else 1), 4, 8, requires_grad=True)
     ours = layer(x, lengths, state)
     ref = _torch_reference(layer, x, lengths, state)
@@ -101,3 +101,20 @@ def test_padded_forward_equals_torch_nn_and_ignores_padding(arch):
     torch.testing.assert_close(h_n, ref_h, atol=TOL, rtol=0)
     out.sum().backward()
     assert float(x.grad[torch.arange(6)[None, :] >= lengths[:, None]].abs().max()) == 0.0
+
+
+@pytest.mark.parametrize("arch", ["rnn", "gru", "esn"])
+def test_short_batches_run_on_torch_nn_with_the_same_result(arch):
+    """A decoder feeding one step at a time runs on torch.nn's module (cheaper per call); the
+    fast path gives the same outputs there."""
+    torch.manual_seed(5)
+    layer = RecurrentLayer(arch, 3, 6, 2).eval()
+    x, state = torch.randn(2, 1, 3), torch.randn(2, 2, 6)
+    short = layer(x, state=state)
+    _close_pair(short, layer.fused(x, state))
+    _close_pair(short, layer._unpacked(x, None, state))
+
+
+def _close_pair(a, b):
+    for x, y in zip(a, b, strict=True):
+        torch.testing.assert_close(x, y, atol=TOL, rtol=0)
