@@ -284,3 +284,17 @@ def test_vote_chart_hides_the_answer_until_the_reveal():
     assert long.data[0].y[0] == "(a) It also tags…" and "spell" in long.data[0].customdata[0]
     empty = vote_figure(choices, [], answer=0)          # no votes yet: zeros, no division by 0
     assert list(empty.data[0].x) == [0, 0, 0] and "0 votes" in empty.layout.title.text
+
+
+def test_a_new_thread_per_run_reuses_pooled_connections(tmp_path, monkeypatch):
+    """Streamlit runs each script run in a new thread: 200 runs must not open 200 connections."""
+    store = SQLiteStore(tmp_path / "p.sqlite3")
+    code = store.create_room(Q1).room.code
+    opened = []
+    real = store._connect
+    monkeypatch.setattr(store, "_connect", lambda: opened.append(1) or real())
+    for _ in range(200):
+        t = threading.Thread(target=lambda: (store.room(code), store.tally(code, Q1, 2)))
+        t.start()
+        t.join()
+    assert len(opened) <= 1 and store._pool.qsize() <= SQLiteStore.POOL_SIZE

@@ -30,8 +30,9 @@ import io
 import re
 import secrets
 import sqlite3
-import threading
+import queue
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Protocol
@@ -161,34 +162,66 @@ CREATE INDEX IF NOT EXISTS votes_by_question ON votes (code, question);
 
 
 class SQLiteStore:
-    """``PollStore`` over one SQLite file (WAL). Safe to share between threads: each thread gets
-    its own connection; writes take the database lock up front (BEGIN IMMEDIATE), so a cap is
+    """``PollStore`` over one SQLite file (WAL). Safe to share between threads: Streamlit runs
+    every script run in a new thread, so connections are kept in a small pool, each used by one
+    thread at a time. Writes take the database lock up front (BEGIN IMMEDIATE), so a cap is
     checked and filled in one step even when thirty students vote in the same instant."""
+
+    POOL_SIZE = 8
 
     def __init__(self, path: str | Path, limits: Limits = Limits(),
                  clock: Callable[[], float] = time.time):
         self.path = Path(path)
         self.limits = limits
         self.clock = clock
-        self._local = threading.local()
+        self._pool: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db().executescript(SCHEMA)              # created on first use
+        with self._connection() as db:
+            db.executescript(SCHEMA)                  # created on first use
 
     # -- connections -------------------------------------------------------------------------
-    def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None,
-                                 check_same_thread=True)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")      # WAL + NORMAL: durable at checkpoints,
-            db.execute("PRAGMA foreign_keys=ON")         # never corrupt; fast enough for votes
-            db.execute("PRAGMA busy_timeout=10000")
-            self._local.db = db
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10, isolation_level=None,
+                             check_same_thread=False)   # the pool hands it to one thread at a time
+        db.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a committed vote survives the server process dying; only a power cut
+        # could lose the last few. Never corrupts the file.
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=10000")
         return db
 
+    @contextmanager
+    def _connection(self):
+        try:
+            db = self._pool.get_nowait()
+        except queue.Empty:
+            db = self._connect()
+        try:
+            yield db
+        finally:
+            if db.in_transaction:                     # pragma: no cover - an error mid-write
+                db.execute("ROLLBACK")
+            if self._pool.qsize() < self.POOL_SIZE:
+                self._pool.put(db)
+            else:
+                db.close()
+
+    def _read(self, sql: str, params: tuple) -> list[tuple]:
+        with self._connection() as db:
+            return db.execute(sql, params).fetchall()
+
+    @contextmanager
     def _write(self):
-        return _Transaction(self._db())
+        """One write transaction that holds the database lock from its start."""
+        with self._connection() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     # -- rooms ---------------------------------------------------------------------------------
     def create_room(self, question: str, step: int = 0) -> NewRoom:
@@ -217,12 +250,13 @@ class SQLiteStore:
 
     def room(self, code: str) -> Room:
         code = normalise_code(code)
-        row = self._db().execute(
+        rows = self._read(
             "SELECT code, step, question, revealed, created, expires, version FROM rooms "
-            "WHERE code = ? AND expires > ?", (code, self.clock())).fetchone()
-        if row is None:
+            "WHERE code = ? AND expires > ?", (code, self.clock()))
+        if not rows:
             raise RoomNotFound("No class with this code is running (it may have ended). "
                                "Check the code on the screen.")
+        row = rows[0]
         return Room(row[0], int(row[1]), row[2], bool(row[3]), row[4], row[5], int(row[6]))
 
     def _teacher(self, db, code: str, token: object) -> str:
@@ -318,15 +352,15 @@ class SQLiteStore:
     def my_vote(self, code: str, student: str, question: str) -> int | None:
         _check(_STUDENT, student, "student id")
         _check(_QUESTION, question, "question key")
-        row = self._db().execute("SELECT choice FROM votes WHERE code = ? AND student = ? AND "
-                                 "question = ?", (normalise_code(code), student, question)).fetchone()
-        return None if row is None else int(row[0])
+        rows = self._read("SELECT choice FROM votes WHERE code = ? AND student = ? AND question = ?",
+                          (normalise_code(code), student, question))
+        return int(rows[0][0]) if rows else None
 
     def tally(self, code: str, question: str, n_choices: int) -> list[int]:
         """Votes per choice on ``question``: ``counts[i]`` = how many chose choice i."""
         _check(_QUESTION, question, "question key")
         counts = [0] * n_choices
-        for choice, n in self._db().execute(
+        for choice, n in self._read(
                 "SELECT choice, COUNT(*) FROM votes WHERE code = ? AND question = ? GROUP BY choice",
                 (normalise_code(code), question)):
             if 0 <= choice < n_choices:
@@ -334,8 +368,7 @@ class SQLiteStore:
         return counts
 
     def student_count(self, code: str) -> int:
-        (n,) = self._db().execute("SELECT COUNT(*) FROM students WHERE code = ?",
-                                  (normalise_code(code),)).fetchone()
+        ((n,),) = self._read("SELECT COUNT(*) FROM students WHERE code = ?", (normalise_code(code),))
         return int(n)
 
     def export_csv(self, code: str, token: str,
@@ -358,17 +391,3 @@ class SQLiteStore:
             writer.writerow([_csv_cell(v) for v in (question, text, f"student {order.get(student, 0)}",
                                                     choice, answer, stamp)])
         return out.getvalue()
-
-
-class _Transaction:
-    """``with`` block = one write transaction that holds the lock from its start."""
-
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
-        return self.db
-
-    def __exit__(self, kind, value, tb) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
