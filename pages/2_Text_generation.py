@@ -54,9 +54,14 @@ with page.try_:
         top_p = c2.slider("Top-p", 0.05, 1.0, step=0.05, key="tg_top_p", bind=URL)
         length = c3.slider("Max length (tokens)", 10, 500, step=10, key="tg_length", bind=URL)
         seed = c4.number_input("Seed", 0, 1_000_000, key="tg_seed", bind=URL)
-        n = st.radio("Samples", (1, 3, 5), horizontal=True, key="tg_n_samples", bind=URL)
+        c1, c2 = st.columns([1, 2])
+        n = c1.radio("Samples", (1, 3, 5), horizontal=True, key="tg_n_samples", bind=URL)
+        stop = exp.options.get("stop")
+        if stop and not c2.toggle("Stop at the end of a line (one name per sample)", True,
+                                  key="tg_stop", bind=URL):
+            stop = None
         with engine_errors():
-            results = lesson.sample_many(exp, prime, n, seed, temperature=temperature,
+            results = lesson.sample_many(exp, prime, n, seed, temperature=temperature, stop=stop,
                                          greedy=greedy, top_k=top_k, top_p=top_p, length=length)
             if results[0]["unknown_prime"]:
                 st.warning("Not in this model's vocabulary (read as `<unk>`): " + ", ".join(
@@ -64,7 +69,7 @@ with page.try_:
             short = all(len(r["text"]) < 60 for r in results)     # names fit side by side
             cols = st.columns(len(results)) if short else [st.container()] * len(results)
             for i, (res, col) in enumerate(zip(results, cols)):
-                col.caption(lesson.sample_caption(res, i, seed, exp.options.get("stop"), length))
+                col.caption(lesson.sample_caption(res, i, seed, stop, length))
                 col.code(prime + res["text"], language=None, wrap_lines=True)
             steps = results[0]["steps"]
             if steps:

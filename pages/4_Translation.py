@@ -11,6 +11,7 @@ from rnn.plots.translation_page import exact_match_by_length_figure
 from rnn.train.trainer import TrainConfig
 from rnn.ui import engine_errors, show_figure
 from rnn.ui.kit import lesson_markdown, task_page
+from rnn.ui.task_page import pretrained_experiment
 from rnn.ui.widgets import URL
 
 
@@ -25,8 +26,16 @@ page = task_page("translation", "Translation", ":material/translate:", prefix="t
                  header="Translation: encoder, decoder and attention",
                  model=ModelConfig(arch="lstm", hidden=64, attention="additive"),
                  train=TrainConfig(seconds=60), relevant=lesson.COMPARED_FIELDS,
-                 sidebar_extra=teacher_forcing)
+                 sidebar_extra=teacher_forcing, pretrained=lesson.pretrained_for)
 exp = page.exp
+
+
+@st.cache_data(show_spinner="Scoring the shipped pair by source length…")
+def shipped_by_length() -> dict:
+    return lesson.length_scores({label: pretrained_experiment(name)
+                                 for label, name in lesson.SHIPPED_PAIR.items()})
+
+
 first_example = (lesson.examples(exp.dataset) or [""])[0] if exp is not None else ""
 page.keep({"tr_source": first_example, "tr_inspect_source": first_example, "tr_decoding": "greedy",
            "tr_beam": 4})
@@ -96,6 +105,9 @@ with page.compare:
         page.compare_cells("exact_match")
         st.subheader(f"Race: attention or not ({page.model_cfg.arch.upper()}, {page.source['name']})")
         st.markdown(lesson.RACE_INTRO)
+        with engine_errors():
+            show_figure(exact_match_by_length_figure(shipped_by_length(), title=lesson.SHIPPED_PAIR_TITLE),
+                        key="tr_by_len_shipped")
         runs = page.compare_cells("exact_match", archs=list(lesson.RACE), key="translation_race",
                                   changes=lambda label: {"attention": lesson.RACE[label]})
         key = repr(({k: len(e.history) for k, e in runs.items() if e is not None}, page.signature))

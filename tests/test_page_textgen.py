@@ -96,3 +96,17 @@ def test_unit_text_figure_wraps_at_newlines():
     fig = unit_text_figure(["a", "b", "⏎", "c"], [0.1, -0.2, 0.3, 0.0])
     assert fig.data[0].z.shape == (2, 3)
     assert not unit_text_figure([], []).data
+
+
+def test_without_the_line_stop_greedy_shows_its_loop():
+    """Greedy decoding repeats itself; with the names corpus's stop at a newline a sample is one
+    name, so the page lets the stop be switched off to see the loop."""
+    from pagetest import open_tab, page_path
+    stopped = open_tab(page_path("2_Text_generation.py"), "Try", tg_greedy=True, tg_n_samples=1,
+                       tg_length=60)
+    assert stopped.toggle(key="tg_stop").value is True
+    assert "\n" not in stopped.code[0].value.strip()
+    looping = open_tab(page_path("2_Text_generation.py"), "Try", tg_greedy=True, tg_n_samples=1,
+                       tg_length=60, tg_stop=False)
+    names = [n for n in looping.code[0].value.split("\n") if n]
+    assert len(names) >= 3 and len(set(names[:3])) == 1, names      # the same name again and again

@@ -74,8 +74,24 @@ def test_attention_race_scored_by_length():
     assert exp.model_config.attention == "none"
     at.button(key="tr_score").click().run()
     assert not at.exception
-    fig = [f for f in figures(at) if "source length" in f["layout"]["title"]["text"]][0]
+    fig = [f for f in figures(at) if "source length" in f["layout"]["title"]["text"]
+           and "Shipped" not in f["layout"]["title"]["text"]][0]          # the session's race
     assert fig["data"][0]["name"] == "no attention"
+
+
+def test_compare_shows_the_shipped_pair_by_length_before_any_race():
+    at = _open("Compare")
+    fig = [f for f in figures(at) if f["layout"]["title"]["text"].startswith("Shipped LSTMs")][0]
+    lines = {t["name"]: dict(zip(t["x"], t["y"])) for t in fig["data"] if t.get("mode") == "lines+markers"}
+    assert set(lines) == {"no attention", "additive attention"}
+    longest = max(lines["no attention"])
+    assert lines["no attention"][longest] < lines["additive attention"][longest]
+
+
+def test_attention_none_uses_the_shipped_no_attention_model():
+    at = _open("Try", translation_attention="none")
+    assert any("pretrained model `translation-lstm-none`" in c.value for c in at.caption)
+    assert not any("differs from the sidebar" in i.value for i in at.info)
 
 
 def test_attention_axes_label_the_eos_row():
@@ -92,13 +108,13 @@ def test_length_figure_lines_per_model():
 
 @pytest.mark.parametrize("tab", ["Try", "Inspect"])
 def test_attention_none_in_the_sidebar_says_the_shown_model_has_attention(tab):
-    """Try and Inspect still use the shipped additive-attention model when the sidebar asks for
-    none: the page must say so (it used to stay silent)."""
-    at = _open(tab, translation_attention="none")
+    """The GRU has no shipped no-attention twin, so Try and Inspect still use the additive-attention
+    GRU when the sidebar asks for none: the page must say so (it used to stay silent)."""
+    at = _open(tab, translation_attention="none", translation_arch="GRU")
     notices = [i.value for i in at.info]
     assert any("attention" in n and "additive (model)" in n and "none (sidebar)" in n
                for n in notices), notices
-    plain = _open(tab)
+    plain = _open(tab, translation_arch="GRU")
     assert not any("differs from the sidebar" in i.value for i in plain.info)
 
 

@@ -40,6 +40,19 @@ RACE_INTRO = ("The same model three times: without attention, with dot and with 
               "bottleneck hurts; the **dates** set has the longest.")
 
 
+SHIPPED_PAIR_TITLE = ("Shipped LSTMs on numbers, with and without attention: exact match by "
+                      "source length (validation)")
+SHIPPED_PAIR = {"no attention": "translation-lstm-none", "additive attention": "translation-lstm"}
+
+
+def pretrained_for(config: ModelConfig) -> str | None:
+    """The shipped model closest to the sidebar: the no-attention LSTM when attention is off."""
+    from rnn.pretrained import pretrained_name
+    if config.attention == "none" and config.arch == "lstm":
+        return SHIPPED_PAIR["no attention"]
+    return pretrained_name("translation", config.arch)
+
+
 def train_intro(config: ModelConfig, data_name: str, options: dict) -> str:
     return (f"Train a **{config.arch.upper()}** encoder-decoder with **{config.attention}** "
             f"attention on **{data_name}**, teacher forcing {options.get('teacher_forcing', 1.0):g}.")
