@@ -97,6 +97,8 @@ with try_:
                 number, forms = lesson.verdict(result["prob"])
                 st.metric("The verb should be", number, f"P(plural) = {result['prob']:.2f}: {forms}",
                           delta_arrow="off", delta_color="off", border=True)
+                if unseen := [t for t, k in zip(result["tokens"], result["known"]) if not k]:
+                    st.caption("Never seen in training (read as `<unk>`): " + ", ".join(dict.fromkeys(unseen)))
                 if result["verb"]:
                     st.caption(f"You wrote “{result['verb']}”; the model read only the words before it.")
                 show_figure(plural_after_each_word(result["tokens"], result["prob_after_each"]),
