@@ -31,9 +31,10 @@ WHY_CELLS_DIFFER = (
     "memory at the deciding word, hold it through the filler, and use it at the end.")
 
 GRU_SPEED_NOTE = (
-    "Race by training steps, not seconds: a GRU step takes longer than an LSTM step on this "
-    "machine only because PyTorch has a fused CPU kernel for the LSTM and none for the GRU, so "
-    "the GRU runs as many small operations; per step the GRU does less arithmetic than the LSTM.")
+    "Race by training steps, not seconds: a GRU step takes a little longer than an LSTM step on "
+    "this machine (about 1.2 times at 64 units, BENCHMARKS.md) only because PyTorch has a fused "
+    "CPU kernel for the LSTM and none for the GRU, which runs as several small operations per "
+    "step; per step the GRU does less arithmetic than the LSTM.")
 RACE_AXES = {"step": "training steps (fair: same number of updates)",
              "seconds": "seconds (this CPU's speed per cell)"}
 DEFAULT_RACE_AXIS = "step"
