@@ -206,10 +206,10 @@ def test_fit_grows_with_the_data_and_says_why():
     assert pairs.model["dropout"] == 0.2
 
 
-def test_fit_for_text_picks_a_longer_window():
+def test_fit_for_text_picks_the_window_and_sizes():
     short = fit_to_data("textgen", Splits("abc " * 2000, "", ""), level="char")
     long = fit_to_data("textgen", Splits("abcd efgh " * 100_000, "", ""), level="char")
-    assert short.options == long.options == {"bptt": 128}
+    assert short.options == long.options == {"bptt": 64}
     assert short.model["hidden"] == 128 and long.model["hidden"] == 256
     assert short.model["dropout"] == 0.2 and long.model["dropout"] == 0.0
     words = fit_to_data("textgen", Splits("the cat sat on the mat . " * 2000, "", ""), level="word")
