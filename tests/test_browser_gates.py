@@ -53,8 +53,9 @@ def open_lesson(pg):
 
 def test_learn_equations_code_and_an_experiment_button(page):
     open_lesson(page)
-    assert page.get_by_text("z = torch.sigmoid(gx_z + gh_z)").first.is_visible()
-    assert page.get_by_text("Gate calculator: one step, every gate").first.is_visible()
+    # a loaded server may still be drawing the tab when the heading shows: wait for each part
+    page.get_by_text("z = torch.sigmoid(gx_z + gh_z)").first.wait_for(timeout=90_000)
+    page.get_by_text("Gate calculator: one step, every gate").first.wait_for(timeout=90_000)
     no_exception(page)
     index = [c.key for c in lesson.CHALLENGES].index("gates.memory_unit")
     page.locator(f".st-key-agreement_challenge_{index} button").click()
