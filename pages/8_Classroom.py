@@ -8,358 +8,61 @@ Three views of one page:
   ``?presenter=1`` is the projector layout: large type, sidebar folded;
 - **student** (``?room=CODE``): the current question, one vote, then the reveal.
 
-The poll views are fragments that re-read the store every few seconds: no model work per vote.
+The views are in rnn/ui/classroom.py; the poll views are fragments: no model work per vote.
 """
 from __future__ import annotations
 
-import html
-import sqlite3
-from urllib.parse import urlsplit
-
 import streamlit as st
 
-from rnn.classroom import (ROOM_PARAM, ClassroomError, join_url, new_student_id, normalise_code,
-                           open_store, pretty_code, qr_svg)
-from rnn.lessons import course
-from rnn.plots.classroom import vote_figure
-from rnn.ui import setup_page, ui_settings
+from rnn.classroom import ROOM_PARAM, ClassroomError, normalise_code
+from rnn.ui import setup_page
+from rnn.ui.classroom import (join_form, navigation, presenter, start_class, step_view, steps,
+                              store_problem, student_id, student_view, teacher_room, teacher_view,
+                              the_store, page_style)
 
-PRESENTER = st.query_params.get("presenter") in ("1", "true")
-STUDENT_LINK = ROOM_PARAM in st.query_params
 setup_page("Classroom", ":material/co_present:")
-if PRESENTER or STUDENT_LINK:         # the projector and the phones: the lesson menu folded away
-    st.set_page_config(initial_sidebar_state="collapsed")
-if PRESENTER:
-    # Projector: large type, no sidebar, little padding, so one step fits 1280×720 unscrolled.
-    st.html("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
-            "{display:none}"
-            "[data-testid='stMainBlockContainer']{padding:1.5rem 2rem 0 2rem;max-width:100%}"
-            "[data-testid='stMainBlockContainer'] p,[data-testid='stMainBlockContainer'] li"
-            "{font-size:1.4rem;line-height:1.35}"
-            "[data-testid='stCaptionContainer'] p{font-size:1.05rem}"
-            ".cls-question{font-size:2.0rem!important;font-weight:600;line-height:1.25}"
-            ".cls-long{font-size:1.7rem!important}</style>")
-else:
-    # A phone: the page starts below the header bar (its "»" menu button would hide the caption).
-    pad = ("[data-testid='stMainBlockContainer']{padding-top:3.6rem}"
-           "[data-testid='stButton'] button{min-height:3.2rem}"          # a thumb's size
-           "[data-testid='stButton'] button p{font-size:1.15rem}") if STUDENT_LINK else ""
-    st.html(f"<style>{pad}.cls-question{{font-size:1.5rem;font-weight:600;line-height:1.3}}</style>")
-
-SETTINGS = ui_settings()
-POLL = SETTINGS.classroom_poll_seconds
-STEPS = course.steps()
-TEACHER = "cls_teacher"          # session_state: {"code": ..., "token": ...}; never in the URL
-
-
-@st.cache_resource(show_spinner=False)
-def store(db: str):
-    """One store per server process and database file (connections are per thread inside)."""
-    return open_store(SETTINGS)
-
-
-try:
-    STORE = store(SETTINGS.classroom_db)
-except (OSError, sqlite3.Error) as exc:       # e.g. a read-only app folder in a container
-    STORE = None
-    STORE_PROBLEM = (f"Live classes are off on this server: the poll database "
-                     f"({SETTINGS.classroom_db}) cannot be opened ({exc}). The course below "
-                     "works; an administrator can set RNN_PLAYGROUND_CLASSROOM_DB to a writable "
-                     "file (docs/CLASSROOM.md).")
-
-
-def poll_chart(fig, key: str) -> None:
-    """A vote chart: no zoom toolbar (nothing to zoom, and on a phone it covers the title)."""
-    st.plotly_chart(fig, theme=None, key=key, width="stretch",
-                    config={"displayModeBar": False})
-
-
-def html_text(text: str, cls: str = "cls-question") -> None:
-    if len(text) > 160:                   # a long question a size smaller: the step stays on screen
-        cls += " cls-long"
-    st.html(f"<div class='{cls}'>{html.escape(text)}</div>")
-
-
-def choices_list(ch) -> None:
-    st.markdown("\n".join(f"- **({chr(97 + i)})** {c}" for i, c in enumerate(ch.choices)))
-
-
-def result(ch) -> None:
-    if ch.right_choice is not None:
-        st.success(f"**Answer: ({chr(97 + ch.answer)}) {ch.right_choice}**", icon=":material/check_circle:")
-    st.markdown(ch.hint)
-
-
-def open_experiment(step) -> None:
-    """Set the step's widgets (the page's own keys) and open its page on its tab."""
-    st.session_state.update(dict(step.challenge.state))
-    if step.challenge.tab:
-        st.session_state["tab"] = step.challenge.tab
-    try:
-        st.switch_page(step.page_path)
-    except st.errors.StreamlitAPIException:    # a test running this file alone has no pages
-        st.info(f"Open **{step.page_title}** from the menu.")
-
-
-def go(index: int) -> None:
-    """Back / Next / contents: move this session, and the class if it is this session's."""
-    index = max(0, min(len(STEPS) - 1, index))
-    st.session_state["cls_step"] = index
-    st.session_state["cls_show_result"] = False
-    teacher = st.session_state.get(TEACHER)
-    if teacher:
-        as_teacher(STORE.show, teacher["code"], teacher["token"], index, STEPS[index].key)
-
-
-def contents(k: int) -> None:
-    st.selectbox("Contents", range(len(STEPS)), index=k, key=f"cls_contents_{k}",
-                 format_func=lambda i: f"{i + 1}. {STEPS[i].topic}", label_visibility="collapsed",
-                 on_change=lambda: go(st.session_state[f"cls_contents_{k}"]))
-
-
-def navigation(k: int) -> None:
-    back, where, nxt = st.columns([1, 3, 1], vertical_alignment="center")
-    back.button("Back", key="cls_back", on_click=go, args=(k - 1,), disabled=k == 0,
-                icon=":material/arrow_back:", width="stretch")
-    nxt.button("Next", key="cls_next", on_click=go, args=(k + 1,), disabled=k == len(STEPS) - 1,
-               icon=":material/arrow_forward:", width="stretch")
-    with where:
-        contents(k)
-
-
-def step_view(k: int, revealed: bool, chart_has_choices: bool = False) -> None:
-    step = STEPS[k]
-    ch = step.challenge
-    st.caption(f"Step {k + 1} of {len(STEPS)} · **{step.topic}** · page: {step.page_title}"
-               + (f" · tab: {ch.tab}" if ch.tab else ""))
-    html_text(ch.question)
-    if revealed and chart_has_choices:          # the chart beside it lists them, with the votes
-        result(ch)
-        return
-    choices_list(ch)
-    if st.button(f"Open the experiment: {step.page_title}" + (f", {ch.tab}" if ch.tab else ""),
-                 key=f"cls_open_{k}", icon=":material/science:"):
-        open_experiment(step)
-    if revealed:
-        result(ch)
-
-
-# ---- teacher ----------------------------------------------------------------------------------
-def start_class() -> None:
-    k = st.session_state.get("cls_step", 0)
-    try:
-        new = STORE.create_room(STEPS[k].key, k)
-    except ClassroomError as exc:
-        st.session_state["cls_error"] = str(exc)
-        return
-    st.session_state[TEACHER] = {"code": new.room.code, "token": new.token}
-
-
-def as_teacher(action, *args) -> None:
-    """Run a teacher's action on the store; a refusal (the class ended) becomes a message."""
-    try:
-        action(*args)
-    except ClassroomError as exc:
-        st.session_state["cls_error"] = str(exc)
-
-
-def end_class(code: str, token: str) -> None:
-    as_teacher(STORE.close_room, code, token)
-    st.session_state.pop(TEACHER, None)
-
-
-def teacher_room():
-    """The class this session runs, or None (ended, expired, or never started)."""
-    teacher = st.session_state.get(TEACHER)
-    if not teacher:
-        return None
-    try:
-        return STORE.room(teacher["code"])
-    except ClassroomError:
-        st.session_state.pop(TEACHER, None)
-        st.warning("Your class has ended (rooms close after "
-                   f"{SETTINGS.classroom_room_hours:g} hours). Start a new one.")
-        return None
-
-
-def join_box(code: str) -> None:
-    link = join_url(st.context.url or "", code)
-    qr, words = st.columns([2, 3], vertical_alignment="center")
-    qr.image(qr_svg(link), width="stretch")
-    words.markdown(f"**Join:** scan the code, or open the link and type\n\n"
-                   f"<span style='font-size:1.9rem;font-weight:700;letter-spacing:0.06em'>"
-                   f"{pretty_code(code)}</span>", unsafe_allow_html=True)
-    st.caption(link)
-    if urlsplit(link).hostname in ("localhost", "127.0.0.1", "::1"):
-        note = ("This link points at this computer only. For phones, open the app at the "
-                "address they can reach (the *Network URL* that `streamlit run` prints).")
-        if PRESENTER:                                   # one line: the projector has no room
-            st.caption(f":material/wifi_off: {note}")
-        else:
-            st.warning(note, icon=":material/wifi_off:")
-
-
-@st.fragment(run_every=POLL)
-def live_votes(code: str, key: str) -> None:
-    ch = course.find(key)
-    try:
-        room = STORE.room(code)
-    except ClassroomError as exc:
-        st.warning(str(exc))
-        return
-    if ch is None:                 # a question renamed since the class started: nothing to chart
-        st.info("This question is no longer in the course: press Next.")
-        return
-    counts = STORE.tally(code, key, len(ch.choices))
-    poll_chart(vote_figure(ch.choices, counts, ch.answer, room.revealed,
-                           font_size=20 if PRESENTER else None,
-                           label_width=20 if PRESENTER else 26), key="cls_votes_chart")
-    st.caption(f"{sum(counts)} of {STORE.student_count(code)} students have answered.")
-
-
-def teacher_view(room) -> None:
-    code, token = st.session_state[TEACHER]["code"], st.session_state[TEACHER]["token"]
-    k = room.step if 0 <= room.step < len(STEPS) and STEPS[room.step].key == room.question \
-        else course.index_of(room.question, STEPS) or 0
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        step_view(k, room.revealed, chart_has_choices=PRESENTER)
-        back, reveal, nxt, menu = st.columns([2, 3, 2, 2], vertical_alignment="center")
-        back.button("Back", key="cls_back", on_click=go, args=(k - 1,), disabled=k == 0,
-                    icon=":material/arrow_back:", width="stretch")
-        reveal.button("Reveal", key="cls_reveal", type="primary", width="stretch",
-                      help="Show everyone the answer and close the vote.", disabled=room.revealed,
-                      icon=":material/visibility:", on_click=as_teacher,
-                      args=(STORE.reveal, code, token))
-        nxt.button("Next", key="cls_next", on_click=go, args=(k + 1,),
-                   disabled=k == len(STEPS) - 1, icon=":material/arrow_forward:", width="stretch")
-        with menu.popover("More", icon=":material/menu:", width="stretch"):
-            contents(k)
-            st.download_button("Answers as CSV", STORE.export_csv(code, token, describe),
-                               file_name=f"class-{code}.csv", mime="text/csv",
-                               icon=":material/download:", key="cls_export")
-            st.button("End the class", key="cls_end", icon=":material/logout:", on_click=end_class,
-                      args=(code, token))
-    with right:
-        live_votes(code, room.question)
-        join_box(code)
-
-
-def describe(question: str, choice: int) -> tuple[str, str]:
-    ch = course.find(question)
-    if ch is None:
-        return "", ""
-    return ch.question, ch.choices[choice] if 0 <= choice < len(ch.choices) else ""
-
-
-# ---- student ----------------------------------------------------------------------------------
-def student_id() -> str:
-    """One id per student, kept in the student's own URL so a reload is not a second voter."""
-    me = st.query_params.get("me")
-    if not (isinstance(me, str) and 8 <= len(me) <= 64 and me.replace("-", "").replace("_", "").isalnum()):
-        me = st.session_state.get("cls_student") or new_student_id()
-        st.query_params["me"] = me
-    st.session_state["cls_student"] = me
-    return me
-
-
-def cast(code: str, me: str, key: str, choice: int) -> None:
-    try:
-        counted = STORE.vote(code, me, key, choice)
-        st.session_state["cls_vote_note"] = None if counted else "You had already answered."
-    except ClassroomError as exc:
-        st.session_state["cls_vote_note"] = str(exc)
-
-
-@st.fragment(run_every=4 * POLL)     # students only wait for the next question: less often
-def student_view(code: str, me: str) -> None:
-    try:
-        # Join once (a write); every later poll only reads, so thirty phones polling never
-        # queue for SQLite's write lock in front of the votes.
-        if st.session_state.get("cls_joined") != (code, me):
-            STORE.join(code, me)
-            st.session_state["cls_joined"] = (code, me)
-        room = STORE.room(code)
-    except ClassroomError as exc:
-        st.error(str(exc), icon=":material/error:")
-        return
-    ch = course.find(room.question)
-    if ch is None:
-        st.info("Waiting for the teacher's next question…")
-        return
-    mine = STORE.my_vote(code, me, room.question)
-    st.caption(f"Class {pretty_code(code)} · question {room.step + 1}")
-    html_text(ch.question)
-    if note := st.session_state.pop("cls_vote_note", None):
-        st.warning(note)
-    for i, choice in enumerate(ch.choices):
-        label = f"({chr(97 + i)}) {choice}"
-        if mine is None and not room.revealed:
-            st.button(label, key=f"cls_vote_{room.version}_{i}", width="stretch",
-                      on_click=cast, args=(code, me, room.question, i))
-        else:
-            mark = " ✓" if room.revealed and i == ch.answer else ""
-            st.markdown(f"{'**' if i == mine else ''}{label}{mark}{'**' if i == mine else ''}"
-                        + ("  ← your answer" if i == mine else ""))
-    if room.revealed:
-        if mine is not None:
-            (st.success if mine == ch.answer else st.info)(
-                "You got it." if mine == ch.answer else "Not this time: see why below.")
-        result(ch)
-        poll_chart(vote_figure(ch.choices, STORE.tally(code, room.question, len(ch.choices)),
-                               ch.answer, True, label_width=18), key="cls_student_chart")
-    elif mine is not None:
-        st.info("Answer sent. Wait for the teacher to reveal it.", icon=":material/hourglass_top:")
-
-
-def join_form() -> None:
-    with st.form("cls_join", border=False):
-        typed = st.text_input("Room code", max_chars=20, placeholder="ABCD-EFGH")
-        if st.form_submit_button("Join the class", icon=":material/login:"):
-            st.query_params[ROOM_PARAM] = typed.strip()[:20]
-            st.rerun()
-
+page_style()
 
 # ---- the page ---------------------------------------------------------------------------------
 if error := st.session_state.pop("cls_error", None):
     st.error(error)
 
 code_in_url = st.query_params.get(ROOM_PARAM)
-if STORE is None:
-    st.warning(STORE_PROBLEM, icon=":material/cloud_off:")
+if the_store() is None:
+    st.warning(store_problem(), icon=":material/cloud_off:")
     code_in_url = None
-room = teacher_room() if STORE is not None else None
+room = teacher_room() if the_store() is not None else None
 if room is not None and code_in_url in (None, room.code):
     teacher_view(room)
 elif code_in_url is not None:
     try:
-        code = STORE.room(normalise_code(code_in_url)).code      # a message, not a traceback
+        code = the_store().room(normalise_code(code_in_url)).code      # a message, not a traceback
         student_view(code, student_id())
     except ClassroomError as exc:
         st.error(str(exc), icon=":material/error:")
         join_form()
 else:
-    if not PRESENTER:
+    if not presenter():
         st.title("The course, step by step")
         st.caption("The whole course in the order of the notes: one question per step. Answer "
                    "first, open the experiment, then show the result. Start a class to let "
                    "students vote from their phones.")
-    k = min(st.session_state.get("cls_step", 0), len(STEPS) - 1)
+    k = min(st.session_state.get("cls_step", 0), len(steps()) - 1)
     step_view(k, st.session_state.get("cls_show_result", False))
     show, start, _ = st.columns([1, 1, 1], vertical_alignment="center")
     show.toggle("Show the result", key="cls_show_result")
     start.button("Start a live class", key="cls_start", on_click=start_class, type="primary",
-                 icon=":material/groups:", disabled=STORE is None)
+                 icon=":material/groups:", disabled=the_store() is None)
     navigation(k)
     with st.expander("Join a class as a student"):
         join_form()
-if PRESENTER:
+if presenter():
     if st.button("Leave the presenter view", key="cls_presenter_off", icon=":material/close:",
                  type="tertiary"):
         del st.query_params["presenter"]
         st.rerun()
 with st.sidebar:
-    if not PRESENTER and (code_in_url is None or room is not None):
+    if not presenter() and (code_in_url is None or room is not None):
         st.caption("On a projector: large type, one step per screen.")
         if st.button("Presenter view", key="cls_presenter_on", icon=":material/slideshow:"):
             st.query_params["presenter"] = "1"
