@@ -38,6 +38,11 @@ def depth_table():
     return lesson.depth_rows({n: pretrained_experiment(lesson.depth_checkpoint(n)) for n in lesson.DEPTHS})
 
 
+@st.cache_data(show_spinner="Finding the memory unit…", max_entries=16)
+def shipped_memory_unit(name: str):
+    return lesson.find_memory_unit(pretrained_experiment(name), builtin_data(TASK, "long").val[:400])
+
+
 st.header("Memory and gates: carrying a word across a gap", divider="gray")
 st.caption(f"Try and Inspect use {model_label}.")
 if notice := lesson.pretrained_notice(exp, st.session_state.get(EXP_KEY), model_cfg):
@@ -77,11 +82,11 @@ with train:
         st.markdown(f"Train a **{lesson.LABELS[model_cfg.arch]}** on **{dataset}**. Accuracy: the share "
                     f"of validation verbs it gets right ({lesson.SCORED_ON[dataset]}).")
         training_panel(EXP_KEY, make, "accuracy", signature=signature)
-        own = st.session_state.get(EXP_KEY)
-        if own is not None and own.status == "done":
+        if (own := st.session_state.get(EXP_KEY)) is not None and own.status == "done":
             with engine_errors():
                 mine = lesson.gap_curves({lesson.LABELS[own.model_config.arch]: own})
-                show_figure(gap_accuracy_figure(mine, "Your model: accuracy against the gap"), key="agreement_own")
+                show_figure(gap_accuracy_figure(mine, "Your model: accuracy against the gap"),
+                            key="agreement_own")
 
 with try_:
     if try_.open:
@@ -110,7 +115,9 @@ with inspect:
         st.text_input("Sentence to look inside", key="agreement_text", max_chars=400)
         if exp is not None:
             with engine_errors():
-                found = lesson.find_memory_unit(exp, exp.ensure_data().val[:400])
+                own = exp is st.session_state.get(EXP_KEY)
+                found = (lesson.find_memory_unit(exp, exp.ensure_data().val[:400]) if own
+                         else shipped_memory_unit(lesson.pretrained_for(model_cfg)))
                 story = lesson.unit_story(exp, st.session_state["agreement_text"], found)
                 st.markdown(lesson.unit_sentence(found, story))
                 show_figure(unit_story_figure(story["tokens"], story["values"], story["gates"], found["unit"],
@@ -120,9 +127,7 @@ with inspect:
 
 with compare:
     if compare.open:
-        st.markdown("All five cells, trained the same way on gaps 0–50 (1500 steps, batch 32, H = 64, "
-                    "seed 0), and an RNN and an ESN trained on gaps 0–5 only; scored on fresh "
-                    "sentences at each gap.")
+        st.markdown(lesson.COMPARE_TEXT)
         with engine_errors():
             curves = shipped_curves()
             show_figure(gap_accuracy_figure(curves), key="agreement_fig_gap")
@@ -133,8 +138,7 @@ with compare:
         if st.toggle("Show the shipped stacked RNNs' result", key="agreement_depth"):
             with engine_errors():
                 st.dataframe(pd.DataFrame(depth_table()), hide_index=True)
-                st.caption(lesson.DEPTH_CHALLENGE.hint + " Train your own with the sidebar's "
-                           "*Stacked layers* slider.")
+                st.caption(lesson.DEPTH_CHALLENGE.hint + lesson.DEPTH_OWN)
         st.subheader("Race them yourself")
         runs = compare_panel(f"{TASK}_cmp", lambda arch: make_factory(
             TASK, ModelConfig.from_dict({**model_cfg.to_dict(), "arch": arch}), train_cfg, source)(),

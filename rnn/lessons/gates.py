@@ -13,8 +13,9 @@ import torch
 
 from rnn.cells import GRUCell, LSTMCell, RNNCell, gru_step, leaky_step, lstm_step, rnn_step
 from rnn.data.agreement import NOUNS, gap_sweep
-from rnn.lessons.gates_text import (CALC_NOTE, CHALLENGES, DEPTH_CHALLENGE, DEPTH_TEXT,  # noqa: F401
-                                    INSPECT_TEXT, INTRO, PAGE, PYTORCH_NAMES, REMEDIES, TASK_TEXT)
+from rnn.lessons.gates_text import (CALC_NOTE, CHALLENGES, COMPARE_TEXT, DEPTH_CHALLENGE,  # noqa: F401
+                                    DEPTH_OWN, DEPTH_TEXT, INSPECT_TEXT, INTRO, PAGE, PYTORCH_NAMES,
+                                    REMEDIES, TASK_TEXT)
 from rnn.tasks import get_task
 
 TASK = "agreement"

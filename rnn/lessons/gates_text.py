@@ -42,6 +42,10 @@ DEPTH_TEXT = (
     "**Deep RNNs** (seeds 001, 002 §10.5): stack layers, each reading the states of the one "
     "below. Depth adds computation between x⟨t⟩ and ŷ at every step; it does not shorten the path "
     "from the subject to the verb through time.")
+COMPARE_TEXT = ("All five cells, trained the same way on gaps 0–50 (1500 steps, batch 32, H = 64, "
+                "seed 0), and an RNN and an ESN trained on gaps 0–5 only; scored on fresh "
+                "sentences at each gap.")
+DEPTH_OWN = " Train your own with the sidebar's *Stacked layers* slider."
 INSPECT_TEXT = (
     "The finder scores every unit of the memory (c⟨t⟩ for the LSTM, a⟨t⟩ = c⟨t⟩ for the GRU) on "
     "400 validation sentences: how often does that one number, at the verb, tell singular from "
