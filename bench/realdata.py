@@ -21,6 +21,11 @@ loss in nats per character (and bits), steps, characters read, the settings our 
 load average before and after.
 
     python bench/realdata.py [--seconds 120] [--seeds 1]
+    python bench/realdata.py --probes      # how the language-model defaults were chosen
+
+``--probes`` trains a 128-unit LSTM through our Experiment for a fixed number of steps (no clock,
+one thread) with random or consecutive (state-carried) windows of 64 or 128 characters, and scores
+each on val.txt with the state carried: what rnn/autofit.py's window and ``carry`` choices rest on.
 """
 from __future__ import annotations
 
@@ -153,12 +158,41 @@ def race(seconds: float, seed: int, work: Path) -> dict:
     return result
 
 
+# (steps, window, carry, seed): carry on/off at 300 and 1,500 steps; 64 vs 128 for the same characters
+PROBES = [(300, 128, False, 0), (300, 128, True, 0), (300, 128, False, 1), (300, 128, True, 1),
+          (1500, 128, False, 0), (1500, 128, True, 0), (1200, 64, False, 0), (600, 128, False, 0)]
+
+
+def probes() -> None:
+    from rnn.experiment import Experiment
+    from rnn.models.config import ModelConfig
+    from rnn.tasks import get_task
+    from rnn.train.trainer import TrainConfig
+    data = get_task("textgen").load_file(str(DATA / "train.txt"), name="train.txt", max_bytes=10**8)
+    val = (DATA / "val.txt").read_text(encoding="utf-8")
+    print(f"Load average {loadavg()}.\n\n| steps | window | carry | seed | val loss (nats/char) | train CPU s |")
+    print("|---|---|---|---|---|---|")
+    for steps, window, carry, seed in PROBES:
+        exp = Experiment.create("textgen", ModelConfig(hidden=128, embed=32),
+                                TrainConfig(steps=steps, seconds=None, seed=seed, eval_every=10**9, batch_size=32),
+                                data=data, data_name="train.txt", options={"bptt": window, "carry": carry})
+        cpu = time.process_time()
+        exp.train()
+        cpu = time.process_time() - cpu
+        loss = exp.evaluate(data=val, capped=False)["loss"]
+        print(f"| {steps} | {window} | {carry} | {seed} | {loss:.4f} | {cpu:.0f} |", flush=True)
+
+
 def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--seeds", type=int, default=1)
+    parser.add_argument("--probes", action="store_true", help="the default-choosing probes instead")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
+    if args.probes:
+        probes()
+        return []
     rows = []
     with tempfile.TemporaryDirectory() as work:
         for seed in range(args.seeds):

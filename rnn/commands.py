@@ -36,12 +36,12 @@ def cmd_train(args) -> int:
     if args.data:
         data = task.load_file(args.data, name=Path(args.data).name, seed=args.seed, max_bytes=_max_bytes())
     chosen = _settings(args, data)
-    validate_model_size(chosen["hidden"], chosen["embed"], chosen["layers"], strict=True)  # LimitError -> exit 2
     model_config = ModelConfig(arch=args.arch, hidden=chosen["hidden"], embed=chosen["embed"],
                                layers=chosen["layers"], bidirectional=args.bidirectional,
                                dropout=chosen["dropout"], nonlinearity=args.nonlinearity,
                                attention=args.attention, level=args.level,
                                char_features=not args.no_char_features)
+    validate_model_size(chosen["hidden"], chosen["embed"], chosen["layers"], strict=True)  # LimitError -> exit 2
     if args.steps is None and args.seconds is None:
         args.seconds = 60.0
     args.seconds, args.steps = _allowed_budget(args.seconds, args.steps)
