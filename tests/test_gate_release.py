@@ -22,7 +22,8 @@ from streamlit import config
 from streamlit.config_option import ConfigOption
 
 from rnn.ui import live_training, memory
-from rnn.ui.gate import POLICY_ENV, SHORT_SECONDS, STALE_SECONDS, TrainingGate, default_policy, queue_message
+from rnn.ui.gate import (POLICY_ENV, REMEMBER_SECONDS, SHORT_SECONDS, STALE_SECONDS, TrainingGate,
+                         default_policy, queue_message)
 
 
 class FakeClock:
@@ -285,4 +286,33 @@ def test_everyone_gone_frees_every_slot_shortest():
     clock.now += STALE_SECONDS + 1            # everyone closed their tab
     assert gate.counts() == {"slots_in_use": 0, "queued": 0, "recently_training": 0}
     assert gate.try_acquire("late") and gate.try_acquire("later")
-    assert not gate._arrived.keys() - {"late", "later"}   # nothing kept for the sessions gone
+    gate.release("late")
+    gate.release("later")
+    clock.now += REMEMBER_SECONDS + 1
+    assert gate.try_acquire("next")
+    assert set(gate._arrived) == {"next"}                 # nothing kept for the sessions gone
+
+
+def test_a_session_that_polls_late_keeps_its_place_shortest():
+    """A starved server ticks a queued session less often than STALE_SECONDS: it drops out of
+    the queue, but gets its place back (its start time) when it polls again."""
+    clock = FakeClock()
+    gate = TrainingGate(1, clock=clock, policy="shortest")
+    assert gate.try_acquire("a")
+    clock.now += 0.1
+    assert not gate.try_acquire("early")
+    clock.now += 0.1
+    assert not gate.try_acquire("late")
+    for _ in range(7):                            # "a" trains on; the others do not poll
+        gate.release("a")
+        clock.now += 1
+        assert gate.try_acquire("a")
+    assert gate.n_waiting() == 0                  # both queue entries went stale
+    assert not gate.try_acquire("late")           # they poll again, "late" first
+    clock.now += 0.1
+    assert not gate.try_acquire("early")
+    assert (gate.position("early"), gate.position("late")) == (1, 2)
+    gate.release("a")
+    gate.leave("a")
+    assert not gate.try_acquire("late")           # "early" started first
+    assert gate.try_acquire("early")

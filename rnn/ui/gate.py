@@ -32,6 +32,7 @@ from typing import Callable, Iterator
 STALE_SECONDS = 5.0    # a ticket not seen for this long belongs to a session that went away
 SHORT_SECONDS = 15.0   # slot time after which a training yields to any shorter one ("shortest")
 TURN_SECONDS = 2.0     # "shortest": a training keeps its turn this long after each of its slices
+REMEMBER_SECONDS = 120.0  # "shortest": a session's start and slot time are kept this long unseen
 POLICIES = ("shortest", "rotate")
 POLICY_ENV = "RNN_PLAYGROUND_GATE_POLICY"
 
@@ -60,6 +61,7 @@ class TrainingGate:
         self._holding: dict[str, float] = {}                     # ticket -> when it took its slot
         self._arrived: dict[str, float] = {}                     # ticket -> first asked
         self._trained: dict[str, float] = {}                     # ticket -> slot seconds so far
+        self._seen: dict[str, float] = {}                        # ticket -> last asked
         self._active = 0
         self._clock = clock
 
@@ -67,9 +69,13 @@ class TrainingGate:
         for table in (self._waiting, self._training):
             for ticket in [t for t, seen in table.items() if now - seen > STALE_SECONDS]:
                 del table[ticket]
-        for table in (self._arrived, self._trained):
-            for ticket in [t for t in table if not self._known(t)]:
-                del table[ticket]
+        # A session whose ticks come slower than STALE_SECONDS (a starved server) leaves the
+        # queue, but keeps its place for when it polls again: its start and slot time are
+        # forgotten only after REMEMBER_SECONDS unseen (or when it leaves).
+        for ticket in [t for t, seen in self._seen.items()
+                       if now - seen > REMEMBER_SECONDS and not self._known(t)]:
+            for table in (self._arrived, self._trained, self._seen):
+                table.pop(ticket, None)
 
     def _known(self, ticket: str) -> bool:
         return ticket in self._waiting or ticket in self._training or ticket in self._holding
@@ -105,6 +111,7 @@ class TrainingGate:
             now = self._clock()
             self._prune(now)
             self._arrived.setdefault(ticket, now)
+            self._seen[ticket] = now
             if self._may_enter(ticket, now) and self._slots.acquire(blocking=False):
                 self._active += 1
                 self._waiting.pop(ticket, None)
@@ -133,6 +140,7 @@ class TrainingGate:
             self._training.pop(ticket, None)
             self._arrived.pop(ticket, None)
             self._trained.pop(ticket, None)
+            self._seen.pop(ticket, None)
 
     @contextmanager
     def slot(self, ticket: str) -> Iterator[bool]:
