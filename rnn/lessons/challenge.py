@@ -13,7 +13,11 @@ No Streamlit here.
 """
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
+
+QUESTIONS = Path(__file__).resolve().parent / "questions"     # the question banks, as TOML
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,13 @@ class Challenge:
     @property
     def right_choice(self) -> str | None:
         return self.choices[self.answer] if self.answer is not None else None
+
+
+def load_questions(name: str) -> tuple[Challenge, ...]:
+    """The questions of ``rnn/lessons/questions/<name>.toml`` (one ``[[challenge]]`` table each,
+    the fields above; ``choices`` an array, ``state`` an inline table; no ``tab`` means the step
+    opens no tab), in file order."""
+    with open(QUESTIONS / f"{name}.toml", "rb") as f:
+        entries = tomllib.load(f).get("challenge", [])
+    return tuple(Challenge(**{"tab": "", **entry, "choices": tuple(entry.get("choices", ())),
+                              "state": dict(entry.get("state", {}))}) for entry in entries)

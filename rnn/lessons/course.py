@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rnn.lessons.challenge import Challenge
+from rnn.lessons.challenge import Challenge, load_questions
 
 HOME = "app.py"
 
@@ -54,78 +54,8 @@ def page_title(page: str) -> str:
 
 
 # ---- the course's own questions (topics no page asks about) -------------------------------------
-ONEHOT = Challenge(
-    key="course.onehot", page=HOME, tab="",
-    question="The vocabulary has 10,000 words. How many of the 10,000 numbers in x⟨t⟩, the one-hot "
-             "vector of the word “a”, are not zero?",
-    choices=("None of them", "Exactly one", "About a hundred", "All 10,000"), answer=1,
-    hint="x⟨t⟩ is all zeros except a single 1 at the word's index in the vocabulary. So the first "
-         "layer's product E·x⟨t⟩ does no arithmetic at all: it copies out one column of E, the "
-         "word's embedding (PyTorch's nn.Embedding stores E transposed and picks a row).",
-    claim="Every one-hot column the home page draws has exactly one 1, and for the shipped tagger's "
-          "vocabulary (over 1,000 words) E·x⟨t⟩ equals the embedding row the model looks up.",
-    contract="course_checks.onehot")
-
-SHARING = Challenge(
-    key="course.parameter_sharing", page=HOME, tab="",
-    question="The same RNN reads a 5-word sentence and a 50-word sentence. How many matrices W_aa "
-             "does it use for the 50-word one?",
-    choices=("One W_aa, the same at every step", "50, one per word", "10 times as many as for 5 words",
-             "None: W_aa is only used in training"), answer=0,
-    hint="a⟨t⟩ = tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a) uses the same W_aa, W_ax and b_a at every step: "
-         "the unrolled network is one cell copied along time. That is why an RNN reads sentences of "
-         "any length with a fixed number of parameters (PyTorch calls them weight_hh, weight_ih and "
-         "bias_ih + bias_hh).",
-    claim="Unrolling a⟨t⟩ = tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a) by hand with the shipped vanilla "
-          "RNN's one set of weights reproduces its a⟨t⟩ at every step of a 5-step and a 50-step "
-          "input, and the model has the same number of parameters for both.",
-    contract="course_checks.parameter_sharing")
-
-TAXONOMY = Challenge(
-    key="course.taxonomy", page=HOME, tab="",
-    question="Sentiment analysis reads a whole review and gives one verdict. Which shape of RNN is it?",
-    choices=("One-to-many", "Many-to-one", "Many-to-many, one output per word", "Encoder-decoder"),
-    answer=1,
-    hint="Many inputs x⟨1⟩…x⟨T_x⟩, one output ŷ after the last word: many-to-one. Named entities "
-         "is many-to-many (one ŷ⟨t⟩ per word), text generation writes a sequence, translation reads "
-         "everything and then writes (encoder-decoder).",
-    claim="The shipped sentiment model returns one output per review whatever its length, while the "
-          "shipped named-entity tagger returns one output per word.",
-    contract="course_checks.taxonomy")
-
-DEEP = Challenge(
-    key="course.deep_rnn", page="1_Named_entities.py", tab="Train", state={"ner_layers": 2},
-    question="Stack a second recurrent layer on top of the first. What does layer 2 read at step t?",
-    choices=("The word x⟨t⟩, like layer 1", "Layer 1's activation a[1]⟨t⟩",
-             "Only layer 1's last activation a[1]⟨T_x⟩", "Nothing: it only uses its own a[2]⟨t−1⟩"),
-    answer=1,
-    hint="In a deep RNN layer l reads the sequence a[l−1]⟨1⟩…a[l−1]⟨T_x⟩ that layer l−1 wrote, as "
-         "if it were the input: each layer has its own W_aa and W_ax, shared across time but not "
-         "across layers. (PyTorch: weight_hh_l0, weight_hh_l1, … one per layer.)",
-    claim="A 2-layer tagger built by the page has one W_aa per layer (not per step), layer 2's W_ax "
-          "has one column per unit of layer 1's activation, and changing layer 1's activations "
-          "changes layer 2's output.",
-    contract="course_checks.deep_rnn")
-
-BEAM = Challenge(
-    key="course.beam_search", page="4_Translation.py", tab="Try",
-    state={"translation_arch": "RNN", "tr_decoding": "beam", "tr_beam": 5,
-           "tr_source": "one thousand one hundred"},
-    question="Beam search keeps the k = 5 best partial translations at every step instead of only "
-             "the best one (greedy). On the shipped number translator, how often does it change "
-             "greedy's translation?",
-    choices=("On most inputs", "On about half of them",
-             "Rarely; and when it does, its translation scores higher", "Never"), answer=2,
-    hint="A well-trained model is so sure of each next word that greedy's choice is usually already "
-         "the best sentence: beam search changes about one input in a hundred. When it does, the "
-         "score it maximises (the log-probability divided by length^0.7) is higher, but higher is "
-         "not always right: for “one thousand one hundred” it prefers “mille cent un” to greedy's "
-         "correct “mille cent”. Beam search finds what the model likes best; it cannot fix the model.",
-    claim="On the first 150 test inputs of the shipped vanilla-RNN translator, beam search (k = 5) "
-          "never scores lower than greedy and changes the output on at least one input and at most "
-          "10 % of them.",
-    contract="course_checks.beam_search")
-
+# The course's own questions (topics no page asks about): rnn/lessons/questions/course.toml.
+ONEHOT, SHARING, TAXONOMY, DEEP, BEAM = load_questions("course")
 OWN = {c.key: c for c in (ONEHOT, SHARING, TAXONOMY, DEEP, BEAM)}
 
 # ---- the path -----------------------------------------------------------------------------------
