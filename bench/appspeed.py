@@ -165,14 +165,14 @@ MEMORY_SERVERS = (("bare_torch_plotly", "bare_torch_plotly", DEPLOY_ENV),
                                                 if k != "MALLOC_ARENA_MAX"}))
 
 
-async def _memory(settle_s: float) -> dict:
+async def _memory(settle_s: float, servers=MEMORY_SERVERS) -> dict:
     """Server RSS after every page and tab was visited once, against a bare Streamlit server
     with torch and Plotly loaded that drew its one page, both in the Dockerfile's environment;
     then the app again without MALLOC_ARENA_MAX. Each again after ``settle_s`` seconds idle
     (the app's periodic collection and heap trim run every 30 s)."""
     out = {}
     async with browser() as b:
-        for name, bare, env in MEMORY_SERVERS:
+        for name, bare, env in servers:
             script = bare_page(bare) if bare else None
             server = Server(env=env, log_name=f"memory_{name}.log", script=script)
             try:
@@ -195,7 +195,7 @@ async def _memory(settle_s: float) -> dict:
             print(f"  {name}: idle {out[f'{name}_idle_mb']:.0f} MB, after the visit "
                   f"{out[f'{name}_visited_mb']:.0f}, {settle_s:.0f} s later "
                   f"{out[f'{name}_settled_mb']:.0f}", flush=True)
-    for app in ("app", "app_default_malloc"):
+    for app in [name for name, bare, _ in servers if not bare]:
         for key in ("visited_mb", "settled_mb"):
             out[f"ratio_{app}_{key}"] = out[f"{app}_{key}"] / out[f"bare_torch_plotly_{key}"]
     return out
@@ -347,12 +347,15 @@ def main() -> None:
     ap.add_argument("--memory", action="store_true", help="RSS after every page vs bare server")
     ap.add_argument("--rounds", type=int, default=3, help="server starts per page (--startup)")
     ap.add_argument("--settle", type=float, default=35.0, help="seconds idle before RSS (--memory)")
+    ap.add_argument("--no-arena-compare", action="store_true",
+                    help="--memory without the third server (the app without MALLOC_ARENA_MAX)")
     args = ap.parse_args()
     out = {"loadavg_before": loadavg()}
     if args.startup:
         out["startup"] = asyncio.run(_startup(args.rounds))
     if args.memory:
-        out["memory"] = asyncio.run(_memory(args.settle))
+        out["memory"] = asyncio.run(_memory(args.settle, MEMORY_SERVERS[:2] if args.no_arena_compare
+                                            else MEMORY_SERVERS))
     if not (args.startup or args.memory):
         out.update(run(quick=True))
     out["loadavg_after"] = loadavg()
