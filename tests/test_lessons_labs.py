@@ -102,7 +102,8 @@ def _direct_rnn_grad_norms(model, x, y):
 def test_gradient_curves_match_direct_autograd(radius):
     s = gl.LabSettings(T=15, radius=radius)
     curves = gl.gradient_curves(s)
-    assert set(curves) == {"RNN", "GRU", "LSTM"} and all(len(c) == 15 for c in curves.values())
+    assert set(curves) == {"RNN", "Leaky", "ESN", "GRU", "LSTM"}
+    assert all(len(c) == 15 for c in curves.values())
     x, y = gl.probe_batch(s)
     direct = _direct_rnn_grad_norms(s.model("rnn"), x, y)
     np.testing.assert_allclose(curves["RNN"], direct, rtol=1e-4, atol=1e-12)

@@ -37,12 +37,13 @@ def test_every_tab_renders(tab):
     assert _figure(at, "‖∂L/∂a⟨t⟩‖")                  # the gradient-flow chart is on the first screen
 
 
-def test_learn_chart_has_three_cells_and_the_rnn_bound():
+def test_learn_chart_has_every_cell_and_the_rnn_bound():
     at = _open("Learn")
     names = [t["name"] for t in _figure(at, "‖∂L/∂a⟨t⟩‖")[0]["data"]]
-    assert {"RNN", "GRU", "LSTM"} <= set(names) and any(n.startswith("bound") for n in names)
+    assert {"RNN", "Leaky", "ESN", "GRU", "LSTM"} <= set(names)
+    assert any(n.startswith("bound") for n in names)
     table = at.dataframe[0].value
-    assert list(table["cell"]) == ["RNN", "GRU", "LSTM"]
+    assert list(table["cell"]) == ["RNN", "Leaky", "ESN", "GRU", "LSTM"]
 
 
 def test_setting_changes_the_charts():

@@ -26,8 +26,9 @@ from rnn.gradflow import operator_norm, spectrum
 from rnn.labs.memory import (MemoryConfig, MemoryModel, MemoryTask, beta, evaluate,
                              grad_norms_through_time, loss_and_accuracy)
 
-ARCHS = ("rnn", "gru", "lstm")             # the cells this lab races (its own models, rnn.labs.memory)
-LABELS = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
+ARCHS = ("rnn", "gru", "lstm")             # the cells the sweep races (its own models, rnn.labs.memory)
+CELLS = ("rnn", "leaky", "esn", "gru", "lstm")   # every cell: gradient curves and the Train tab
+LABELS = {"rnn": "RNN", "leaky": "Leaky", "esn": "ESN", "gru": "GRU", "lstm": "LSTM"}
 RADII = ("init", "0.5", "0.75", "0.9", "1.0", "1.1", "1.25", "1.5", "2.0", "3.0")   # the sidebar's
 SWEEP_RADII = (0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0)
 KINDS = {"recall": "recall the first symbol", "adding": "add the two marked numbers"}
@@ -80,6 +81,10 @@ class LabSettings:
     def config(self, arch: str) -> MemoryConfig:
         if arch == "rnn":
             return MemoryConfig("rnn", self.hidden, self.nonlinearity, radius=self.radius)
+        if arch == "leaky":                  # α = 0.5: half of the old state kept each step
+            return MemoryConfig("leaky", self.hidden)
+        if arch == "esn":                    # frozen random W_aa at the sidebar's radius (else 0.9)
+            return MemoryConfig("esn", self.hidden, radius=self.radius or 0.9)
         return MemoryConfig(arch, self.hidden, keep_bias=self.keep_bias)
 
     def model(self, arch: str, T: int | None = None) -> MemoryModel:
@@ -92,12 +97,12 @@ def probe_batch(s: LabSettings, n: int = 32):
 
 
 def gradient_curves(s: LabSettings, trained_steps: int = 0) -> dict[str, np.ndarray]:
-    """Label -> ||dL_T/dh_t||, t = 1..T, for RNN, GRU and LSTM, at init or after training.
+    """Label -> ||dL_T/dh_t||, t = 1..T, for every cell, at init or after training.
 
     ``trained_steps`` > 0 first trains each model for that many steps on the sweep's budget.
     """
     batch, curves = probe_batch(s), {}
-    for arch in ARCHS:
+    for arch in CELLS:
         model = s.model(arch)
         if trained_steps:
             run_training(model, {**BUDGET, "steps": trained_steps}, seed=s.seed)

@@ -32,7 +32,7 @@ def sidebar() -> tuple:
                       help="Starts the gate that keeps the state near 'keep': the LSTM's forget "
                            "gate Γ_f, the GRU's z = 1 − Γ_u. σ(3) ≈ 0.95.")
         st.header("Training (Train tab)")
-        arch = st.radio("Cell", lab.ARCHS, horizontal=True, key="grad_arch", bind=URL,
+        arch = st.radio("Cell", lab.CELLS, horizontal=True, key="grad_arch", bind=URL,
                         format_func=lab.LABELS.get)
         optimizer = st.radio("Optimizer", ("sgd", "adam"), horizontal=True, key="grad_opt", bind=URL,
                              help="SGD (momentum 0.9) steps in proportion to the gradient, so an "
