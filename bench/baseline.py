@@ -178,7 +178,8 @@ def compare(seconds: float, hidden: int, seed: int, work: Path, text_path: Path,
     plain_dir.mkdir(parents=True, exist_ok=True)
     ours = subprocess.Popen([sys.executable, "-m", "rnn", "train", "--task", "textgen", "--data",
                              str(text_path), "--arch", "lstm", "--hidden", str(hidden), "--seconds",
-                             str(seconds), "--seed", str(seed), "--out", str(ours_dir)], cwd=ROOT,
+                             str(seconds), "--seed", str(seed), "--no-fit", "--last-weights",
+                             "--out", str(ours_dir)], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     plain = subprocess.Popen([sys.executable, __file__, "--plain", str(text_path), str(seconds),
                               str(hidden), str(plain_dir), str(seed)], cwd=ROOT, env=env)

@@ -162,6 +162,8 @@ class Experiment:
         if trainer is not None:
             trainer.config = cfg
             trainer.done, trainer.stop_reason = False, None
+            if hasattr(trainer, "_evals_since_best"):      # patience counts from here again
+                trainer._evals_since_best = 0
         self.status, self.stop_reason = "ready", ""
 
     @property
