@@ -107,3 +107,21 @@ def test_the_sessions_trained_model_survives_a_bad_upload():
     assert at.session_state["sentiment_exp"] is exp
     assert [r for r in exp.history if r.get("kind") == "step"][:len(steps)] == steps
     assert any("your model" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_fit_to_my_data_sets_the_sidebar_from_an_upload():
+    """The Train tab offers the CLI's data fit for an uploaded file: the sizes, dropout and
+    learning rate it picks go into the sidebar (and a run then uses them)."""
+    from rnn.autofit import fit_to_data
+    from rnn.tasks import get_task
+    at = open_tab(page_path(PAGES["sentiment"]), "Train")
+    assert "sentiment_fit" not in [b.key for b in at.button]          # built-in data: no fit
+    uploader(at).set_value(("mine.csv", GOOD["sentiment"].encode(), "text/csv"))
+    at.run()
+    at.button(key="sentiment_fit").click().run()
+    assert not at.exception
+    splits = get_task("sentiment").load_file(GOOD["sentiment"].encode(), name="mine.csv")
+    fit = fit_to_data("sentiment", splits)
+    assert at.select_slider(key="sentiment_hidden").value == fit.model["hidden"]
+    assert at.slider(key="sentiment_dropout").value == pytest.approx(fit.model["dropout"], abs=0.05)
+    assert any("fitted to the data" in c.value for c in at.caption)

@@ -251,7 +251,21 @@ class TaskPage:
             parts.append(f"data {self.source['name']}")
         return " · ".join(parts)
 
+    def fit_button(self) -> None:
+        """For an uploaded file: set the sidebar's sizes, dropout and learning rate from the data
+        (rnn.autofit, the CLI's defaults for ``--data``)."""
+        if self.source["dataset"] is not None:
+            return
+        from rnn.autofit import fit_to_data
+        fit = fit_to_data(self.task, self.source["data"], level=self.model_cfg.level,
+                          max_hidden=ui_settings().max_hidden, max_embed=ui_settings().max_embed)
+        c1, c2 = st.columns([1, 3])
+        c1.button("Fit to my data", key=f"{self.task}_fit", icon=":material/auto_fix_high:",
+                  on_click=_apply_fit, args=(self.task, fit.model, fit.train))
+        c2.caption(fit.describe().replace("\n", "  \n"))
+
     def train_panel(self, metric: str, **kwargs):
+        self.fit_button()
         return training_panel(self.exp_key, self.factory(), metric, signature=self.signature,
                               summary=self.summary, **kwargs)
 
@@ -308,6 +322,24 @@ class TaskPage:
                 c2.caption(caption)
             return histories
         return {}
+
+
+def _apply_fit(task: str, model: dict, train: dict) -> None:
+    """Put a data fit's choices into the sidebar's widgets (they snap to the nearest option)."""
+    from rnn.ui.widgets import LEARNING_RATES, _nearest, _size_options
+    limits = ui_settings()
+    for name, limit in (("hidden", limits.max_hidden), ("embed", limits.max_embed)):
+        if name in model:
+            st.session_state[f"{task}_{name}"] = _nearest(_size_options(int(limit)), int(model[name]))
+    if "layers" in model:
+        st.session_state[f"{task}_layers"] = int(model["layers"])
+    if "dropout" in model:
+        st.session_state[f"{task}_dropout"] = round(float(model["dropout"]), 1)
+    if "lr" in train:
+        st.session_state[f"{task}_lr"] = _nearest(LEARNING_RATES, float(train["lr"]))
+    if "batch_size" in train:
+        from rnn.ui.widgets import BATCH_SIZES
+        st.session_state[f"{task}_batch_size"] = _nearest(BATCH_SIZES, int(train["batch_size"]))
 
 
 def keep_value(key: str, value) -> None:

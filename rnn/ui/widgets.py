@@ -106,11 +106,12 @@ def _task_specific(task: str, values: dict, d: dict) -> dict:
         out["bidirectional"] = st.toggle("Bidirectional (also read right to left)",
                                          bool(d.get("bidirectional", False)),
                                          key=f"{task}_bidirectional", bind=URL)
-    out["dropout"] = 0.0
-    if values["layers"] > 1:
-        out["dropout"] = float(clamp(st.slider("Dropout between layers", 0.0, 0.5,
-                                               float(clamp(d.get("dropout", 0.0), 0.0, 0.5)), 0.1,
-                                               key=f"{task}_dropout", bind=URL), 0.0, 0.5))
+    out["dropout"] = float(clamp(st.slider(
+        "Dropout", 0.0, 0.5, float(clamp(d.get("dropout", 0.0), 0.0, 0.5)), 0.1,
+        key=f"{task}_dropout", bind=URL,
+        help="While training, zero this share of the values on the embeddings, between stacked "
+             "layers and before the output layer (fights overfitting on small data)."),
+        0.0, 0.5))
     if values["arch"] == "leaky":
         out["leak"] = float(st.select_slider(
             "Leak α (share of the new state each step)", LEAKS, key=f"{task}_leak", bind=URL,
