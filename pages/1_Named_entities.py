@@ -82,7 +82,7 @@ with page.compare:
         page.shipped_long()
         page.shipped({**{f"{a.upper()} (bidirectional)": f"ner-{a}" for a in lesson.RACE_CELLS},
                       "LSTM (left to right)": "ner-lstm-uni"}, lesson.SHIPPED_COLUMNS, "f1",
-                     "Bidirectional taggers: validation F1 while training", lesson.SHIPPED_CAPTION,
+                     "Validation F1 while training", lesson.SHIPPED_CAPTION,
                      "The shipped models on the easy level (600 training steps each)")
         st.subheader("Race them yourself: which finds names best (F1)?")
         page.compare_cells("f1")

@@ -156,6 +156,9 @@ def line_style(label: str, i: int = 0) -> tuple[str, str]:
     return FALLBACK_STYLES[i % len(FALLBACK_STYLES)]
 
 
+LEGEND_ROW_CHARS = 40              # legend characters that fit one row of a half-width chart
+
+
 def compare_figure(runs: Mapping[str, Iterable[dict]], key: str = "val_loss",
                    title: str | None = None, x: str = "step") -> go.Figure:
     """Several runs on one chart: ``runs`` maps a label (e.g. "GRU") to its records.
@@ -184,5 +187,9 @@ def compare_figure(runs: Mapping[str, Iterable[dict]], key: str = "val_loss",
                                  marker=dict(symbol=symbol, size=9, maxdisplayed=MAX_MARKERS)))
     if not fig.data:
         return empty_figure(title)
-    fig.update_layout(showlegend=True)
+    # The legend sits in one row under the title; in a half-width column long labels wrap onto
+    # more rows, which would cover the title: give every further row its own space.
+    chars = sum(len(str(t.name)) + 6 for t in fig.data)
+    extra_rows = max(0, -(-chars // LEGEND_ROW_CHARS) - 1)
+    fig.update_layout(showlegend=True, margin_t=fig.layout.margin.t + 26 * extra_rows)
     return fig
