@@ -281,7 +281,8 @@ class TaskPage:
         """The same data, seed and number of steps for each entry of ``archs``, one after the
         other; ``changes(label)`` gives each run's model changes (default: ``arch=label``)."""
         from rnn.lessons import levels
-        st.caption(levels.GRU_SPEED_NOTE)
+        if key is None:                       # said once per page, at its cell race
+            st.caption(levels.GRU_SPEED_NOTE)
         steps = self.race_steps(key)
         train = dataclasses.replace(self.train_cfg, steps=steps,
                                     seconds=float(ui_settings().max_seconds))
