@@ -165,7 +165,7 @@ def section_taxonomy() -> None:
 def section_how_to() -> None:
     st.header("How to use the playground")
     st.markdown(
-        "- **Sidebar**: pick a lesson, then the cell (vanilla RNN, GRU, LSTM), its size and the "
+        "- **Sidebar**: pick a lesson, then the cell (vanilla RNN, leaky unit, echo state network, GRU, LSTM), its size and the "
         "training settings. The address bar keeps your choices: copy it to share an experiment.\n"
         "- **Learn**: the equations and the idea, in the notation used above.\n"
         "- **Train**: press Start and watch the loss fall live; Stop at any time. Every lesson "
