@@ -54,27 +54,40 @@ OTHER_SENSE = {
     "Dawn": ["broke over the hills .", "comes early in {MONTH} ."],
     "Ivy": ["covered the old wall .", "grows quickly in the shade ."],
 }
-# Asides that fit both senses. Their slots hold *attractors*: words that also occur in the deciding
-# phrases of one sense or the other (friend, teacher, band / capital, river, season), drawn at
-# random, so an aside never hints at the answer and a model must keep the phrase it read first
-# (right to left) instead of the last cue word it saw.
-ASIDE_PIECES = ["as the {CUE} told us", "on the long drive back from the {CUE}",
-                "according to my old notes about the {CUE}", "if i remember correctly",
-                "at least in my opinion", "as we read last week in a book on the {CUE}",
-                "to be perfectly honest", "without any doubt", "as everyone near the {CUE} knows",
-                "in the story my grandmother told about the {CUE}", "from what i have heard",
-                "as you may know", "in case you were wondering", "and this surprised the {CUE}",
-                "just like last time", "as the radio said this morning", "so the {CUE} explained",
-                "believe it or not"]
+# Asides that fit both senses, from templates whose slots are filled from large word pools, so
+# that nearly every aside is a new string of words: each of them pushes a vanilla RNN's state
+# around, while a gated cell can close its gates and keep what it read first. (With a few fixed
+# phrases instead, a vanilla RNN learnt to carry the sense through them on some seeds.) The pools
+# hold *attractors*: words that also occur in the deciding phrases of one sense or the other
+# (friend, teacher / capital, river), drawn at random, so an aside never hints at the answer.
+ASIDE_PIECES = ["as the {ADJ} {NOUN} {VERB} us", "on the way back from the {ADJ} {NOUN}",
+                "according to {ADJ} notes about the {NOUN}", "if i remember the {NOUN} correctly",
+                "at least in the {NOUN} 's opinion", "as a {ADJ} book on the {NOUN} {VERB} us",
+                "to be {ADJ} and honest", "near the {NOUN} and the {NOUN}",
+                "as everyone near the {ADJ} {NOUN} knows", "after the {ADJ} {NOUN}",
+                "in the story about the {ADJ} {NOUN}", "from what the {NOUN} {VERB} me",
+                "so the {NOUN} explained", "believe it or not", "as you may know",
+                "just like the {NOUN} last {TIME}", "and this {VERB} the {ADJ} {NOUN}"]
 CUES = ["friend", "teacher", "mother", "family", "band", "joke", "violin", "brothers", "umbrella",
         "dinner", "capital", "river", "harbour", "bridge", "wine", "month", "season", "colour",
         "hills", "wall", "climate", "cathedral", "desert", "harvest"]
+NOUNS = CUES + """market train museum garden newspaper radio station village kitchen office
+letter map guide driver doctor neighbour library school island forest lake road festival
+photograph painting clock window garage bakery farmer pilot engineer student journalist
+uncle cousin street ferry castle tower valley beach""".split()
+ADJECTIVES = """old quiet famous small rainy busy long short new local careful strange young
+early late cold warm bright dark friendly serious funny tired happy noisy empty crowded
+distant ancient modern simple""".split()
+VERBS = """told reminded showed taught warned surprised asked wrote helped annoyed""".split()
+TIMES = ["week", "month", "year", "summer", "winter", "time"]
+_ASIDE_SLOTS = {"{ADJ}": ADJECTIVES, "{NOUN}": NOUNS, "{VERB}": VERBS, "{TIME}": TIMES}
 _FILLERS = {"DAY": W.DAYS, "CITY": W.CITIES, "MONTH": W.MONTHS}
 
 
 def _aside_pieces(rng: random.Random) -> list[list[str]]:
-    """The aside pieces, each slot filled with a cue word drawn at random."""
-    return [p.replace("{CUE}", rng.choice(CUES)).split() for p in ASIDE_PIECES]
+    """The aside pieces, each slot filled with a word drawn at random from its pool."""
+    return [[rng.choice(_ASIDE_SLOTS[w]) if w in _ASIDE_SLOTS else w for w in p.split()]
+            for p in ASIDE_PIECES]
 
 
 def _render(rng: random.Random, text: str) -> list[str]:

@@ -69,12 +69,12 @@ LONG_EXAMPLES = {
         "The plot was not dull at all. We went there on a Tuesday. My sister came along with me. "
         "The parking was awful. It rained for most of the evening. The traffic was terrible. "
         "We left just before ten.")},
-    "ner": {"a name, decided 22 words later": (
-                "Jordan, as the teacher told us on the long drive back from the harbour believe it "
-                "or not if i remember correctly, laughed at the joke."),
-            "a country, decided 22 words later": (
-                "Jordan, as the teacher told us on the long drive back from the harbour believe it "
-                "or not if i remember correctly, borders Israel.")},
+    "ner": {"a name, decided 24 words later": (
+                "Jordan, as the old teacher told us on the way back from the quiet harbour believe "
+                "it or not so the doctor explained, laughed at the joke."),
+            "a country, decided 24 words later": (
+                "Jordan, as the old teacher told us on the way back from the quiet harbour believe "
+                "it or not so the doctor explained, borders Israel.")},
     "textgen": {"inside a long song": "<fox>do re mi fa so la ti do re mi fa so la ti do re"},
     "translation": {"ten numbers": "twelve seven seventy-one forty-four eighty-eight three nine "
                                    "sixty ninety-five twenty"},
