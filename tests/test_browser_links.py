@@ -39,3 +39,24 @@ def test_typed_text_and_settings_go_into_the_link_and_come_back():
         expect(second.get_by_role("radio", name="sgd")).to_be_checked(timeout=30_000)
         assert second.locator("[data-testid='stException']").count() == 0
         browser.close()
+
+
+def test_the_level_choice_in_a_real_browser():
+    """Issue 12: pick the long-range level in the sidebar; the page says what the level is, the
+    notice names the data, the address keeps it, and the Compare tab shows the shipped results."""
+    require_browser()
+    from playwright.sync_api import expect, sync_playwright
+    with streamlit_server() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(f"{url}/Sentiment?tab=Compare")
+        wait_ready(page)
+        page.locator("[data-testid='stSidebar']").get_by_text("long", exact=True).click()
+        wait_ready(page)
+        page.wait_for_function("() => location.search.includes('sentiment_data_level=long')",
+                               timeout=30_000)
+        expect(page.get_by_text("Each review opens with its verdict").first).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("reviews-long (sidebar)").first).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("Shipped results on the long-range level").first).to_be_visible()
+        assert page.locator("[data-testid='stException']").count() == 0
+        browser.close()
