@@ -17,7 +17,19 @@ from __future__ import annotations
 
 import importlib
 
+from rnn.data.ner_words import MINIMAL_PAIRS     # (not rnn.data.ner: that one loads Faker's names)
 from rnn.lessons.challenge import Challenge, load_questions
+
+# The sentences the questions are about (the pages' own example texts), for the contracts.
+HARRY = "Harry Potter and Hermione Granger invented a new spell."
+TEDDY_BEARS, TEDDY_ROOSEVELT = MINIMAL_PAIRS[0]
+UNSEEN = "Zorblax Quengi met Oluwaseun Adeyemi at the station in Oslo."
+LOWERCASE = "harry potter and hermione granger invented a new spell."
+NOT_GOOD = "The acting was not good."
+BUT_DULL, DULL_BUT = "Good acting but a dull plot.", "A dull plot but good acting."
+LONG_REVIEW = ("The room was wonderful, the staff were kind and the view was lovely, "
+               "but the bed was awful.")
+NINETY = "one hundred and ninety"
 
 # The questions themselves are data: rnn/lessons/questions/<page>.toml, one file per page.
 _NER, _TEXTGEN, _SENTIMENT, _TRANSLATION, _BIDIR, _GRADFLOW = (
