@@ -55,20 +55,16 @@ with page.train:
 
 with page.try_:
     if page.try_.open:
-        page.example_buttons(lesson.EXAMPLES, "ner_text")
-        text = page.text_box("Your sentence", "ner_text")
-        if not page.no_model():
-            with engine_errors():
-                result = exp.predict(text)
-                show_chips(result)
-                st.markdown("**Names found:** " + (", ".join(
-                    f"“{n}”" for n in lesson.names_found(result["tokens"], result["is_name"])) or "none"))
-                unseen = lesson.unknown_words(result["tokens"], result["known"])
-                if unseen:
-                    st.caption("✱ Never seen in training (the word embedding is just `<unk>`): "
-                               + ", ".join(unseen[:20]) + (". Spelling and context do the work."
-                                                           if exp.model_config.char_features else "."))
-                show_figure(plots.token_prob_bars(result["tokens"], result["probs"]), key="ner_bars")
+        if (result := page.try_prediction(lesson.EXAMPLES, "ner_text", "Your sentence")) is not None:
+            show_chips(result)
+            st.markdown("**Names found:** " + (", ".join(
+                f"“{n}”" for n in lesson.names_found(result["tokens"], result["is_name"])) or "none"))
+            unseen = lesson.unknown_words(result["tokens"], result["known"])
+            if unseen:
+                st.caption("✱ Never seen in training (the word embedding is just `<unk>`): "
+                           + ", ".join(unseen[:20]) + (". Spelling and context do the work."
+                                                       if exp.model_config.char_features else "."))
+            show_figure(plots.token_prob_bars(result["tokens"], result["probs"]), key="ner_bars")
 
 with page.inspect:
     if page.inspect.open:

@@ -49,26 +49,22 @@ with page.train:
 
 with page.try_:
     if page.try_.open:
-        page.example_buttons(lesson.EXAMPLES, "sentiment_text")
-        text = page.text_box("Your review", "sentiment_text")
-        if not page.no_model():
-            with engine_errors():
-                result = exp.predict(text)
-                label, phrase = lesson.verdict(result["prob"])
-                c1, c2 = st.columns([2, 3])
-                c1.metric("Verdict", label, f"P(positive) = {result['prob']:.2f} ({phrase})",
-                          delta_color="normal" if label == "positive" else "inverse",
-                          delta_arrow="off", border=True,
-                          icon=":material/thumb_up:" if label == "positive" else ":material/thumb_down:")
-                changes = lesson.swings(result["tokens"], result["prob_after_each"])
-                if changes:
-                    c2.markdown("**Where it changed its mind most:**\n"
-                                + "\n".join(f"- {lesson.swing_sentence(s)}" for s in changes))
-                unseen = [t for t, k in zip(result["tokens"], result["known"]) if not k]
-                if unseen:
-                    c2.caption("Never seen in training (read as `<unk>`, no meaning): "
-                               + ", ".join(dict.fromkeys(unseen)) + ".")
-                show_line(result, "sentiment_line")
+        if (result := page.try_prediction(lesson.EXAMPLES, "sentiment_text", "Your review")) is not None:
+            label, phrase = lesson.verdict(result["prob"])
+            c1, c2 = st.columns([2, 3])
+            c1.metric("Verdict", label, f"P(positive) = {result['prob']:.2f} ({phrase})",
+                      delta_color="normal" if label == "positive" else "inverse",
+                      delta_arrow="off", border=True,
+                      icon=":material/thumb_up:" if label == "positive" else ":material/thumb_down:")
+            changes = lesson.swings(result["tokens"], result["prob_after_each"])
+            if changes:
+                c2.markdown("**Where it changed its mind most:**\n"
+                            + "\n".join(f"- {lesson.swing_sentence(s)}" for s in changes))
+            unseen = [t for t, k in zip(result["tokens"], result["known"]) if not k]
+            if unseen:
+                c2.caption("Never seen in training (read as `<unk>`, no meaning): "
+                           + ", ".join(dict.fromkeys(unseen)) + ".")
+            show_line(result, "sentiment_line")
 
 with page.inspect:
     if page.inspect.open:

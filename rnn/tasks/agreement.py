@@ -11,7 +11,7 @@ from rnn.data import Vocab
 from rnn.data.agreement import AgreementExample, BUCKETS, build_agreement, bucket_of, split_verb
 from rnn.models import Classifier
 from rnn.models.features import make_word_batch
-from rnn.tasks.base import Task, chunks, trace_to_numpy
+from rnn.tasks.base import Task, chunks, trace_to_numpy, sigmoid_scores
 
 NUMBER = ("singular", "plural")
 
@@ -49,14 +49,8 @@ class AgreementTask(Task):
         return make_word_batch([x.tokens for x in items], vocabs["words"], False,
                                targets=torch.tensor([x.label for x in items], dtype=torch.long))
 
-    @torch.no_grad()
     def plural_probability(self, model, vocabs, sentences: list[list[str]]) -> list[float]:
-        model.eval()
-        out: list[float] = []
-        for chunk in chunks(sentences, 512):
-            batch = make_word_batch([[t.lower() for t in s] for s in chunk], vocabs["words"], False)
-            out.extend(torch.sigmoid(model(batch)).tolist())
-        return out
+        return sigmoid_scores(model, vocabs["words"], sentences)
 
     def evaluate(self, model, items, vocabs, config, **options) -> dict:
         """accuracy and loss over ``items``, and ``acc_gap_<lo>-<hi>`` per gap bucket present."""

@@ -107,6 +107,19 @@ def trace_to_numpy(trace, tokens: list[str]) -> dict:
     return {"tokens": tokens, "layers": layers}
 
 
+@torch.no_grad()
+def sigmoid_scores(model, vocab, sentences: list[list[str]], chunk: int = 512) -> list[float]:
+    """sigmoid(model(batch)) for each sentence (words lower-cased, batches of ``chunk``): the
+    one-probability tasks' (sentiment, agreement) scoring of whole sentences or prefixes."""
+    from rnn.models.features import make_word_batch
+    model.eval()
+    out: list[float] = []
+    for part in chunks(sentences, chunk):
+        batch = make_word_batch([[t.lower() for t in s] for s in part], vocab, False)
+        out.extend(torch.sigmoid(model(batch)).tolist())
+    return out
+
+
 def chunks(items: Sequence, size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]

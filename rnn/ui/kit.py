@@ -175,6 +175,17 @@ class TaskPage:
             st.warning(note)
         return text
 
+    def try_prediction(self, examples: dict, key: str, label: str, **options):
+        """The Try tab's input: example buttons, a text box, then the model's prediction (None,
+        with a message, when there is no model or the text cannot be used)."""
+        self.example_buttons(examples, key)
+        text = self.text_box(label, key)
+        if self.no_model():
+            return None
+        with engine_errors():
+            return self.exp.predict(text, **options)
+        return None
+
     def no_model(self) -> bool:
         """True (and a message) when there is no model to use yet."""
         if self.exp is None:
