@@ -68,3 +68,27 @@ def wait_ready(page, timeout: float = 90_000) -> None:
     page.wait_for_selector(READY, timeout=timeout)
     page.wait_for_timeout(300)
     page.wait_for_selector(READY, timeout=timeout)
+
+
+@contextmanager
+def chromium():
+    """Debian's Chromium under Playwright (never `playwright install`: it cannot download here)."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@contextmanager
+def new_page(browser, base: str, width: int = 1280, height: int = 900):
+    """A page in its own browser context (its own cookies and session); ``page.base`` = server."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.base = base
+    try:
+        yield page
+    finally:
+        context.close()

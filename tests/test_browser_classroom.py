@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server, wait_ready
+from browser import chromium, require_browser, streamlit_server, wait_ready
 from rnn.lessons import course
 
 pytestmark = pytest.mark.timeout(600)
@@ -29,11 +29,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def shot(page, name: str, full_page: bool = False) -> None:

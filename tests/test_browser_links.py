@@ -7,17 +7,23 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server, wait_ready
+from browser import chromium, new_page, require_browser, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.timeout(600)
 
 
-def test_typed_text_and_settings_go_into_the_link_and_come_back():
+@pytest.fixture(scope="module")
+def browser():
     require_browser()
-    from playwright.sync_api import expect, sync_playwright
-    with streamlit_server() as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        first = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    with streamlit_server() as url, chromium() as b:
+        b.base = url
+        yield b
+
+
+def test_typed_text_and_settings_go_into_the_link_and_come_back(browser):
+    from playwright.sync_api import expect
+    url = browser.base
+    with new_page(browser, url) as first, new_page(browser, url) as second:
         first.goto(f"{url}/Named_entities?tab=Try")
         wait_ready(first)
         box = first.get_by_label("Your sentence", exact=True)
@@ -31,25 +37,20 @@ def test_typed_text_and_settings_go_into_the_link_and_come_back():
         assert query.get("ner_text") == ["Jordan Smith signed the contract."], query
         assert query.get("ner_optimizer") == ["sgd"] and query.get("tab") == ["Try"], query
 
-        second = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         second.goto(first.url)                                      # someone opens the link
         wait_ready(second)
         expect(second.get_by_label("Your sentence", exact=True)).to_have_value(
             "Jordan Smith signed the contract.", timeout=60_000)
         expect(second.get_by_role("radio", name="sgd")).to_be_checked(timeout=30_000)
         assert second.locator("[data-testid='stException']").count() == 0
-        browser.close()
 
 
-def test_the_level_choice_in_a_real_browser():
+def test_the_level_choice_in_a_real_browser(browser):
     """Issue 12: pick the long-range level in the sidebar; the page says what the level is, the
     notice names the data, the address keeps it, and the Compare tab shows the shipped results."""
-    require_browser()
-    from playwright.sync_api import expect, sync_playwright
-    with streamlit_server() as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        page.goto(f"{url}/Sentiment?tab=Compare")
+    from playwright.sync_api import expect
+    with new_page(browser, browser.base) as page:
+        page.goto(f"{browser.base}/Sentiment?tab=Compare")
         wait_ready(page)
         page.locator("[data-testid='stSidebar']").get_by_text("long", exact=True).click()
         wait_ready(page)
@@ -59,4 +60,3 @@ def test_the_level_choice_in_a_real_browser():
         expect(page.get_by_text("reviews-long (sidebar)").first).to_be_visible(timeout=60_000)
         expect(page.get_by_text("Shipped results on the long-range level").first).to_be_visible()
         assert page.locator("[data-testid='stException']").count() == 0
-        browser.close()

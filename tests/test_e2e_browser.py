@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server, wait_ready
+from browser import chromium, new_page, require_browser, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -23,20 +23,14 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.base = server
-    yield pg
-    context.close()
+    with new_page(browser, server, height=900) as pg:
+        yield pg
 
 
 def open_page(pg, path: str = ""):
