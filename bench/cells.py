@@ -66,22 +66,16 @@ def _layer_step(arch: str, hidden: int, use_torch: bool = False, trace: bool = F
 
 
 def _model_step(arch: str, hidden: int, before: bool = False):
-    """One Adam step of the Text generation language model on pre-built batches."""
+    """One Adam step of the Text generation language model on pre-built batches (the model and
+    batches of bench/overhead.py, batch 32)."""
     import itertools
 
-    from rnn.models.config import ModelConfig
-    from rnn.tasks import get_task
-    task = get_task("textgen")
-    splits = task.load_builtin("names", seed=0)
-    config = ModelConfig(arch=arch, hidden=hidden, embed=32, level="char")
-    vocabs = task.build_vocabs(splits, config)
-    torch.manual_seed(0)
-    model = task.build_model(config, vocabs)
+    from bench.overhead import _setup
+    model, prebuilt = _setup(arch, hidden, n_batches=20)
     if before:   # what RecurrentLayer.forward did before: torch.nn's RNN/GRU/LSTM module
         layer = model.rnn
         layer.forward = lambda x, lengths=None, state=None: layer.fused(x, state)  # noqa: E731
-    stream = task.batches(splits.train, vocabs, config, N, seed=0)
-    batches = itertools.cycle([next(stream) for _ in range(20)])
+    batches = itertools.cycle(prebuilt)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=3e-3)
 
