@@ -268,8 +268,15 @@ class TaskPage:
         if self.source["dataset"] is not None:
             return
         from rnn.autofit import fit_to_data
-        fit = fit_to_data(self.task, self.source["data"], level=self.model_cfg.level,
-                          max_hidden=ui_settings().max_hidden, max_embed=ui_settings().max_embed)
+        # counting a file's words takes a moment: once per upload and level, not every rerun
+        data, key = self.source["data"], (self.task, self.model_cfg.level)
+        memo = st.session_state.get("_fit")
+        if memo is None or memo[0] != key or memo[1] is not data:
+            limits = ui_settings()
+            memo = (key, data, fit_to_data(self.task, data, level=self.model_cfg.level,
+                                           max_hidden=limits.max_hidden, max_embed=limits.max_embed))
+            st.session_state["_fit"] = memo
+        fit = memo[2]
         c1, c2 = st.columns([1, 3])
         c1.button("Fit to my data", key=f"{self.task}_fit", icon=":material/auto_fix_high:",
                   on_click=_apply_fit, args=(self.task, fit.model, fit.train))
