@@ -67,7 +67,6 @@ def test_extend_budget_trains_on_from_the_same_weights():
 def more_script():
     import types
 
-    import streamlit as st
     from rnn.ui import training_panel
 
     class Fake:

@@ -54,12 +54,6 @@ def _display_dataset(name: str) -> str:
     return name[5:] if name.startswith("file:") else name
 
 
-def config_differences(pretrained_config, sidebar_config, relevant: tuple[str, ...] | None = None) -> list[str]:
-    """The names of the ModelConfig fields that differ (``["char_features"]``)."""
-    names = relevant or tuple(f.name for f in fields(ModelConfig))
-    return [f for f in names if getattr(pretrained_config, f, None) != getattr(sidebar_config, f, None)]
-
-
 def direction_names(n_directions: int) -> list[str]:
     return ["forward a→ (left to right)", "backward a← (right to left)"][:n_directions]
 

@@ -7,7 +7,6 @@ claim (``Challenge.claim``) is true. ``tests/test_contract_course.py`` asserts i
 """
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 

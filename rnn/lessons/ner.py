@@ -8,8 +8,7 @@ from __future__ import annotations
 import html
 import numpy as np
 
-from rnn.lessons.common import (GATE_HELP, RACE_CELLS, config_differences,  # noqa: F401
-                                direction_names, last_metric, metric_rows, trace_view)
+from rnn.lessons.common import RACE_CELLS  # noqa: F401  (the pages race these cells)
 
 COMPARED_FIELDS = ("arch", "bidirectional", "hidden", "embed", "layers", "nonlinearity", "dropout",
                    "char_features")

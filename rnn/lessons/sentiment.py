@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnn.lessons.common import (GATE_HELP, RACE_CELLS, config_differences,  # noqa: F401
-                                direction_names, last_metric, metric_rows, trace_view)
+from rnn.lessons.common import RACE_CELLS  # noqa: F401  (the pages race these cells)
 
 SHIPPED_COLUMNS = {"accuracy": "validation accuracy", "val_loss": "validation loss"}
 SHIPPED_CAPTION = ("All three end near 100 % on this generated data; the vanilla RNN needs more "

@@ -6,7 +6,6 @@ No Streamlit here: the page (pages/4_Translation.py) lays out widgets and calls 
 """
 from __future__ import annotations
 
-import re
 
 import torch
 
@@ -16,7 +15,6 @@ from rnn.models.config import ModelConfig
 from rnn.models.features import pad_ids
 from rnn.tasks.base import trace_to_numpy
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_SOURCE_TOKENS = 60          # longer inputs are cut: the model never saw anything near this
 EOS_LABEL = "<eos>"
 
@@ -96,21 +94,6 @@ def is_char_level(dataset: str) -> bool:
     return TRANSLATION_SETS.get(dataset, {}).get("src_join", " ") == ""
 
 
-def clean_source(raw: str | None, max_chars: int) -> tuple[str, list[str]]:
-    """Typed source without control characters, cut to ``max_chars``; plus notes for the page."""
-    text, notes = raw or "", []
-    stripped = _CONTROL.sub(" ", text)
-    if stripped != text:
-        notes.append("Removed invisible control characters (such as NUL bytes or newlines).")
-    if len(stripped) > max_chars:
-        notes.append(f"The text has {len(stripped):,} characters; only the first {max_chars:,} are used.")
-        stripped = stripped[:max_chars]
-    elif len(text) >= max_chars:
-        # The text box itself cuts a longer paste at its limit, silently: say so.
-        notes.append(f"The box holds at most {max_chars:,} characters; a longer text is cut there.")
-    return stripped.strip(), notes
-
-
 def source_tokens(text: str, dataset: str) -> list[str]:
     """The source as the model reads it: characters for char-level sets, else words."""
     tokens = tokens_for(text, "" if is_char_level(dataset) else " ")
@@ -158,11 +141,6 @@ def encoder_trace(exp, text: str) -> dict:
     words, lengths = pad_ids([exp.vocabs["src"].encode(tokens)])
     trace = model.encoder.trace(model.src_embedding(words), lengths)
     return trace_to_numpy(trace, [t if t.strip() else "␣" for t in tokens])
-
-
-def race_config(model_config: ModelConfig, label: str) -> ModelConfig:
-    """The sidebar's model with the attention kind the race label names."""
-    return ModelConfig.from_dict({**model_config.to_dict(), "attention": RACE[label]})
 
 
 def length_scores(runs: dict) -> dict:
