@@ -43,7 +43,9 @@ def setting_differences(model_config: ModelConfig, sidebar_config: ModelConfig,
     for name in names:
         a, b = getattr(model_config, name, None), getattr(sidebar_config, name, None)
         if a != b:
-            out.append(f"{SETTING_NAMES.get(name, name)} `{name}`: {_shown(a)} (model) / {_shown(b)} (sidebar)")
+            said = SETTING_NAMES.get(name, name)
+            said = said if said == name else f"{said} `{name}`"   # the code name only when it differs
+            out.append(f"{said}: {_shown(a)} (model) / {_shown(b)} (sidebar)")
     if model_dataset is not None and sidebar_dataset is not None and model_dataset != sidebar_dataset:
         out.append(f"data: {_display_dataset(model_dataset)} (model) / {_display_dataset(sidebar_dataset)} (sidebar)")
     return out

@@ -391,7 +391,8 @@ def task_page(task: str, title: str, icon: str, *, header: str, model: ModelConf
     st.header(header, divider="gray")
     if source.get("problem"):                  # the sidebar is long: say it where people look
         st.error(source["problem"], icon=":material/error:")
-    st.caption(f"Try and Inspect use {label}.")
+    st.caption(f"Try and Inspect use {label}." if exp is not None else
+               "No model for these settings yet: train one in the Train tab.")
     if exp is not None:
         own = label.startswith("your model")
         differences = common.setting_differences(exp.model_config, model_cfg, exp.dataset,
