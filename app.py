@@ -8,11 +8,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from rnn.ui import setup_page, show_figure
+from rnn import diagrams
+from rnn.ui import setup_page, show_diagram
 
-# numpy and the plots (plotly, pandas) are imported in the sections that draw figures, not here:
-# the title and the first section are on screen before that second of imports (BENCHMARKS.md,
-# "Start-up, memory and classroom scheduling").
+# The home page draws SVG diagrams (rnn.diagrams), not Plotly charts, and no LaTeX: its first
+# visit waits neither for plotly, pandas and numpy on the server nor for the Plotly bundle and
+# KaTeX in the browser (BENCHMARKS.md, "Start-up, memory and classroom scheduling").
 
 setup_page("Home", ":material/all_inclusive:")
 
@@ -74,6 +75,12 @@ def clean_sentence(raw: str | None) -> tuple[str, list[str]]:
     return stripped.strip(), notes
 
 
+def formula(text: str) -> None:
+    """A displayed equation in the course notation, as text (no KaTeX to load on this page)."""
+    st.markdown(f"<div style='text-align:center;font-size:1.25rem;margin:0.4rem 0 1rem'>"
+                f"{text}</div>", unsafe_allow_html=True)
+
+
 def section_title() -> None:
     st.title("RNN Playground")
     st.markdown("Recurrent neural networks read a sequence one step at a time and keep a memory "
@@ -96,8 +103,7 @@ def section_sequences() -> None:
                 (":material/genetics: DNA", "bases A, C, G, T along a strand")]
     for col, (name, what) in zip(cols, examples):
         col.markdown(f"#### {name}\n{what}")
-    st.latex(r"\mathbf{x} = \big(x^{\langle 1\rangle}, x^{\langle 2\rangle}, \dots, "
-             r"x^{\langle T_x\rangle}\big)")
+    formula("x = (x⟨1⟩, x⟨2⟩, …, x⟨T_x⟩)")
 
 
 def section_one_hot() -> None:
@@ -111,10 +117,6 @@ def section_one_hot() -> None:
     text, notes = clean_sentence(raw)
     for note in notes:
         st.warning(note, icon=":material/content_cut:")
-    import numpy as np
-
-    from rnn import plots
-
     tokens = [t.lower() for t in tokenize(text)]
     if not tokens:
         st.info("Type a sentence with at least one word to see its one-hot vectors.", icon=":material/keyboard:")
@@ -122,28 +124,17 @@ def section_one_hot() -> None:
     if len(tokens) > MAX_TOKENS:
         st.caption(f"Showing the first {MAX_TOKENS} of {len(tokens)} tokens.")
     shown = tokens[:MAX_TOKENS]
-    vocab = plots.sentence_vocab(shown, COMMON_WORDS, max_size=len(set(shown)) + 6)
-    show_figure(plots.one_hot_figure(shown, vocab), key="onehot_fig")
+    vocab = diagrams.sentence_vocab(shown, COMMON_WORDS, max_size=len(set(shown)) + 6)
+    show_diagram(diagrams.one_hot_svg(shown, vocab))
     st.markdown(
         f"Here |V| = {len(vocab)} (the sentence's words, a few common ones and `<unk>` for "
         "anything else); a real vocabulary has 10,000 words or more, so each x⟨t⟩ is almost all "
         "zeros. That is why the first layer is an **embedding**: a matrix *E* with one column "
         "per word, and multiplying by a one-hot vector simply copies out one column.")
-    st.latex(r"e^{\langle t\rangle} = E\,x^{\langle t\rangle}"
-             r"\quad\text{(the column of } E \text{ for word } t\text{)}")
-    E = np.round(np.random.default_rng(0).normal(size=(EMBED_DIM, len(vocab))), 1)
-    show_figure(plots.embedding_lookup_figure(shown, vocab, E), key="embed_fig")
+    formula("e⟨t⟩ = E x⟨t⟩   (the column of E for word t)")
+    show_diagram(diagrams.embedding_svg(shown, vocab, diagrams.random_embedding(EMBED_DIM, len(vocab))))
     st.caption("E is random here; training adjusts it so that words used alike get similar "
                "columns. Outlined: the columns the sentence picks.")
-
-
-@st.cache_resource(show_spinner=False)
-def taxonomy_figure(kind: str):
-    """The drawings never change: built once per server, not once per visitor (a class opening
-    the home page together built 30 x 4 of them). Read-only: show_figure does not change them."""
-    from rnn import plots
-
-    return plots.taxonomy_figure(kind)
 
 
 def section_taxonomy() -> None:
@@ -155,7 +146,7 @@ def section_taxonomy() -> None:
     for row in (LESSONS[:2], LESSONS[2:]):
         for col, (kind, page, title, note) in zip(st.columns(2), row):
             with col:
-                show_figure(taxonomy_figure(kind), key=f"tax_{kind}")
+                show_diagram(diagrams.taxonomy_svg(kind))
                 lesson_link(page, title, note)
     st.markdown("Two more lessons look inside the networks:")
     for page, title, note in EXTRA_LESSONS:

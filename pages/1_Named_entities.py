@@ -4,12 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rnn import plots
+from rnn import diagrams, plots
 from rnn.lessons import challenges
 from rnn.lessons import ner as lesson
 from rnn.models.config import ModelConfig
 from rnn.train.trainer import TrainConfig
-from rnn.ui import engine_errors, show_figure
+from rnn.ui import engine_errors, show_diagram, show_figure
 from rnn.ui.kit import lesson_markdown, link_to_page, task_page
 
 page = task_page("ner", "Named entities", ":material/person_search:",
@@ -38,7 +38,7 @@ with page.learn:
         with left:
             lesson_markdown("ner_intro")
         with right:
-            show_figure(plots.taxonomy_figure("many-to-many"), key="ner_taxonomy")
+            show_diagram(diagrams.taxonomy_svg("many-to-many"))
         st.subheader("What goes in: x⟨t⟩")
         lesson_markdown("ner_inputs")
         st.dataframe(pd.DataFrame(lesson.spelling_table(

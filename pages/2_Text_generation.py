@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnn import plots
+from rnn import diagrams, plots
 from rnn.lessons import challenges
 from rnn.lessons import textgen as lesson
 from rnn.models.config import ModelConfig
 from rnn.plots.textgen_page import unit_text_figure
 from rnn.train.trainer import TrainConfig
-from rnn.ui import engine_errors, show_figure
+from rnn.ui import engine_errors, show_diagram, show_figure
 from rnn.ui.kit import lesson_markdown, task_page
 from rnn.ui.widgets import URL
 
@@ -30,7 +30,7 @@ with page.learn:
         with left:
             lesson_markdown("textgen_intro")
         with right:
-            show_figure(plots.taxonomy_figure("one-to-many"), key="tg_taxonomy")
+            show_diagram(diagrams.taxonomy_svg("one-to-many"))
         lesson_markdown("textgen_sampling")
         page.challenges(challenges.for_page("2_Text_generation.py"))
 

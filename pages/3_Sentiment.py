@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnn import plots
+from rnn import diagrams, plots
 from rnn.lessons import challenges
 from rnn.lessons import sentiment as lesson
 from rnn.models.config import ModelConfig
 from rnn.train.trainer import TrainConfig
-from rnn.ui import engine_errors, show_figure
+from rnn.ui import engine_errors, show_diagram, show_figure
 from rnn.ui.kit import lesson_markdown, task_page
 
 page = task_page("sentiment", "Sentiment", ":material/sentiment_satisfied:",
@@ -35,7 +35,7 @@ with page.learn:
         with left:
             lesson_markdown("sentiment_intro")
         with right:
-            show_figure(plots.taxonomy_figure("many-to-one"), key="sentiment_taxonomy")
+            show_diagram(diagrams.taxonomy_svg("many-to-one"))
         st.subheader("Why word order matters")
         lesson_markdown("sentiment_order")
         page.challenges(challenges.for_page("3_Sentiment.py"))

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnn import plots
+from rnn import diagrams, plots
 from rnn.lessons import challenges
 from rnn.lessons import translation as lesson
 from rnn.models.config import ModelConfig
 from rnn.plots.translation_page import exact_match_by_length_figure
 from rnn.train.trainer import TrainConfig
-from rnn.ui import engine_errors, show_figure
+from rnn.ui import engine_errors, show_diagram, show_figure
 from rnn.ui.kit import lesson_markdown, task_page
 from rnn.ui.task_page import pretrained_experiment
 from rnn.ui.widgets import URL
@@ -46,7 +46,7 @@ with page.learn:
         with left:
             lesson_markdown("translation_intro")
         with right:
-            show_figure(plots.taxonomy_figure("encoder-decoder"), key="tr_taxonomy")
+            show_diagram(diagrams.taxonomy_svg("encoder-decoder"))
         st.subheader("The bottleneck, and attention")
         lesson_markdown("translation_attention")
         st.subheader("Training and decoding")

@@ -51,7 +51,13 @@ def figures(at) -> list[dict]:
 
 
 def titles(at) -> list[str]:
-    return [f["layout"]["title"]["text"] for f in figures(at)]
+    """The titles of the page's Plotly charts, then the labels of its SVG diagrams (rnn.diagrams:
+    raw-HTML Markdown whose <svg> carries an aria-label)."""
+    import xml.etree.ElementTree as ET
+
+    diagrams = [ET.fromstring(m.value).get("aria-label", "") for m in at.markdown
+                if m.value.startswith("<svg")]
+    return [f["layout"]["title"]["text"] for f in figures(at)] + diagrams
 
 
 def train_a_few_ticks(at, task_key: str, ticks: int = 4):

@@ -1,7 +1,7 @@
 """The home page (app.py) through Streamlit's AppTest: it renders, the one-hot view follows the
 typed sentence, and bad input gives a message, never an exception."""
-import json
 import pathlib
+import xml.etree.ElementTree as ET
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,13 +18,22 @@ def _run(sentence=None):
     return at
 
 
-def _figures(at):
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def _diagrams(at):
+    """The SVG diagrams on the page, parsed (they are drawn as raw HTML in Markdown)."""
+    return [ET.fromstring(m.value) for m in at.markdown if m.value.startswith("<svg")]
 
 
 def _one_hot(at):
-    figs = [f for f in _figures(at) if "One-hot" in f["layout"]["title"]["text"]]
-    return figs[0] if figs else None
+    found = [d for d in _diagrams(at) if d.get("aria-label", "").startswith("One-hot")]
+    return found[0] if found else None
+
+
+def _columns(svg):
+    """The words along the top of the one-hot matrix (rotated labels), in order."""
+    return [t.text for t in svg.iter(f"{NS}text") if "rotate" in (t.get("transform") or "")]
 
 
 def test_home_renders_all_sections():
@@ -32,22 +41,24 @@ def test_home_renders_all_sections():
     headers = [h.value for h in at.header]
     assert any("Sequences" in h for h in headers) and any("shapes" in h for h in headers)
     assert _one_hot(at) is not None
-    titles = " ".join(f["layout"]["title"]["text"] for f in _figures(at))
-    for kind in ("One-to-many", "Many-to-one", "Many-to-many", "Encoder-decoder"):
+    titles = " ".join(d.get("aria-label") for d in _diagrams(at))
+    for kind in ("One-to-many", "Many-to-one", "Many-to-many", "Encoder-decoder", "Embedding lookup"):
         assert kind in titles
+    assert not at.get("plotly_chart")           # no Plotly bundle to load on the first page
 
 
 def test_typed_sentence_shows_its_one_hot_matrix():
     at = _run("The cat sat on the mat")
-    fig = _one_hot(at)
-    columns = fig["data"][0]["x"]
-    assert len(columns) == 6 and columns[0].startswith("the") and columns[1].startswith("cat")
-    assert "mat" in fig["data"][0]["y"]
+    svg = _one_hot(at)
+    assert _columns(svg) == ["the", "cat", "sat", "on", "the", "mat"]
+    rows = [t.text for t in svg.iter(f"{NS}text") if t.get("text-anchor") == "end"]
+    assert rows[:6] == ["<unk>", "the", "cat", "sat", "on", "mat"]
+    assert len([r for r in svg.iter(f"{NS}rect") if r.get("fill") == "#0072B2"]) == 6
 
 
 def test_long_sentence_is_capped():
     at = _run(" ".join(f"w{i}" for i in range(50)))
-    assert len(_one_hot(at)["data"][0]["x"]) == 12
+    assert _columns(_one_hot(at)) == [f"w{i}" for i in range(12)]
     assert any("first 12 of 50" in c.value for c in at.caption)
 
 

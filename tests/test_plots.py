@@ -40,8 +40,6 @@ EMPTY_CALLS = [
     lambda: plots.prob_after_each_word([], None),
     lambda: plots.topk_bars({}),
     lambda: plots.uni_vs_bi_figure([], [], []),
-    lambda: plots.one_hot_figure([], []),
-    lambda: plots.embedding_lookup_figure([], [], None),
     lambda: plots.grad_flow_figure({}),
     lambda: plots.eigenvalue_figure([]),
     lambda: plots.accuracy_vs_length_figure({}),
@@ -154,30 +152,6 @@ def test_token_figures():
     fig = plots.uni_vs_bi_figure(["Teddy", "bears", "."], [0.5, 0.1, 0.0], [0.1, 0.1, 0.0])
     assert len(fig.data) == 2
     assert [s.x1 for s in fig.layout.shapes] == [0.5, 2.5]   # uni saw 1 word, bi all 3
-
-
-def test_one_hot_and_embedding_lookup_agree():
-    tokens = ["the", "cat", "the", "zebra"]
-    vocab = plots.sentence_vocab(tokens[:3], common=["a", "dog"], max_size=5)
-    assert vocab == ["<unk>", "the", "cat", "a", "dog"]
-    x = plots.one_hot_matrix(tokens, vocab)
-    assert x.shape == (5, 4) and (x.sum(axis=0) == 1).all() and x[0, 3] == 1   # zebra -> <unk>
-    assert np.asarray(plots.one_hot_figure(tokens, vocab).data[0].z).shape == (5, 4)
-    E = np.arange(10.0).reshape(2, 5)
-    fig = plots.embedding_lookup_figure(tokens, vocab, E)
-    np.testing.assert_array_equal(np.asarray(fig.data[1].z), E[:, [1, 2, 1, 0]])
-    assert _is_empty(plots.embedding_lookup_figure(tokens, vocab, np.ones((2, 3))))
-
-
-@pytest.mark.parametrize("kind", list(plots.TAXONOMY_KINDS))
-def test_taxonomy_drawings(kind):
-    fig = plots.taxonomy_figure(kind)
-    assert len(fig.layout.shapes) >= 8 and len(fig.layout.annotations) >= 8
-
-
-def test_taxonomy_unknown_kind():
-    with pytest.raises(ValueError):
-        plots.taxonomy_figure("many-to-some")
 
 
 def test_gradflow_figures():

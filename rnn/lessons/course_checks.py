@@ -19,12 +19,12 @@ def _shipped(name: str):
 
 def onehot() -> dict:
     """x⟨t⟩ has one 1; E·x⟨t⟩ is the embedding lookup (on the shipped tagger's vocabulary)."""
-    from rnn.plots.onehot import one_hot_matrix, sentence_vocab
+    from rnn.diagrams import one_hot_matrix, sentence_vocab
 
     tokens = "a cat and a dog sat on a mat".split()
     vocab = sentence_vocab(tokens, ("the", "is"), max_size=20)
-    x = one_hot_matrix(tokens, vocab)                                   # (|V|, T)
-    ones_per_column = (x != 0).sum(axis=0).tolist()
+    x = one_hot_matrix(tokens, vocab)                                   # |V| rows of T
+    ones_per_column = [sum(1 for row in x if row[t] != 0) for t in range(len(tokens))]
     exp = _shipped("ner-rnn")
     table = exp.model.encoder.embedding.weight.detach()                # (|V|, d): E transposed
     words = exp.vocabs["words"]

@@ -2,6 +2,7 @@
 
     setup_page(title, icon)                     first line of every page
     show_figure(fig, key=None)                  draw an rnn.plots figure in the app's template
+    show_diagram(svg)                           draw an rnn.diagrams SVG (no Plotly)
     architecture_sidebar(task, defaults)        -> ModelConfig, clamped to the server's limits
     training_sidebar(defaults, task="")         -> TrainConfig, clamped to the server's limits
     lesson_tabs()                               Learn / Train / Try / Inspect / Compare (in the URL)
@@ -18,7 +19,7 @@ from importlib import import_module
 _HOMES = {"compare_panel": "compare", "download_buttons": "downloads",
           "engine_errors": "errors", "friendly_message": "errors", "show_error": "errors",
           "status_line": "live_training", "training_gate": "live_training",
-          "training_panel": "live_training", "setup_page": "setup", "show_figure": "setup",
+          "training_panel": "live_training", "setup_page": "setup", "show_diagram": "setup", "show_figure": "setup",
           "ui_settings": "setup", "architecture_sidebar": "widgets", "lesson_tabs": "widgets",
           "training_sidebar": "widgets"}
 __all__ = list(_HOMES)

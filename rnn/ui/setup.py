@@ -139,3 +139,12 @@ def show_figure(fig: go.Figure, key: str | None = None) -> None:
     """
     st.plotly_chart(fig, theme=None, key=key, width="stretch",
                     config={"displaylogo": False, "responsive": True})
+
+
+def show_diagram(svg: str) -> None:
+    """Draw an ``rnn.diagrams`` SVG inline, so it scales with its column and uses the page's font.
+
+    Not ``st.html``: its sanitiser drops SVG. The markup is ours (``rnn.diagrams`` escapes every
+    user-typed string), so it goes through Markdown as one raw HTML block (no blank lines in it).
+    """
+    st.markdown(svg, unsafe_allow_html=True)
