@@ -15,7 +15,8 @@ Every string that came from a user is XML-escaped; an SVG carries a <title> for 
 from __future__ import annotations
 
 import random
-from html import escape
+import re
+from html import escape, unescape
 from typing import Sequence
 
 UNK = "<unk>"
@@ -23,7 +24,7 @@ INK = "#1A1A1A"            # the app theme's text colour
 MUTED = "#6B6B6B"
 ACCENT = "#CC79A7"         # Okabe-Ito reddish purple: the feedback arrow of generation
 BLUE = "#0072B2"           # Okabe-Ito blue: the app's primary colour
-FONT = "Source Sans Pro, Source Sans 3, Arial, sans-serif"
+FONT = "'Source Sans Pro', 'Source Sans 3', Arial, Helvetica, sans-serif"
 
 # kind -> (title, example, number of steps, steps with an input, steps with an output,
 #          steps drawn as decoder cells)
@@ -47,12 +48,18 @@ def _text(x: float, y: float, s: str, size: int = 17, fill: str = INK, anchor: s
             f"{escape(s)}</text>")
 
 
-def _svg(width: float, height: float, label: str, body: list[str], max_width: int) -> str:
-    """The outer element: scales down with its column, never up past ``max_width`` pixels."""
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-            f'width="100%" role="img" aria-label="{escape(label)}" font-family="{FONT}" '
-            f'style="max-width:{max_width}px;height:auto;display:block;background:white">'
+def _svg(width: float, height: float, label: str, body: list[str]) -> str:
+    """The outer element, sized in pixels (its natural size when shown as an image)."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+            f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label="{escape(label)}" '
+            f'font-family="{FONT}"><rect width="100%" height="100%" fill="white"/>'
             f"<title>{escape(label)}</title>" + "".join(body) + "</svg>")
+
+
+def label_of(svg: str) -> str:
+    """The diagram's text alternative (its aria-label), for the image's alt text."""
+    match = re.search(r'aria-label="([^"]*)"', svg)
+    return unescape(match.group(1)) if match else ""
 
 
 # ---- the four shapes -------------------------------------------------------------------------
@@ -110,11 +117,16 @@ def taxonomy_svg(kind: str) -> str:
         if t > 0 and t - 1 in outputs and t in outputs and t not in inputs:
             body.append(_arrow(cx[t - 1] + bw / 2, _ROW["y"] + _BH / 4, cx[t] - bw / 4,
                                _ROW["a"] - _BH / 2 - 1, colour=ACCENT, dashed=True))
-    return _svg(width, height, f"{title}: {example}", body, max_width=int(width * 1.25))
+    return _svg(width, height, f"{title}: {example}", body)
 
 
 # ---- one-hot vectors and the embedding lookup ------------------------------------------------
-_CELL, _LABEL_W, _HEAD_H = 34, 110, 92      # grid cell, row-label column, rotated-label band
+_CELL, _LABEL_W = 34, 110                   # grid cell, row-label column
+
+
+def _band(labels: Sequence[str]) -> int:
+    """Height of the band the rotated column labels need (15 px type, 40 degrees)."""
+    return 24 + int(5.6 * max((len(label) for label in labels), default=1))
 
 
 def sentence_vocab(tokens: Sequence[str], common: Sequence[str] = (), max_size: int = 30) -> list[str]:
@@ -171,13 +183,14 @@ def one_hot_svg(tokens: Sequence[str], vocab: Sequence[str]) -> str:
     along the top, a filled cell with "1" where word t sits in V. Empty input -> a short note."""
     title = "One-hot vectors: each column x⟨t⟩ has a single 1"
     if not tokens or not vocab:
-        return _svg(600, 60, title, [_text(10, 30, f"{title} (no words yet)", anchor="start")], 600)
+        return _svg(600, 60, title, [_text(10, 30, f"{title} (no words yet)", anchor="start")])
     matrix = one_hot_matrix(tokens, vocab)
-    top = 40 + _HEAD_H
+    columns = [short(w, 12) for w in tokens]
+    top = 40 + _band(columns)
     width = _LABEL_W + len(tokens) * _CELL + 60
     height = top + len(vocab) * _CELL + 40
     body = [_text(10, 18, title, size=19, anchor="start", weight="bold")]
-    body += _column_labels(_LABEL_W, top - 8, [short(w, 12) for w in tokens])
+    body += _column_labels(_LABEL_W, top - 8, columns)
     for i, word in enumerate(vocab):
         y = top + i * _CELL
         body.append(_text(_LABEL_W - 8, y + _CELL / 2, short(word, 12), size=15, anchor="end"))
@@ -193,7 +206,7 @@ def one_hot_svg(tokens: Sequence[str], vocab: Sequence[str]) -> str:
                           fill=MUTED))
     body.append(_text(_LABEL_W, bottom + 32, "t (word of the sentence); rows: the vocabulary V",
                       size=14, fill=MUTED, anchor="start"))
-    return _svg(width, height, f"{title}. Sentence: {' '.join(tokens)}", body, max_width=width)
+    return _svg(width, height, f"{title}. Sentence: {' '.join(tokens)}", body)
 
 
 def _diverging(value: float, bound: float) -> str:
@@ -225,19 +238,20 @@ def embedding_svg(tokens: Sequence[str], vocab: Sequence[str],
     title = "Embedding lookup: E x⟨t⟩ is column x⟨t⟩ of E"
     E = [list(map(float, row)) for row in (embedding or [])]
     if not tokens or not vocab or not E or any(len(row) != len(vocab) for row in E):
-        return _svg(600, 60, title, [_text(10, 30, f"{title} (no words yet)", anchor="start")], 600)
+        return _svg(600, 60, title, [_text(10, 30, f"{title} (no words yet)", anchor="start")])
     X = one_hot_matrix(tokens, vocab)
     looked_up = [[sum(E[k][i] * X[i][t] for i in range(len(vocab))) for t in range(len(tokens))]
                  for k in range(len(E))]                      # E X: the product IS the lookup
     bound = max((abs(v) for row in E for v in row), default=1.0) or 1.0
     d = len(E)
-    top1 = 40 + 26 + _HEAD_H
-    top2 = top1 + d * _CELL + 40 + 26 + _HEAD_H
+    words, columns = [short(w, 10) for w in vocab], [short(w, 10) for w in tokens]
+    top1 = 40 + 26 + _band(words)
+    top2 = top1 + d * _CELL + 40 + 8 + _band(columns)
     width = _LABEL_W + max(len(vocab), len(tokens)) * _CELL + 40
     height = top2 + d * _CELL + 20
     body = [_text(10, 18, title, size=19, anchor="start", weight="bold"),
             _text(10, 48, "E: one column per vocabulary word", size=16, anchor="start")]
-    body += _column_labels(_LABEL_W, top1 - 8, [short(w, 10) for w in vocab])
+    body += _column_labels(_LABEL_W, top1 - 8, words)
     body += _matrix_cells(_LABEL_W, top1, E, bound)
     for k in range(d):
         for top in (top1, top2):
@@ -248,6 +262,6 @@ def embedding_svg(tokens: Sequence[str], vocab: Sequence[str],
                     f'height="{d * _CELL}" fill="none" stroke="{INK}" stroke-width="3"/>')
     body.append(_text(10, top1 + d * _CELL + 40, "E X = [e⟨1⟩ … e⟨T⟩]: one column per word of "
                       "the sentence", size=16, anchor="start"))
-    body += _column_labels(_LABEL_W, top2 - 8, [short(w, 10) for w in tokens])
+    body += _column_labels(_LABEL_W, top2 - 8, columns)
     body += _matrix_cells(_LABEL_W, top2, looked_up, bound)
-    return _svg(width, height, f"{title}. Sentence: {' '.join(tokens)}", body, max_width=width)
+    return _svg(width, height, f"{title}. Sentence: {' '.join(tokens)}", body)

@@ -50,13 +50,20 @@ def figures(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
+def svg_images(at) -> list[str]:
+    """The SVG markup of every st.image on the page (rnn.diagrams drawings): data URLs."""
+    import base64
+
+    prefix = "data:image/svg+xml;base64,"
+    return [base64.b64decode(img.url[len(prefix):]).decode("utf-8")
+            for el in at.get("image") for img in el.proto.imgs if img.url.startswith(prefix)]
+
+
 def titles(at) -> list[str]:
-    """The titles of the page's Plotly charts, then the labels of its SVG diagrams (rnn.diagrams:
-    raw-HTML Markdown whose <svg> carries an aria-label)."""
+    """The titles of the page's Plotly charts, then the labels of its SVG diagrams."""
     import xml.etree.ElementTree as ET
 
-    diagrams = [ET.fromstring(m.value).get("aria-label", "") for m in at.markdown
-                if m.value.startswith("<svg")]
+    diagrams = [ET.fromstring(svg).get("aria-label", "") for svg in svg_images(at)]
     return [f["layout"]["title"]["text"] for f in figures(at)] + diagrams
 
 

@@ -6,6 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pagetest import svg_images
+
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -22,8 +24,8 @@ NS = "{http://www.w3.org/2000/svg}"
 
 
 def _diagrams(at):
-    """The SVG diagrams on the page, parsed (they are drawn as raw HTML in Markdown)."""
-    return [ET.fromstring(m.value) for m in at.markdown if m.value.startswith("<svg")]
+    """The SVG diagrams on the page, parsed (st.image sends each as a base64 data URL)."""
+    return [ET.fromstring(svg) for svg in svg_images(at)]
 
 
 def _one_hot(at):

@@ -142,9 +142,12 @@ def show_figure(fig: go.Figure, key: str | None = None) -> None:
 
 
 def show_diagram(svg: str) -> None:
-    """Draw an ``rnn.diagrams`` SVG inline, so it scales with its column and uses the page's font.
+    """Draw an ``rnn.diagrams`` SVG as an image at its natural size (smaller if the column is).
 
-    Not ``st.html``: its sanitiser drops SVG. The markup is ours (``rnn.diagrams`` escapes every
-    user-typed string), so it goes through Markdown as one raw HTML block (no blank lines in it).
+    An image, not inline markup: Streamlit's ``st.html`` sanitiser drops SVG, and raw HTML in
+    ``st.markdown`` goes through the Markdown parser, which cost the home page's first paint
+    ~0.5 s for its three large drawings (BENCHMARKS.md, "Start-up").
     """
-    st.markdown(svg, unsafe_allow_html=True)
+    from rnn.diagrams import label_of
+
+    st.image(svg, width="content", alt=label_of(svg))
