@@ -29,6 +29,8 @@ one asyncio process); ``--browsers K`` makes K of the students real headless-Chr
                                      # Streamlit's full gc.collect() after every script run
     python bench/classroom.py --quick --n 10 30 --policy rotate shortest
                                      # the gate's scheduling policies side by side, per N
+    python bench/classroom.py --quick --n 30 --policy rotate shortest --visitors-first off on
+                                     # and with trainings stepping aside for page runs
 """
 from __future__ import annotations
 
@@ -47,7 +49,7 @@ if __package__ in (None, ""):
 from bench.browser import Server
 from bench.clients import WsSession
 from bench.common import OUT, loadavg, median, p95, rss_mb
-from rnn.ui.gate import POLICY_ENV
+from rnn.ui.gate import POLICY_ENV, VISITORS_ENV
 
 PAGE = "Text_generation"
 FINISH = re.compile(r"Finished after (\d+) steps \((\d+) s\)")
@@ -272,11 +274,14 @@ async def sample_rss(pid: int, clock: Clock, stop: asyncio.Event, every: float =
 # ---- one class --------------------------------------------------------------------------------
 async def one_class(n: int, seconds: int, browsers: int, arrive_s: float, b=None,
                     idle_samples: int = 8, probe_every: float = 1.0, seed: int = 0,
-                    streamlit_gc: bool = False, policy: str | None = None) -> dict:
+                    streamlit_gc: bool = False, policy: str | None = None,
+                    visitors: str | None = None) -> dict:
     clock = Clock()
     env = {**SERVER_ENV, **({"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"} if streamlit_gc else {}),
-           **({POLICY_ENV: policy} if policy else {})}
-    server = Server(env=env, log_name=f"classroom_{n}{'_' + policy if policy else ''}.log")
+           **({POLICY_ENV: policy} if policy else {}),
+           **({VISITORS_ENV: "1" if visitors == "on" else "0"} if visitors else {})}
+    tag = "".join(f"_{x}" for x in (policy, visitors and f"visitors-{visitors}") if x)
+    server = Server(env=env, log_name=f"classroom_{n}{tag}.log")
     rng = random.Random(seed)
     try:
         server.wait_port()
@@ -312,7 +317,7 @@ async def one_class(n: int, seconds: int, browsers: int, arrive_s: float, b=None
         server.stop()
     out = summarise(n, seconds, rows, probe_out, clock, class_s, rss_before, rss_peak_class,
                     rss_after, log_errors)
-    out["policy"] = policy or "default"
+    out["policy"] = (policy or "default") + (f", visitors first {visitors}" if visitors else "")
     return out
 
 
@@ -386,7 +391,8 @@ def _f(x, digits: int = 1) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False, policies=(None,)) -> list[dict]:
+async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False, policies=(None,),
+               visitors=(None,)) -> list[dict]:
     results = []
     b_ctx = None
     if browsers:
@@ -394,11 +400,12 @@ async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False, policies=(No
         b_ctx = browser()
     b = await b_ctx.__aenter__() if b_ctx else None
     try:
-        for n, policy in [(n, p) for n in ns for p in policies]:
+        for n, policy, vis in [(n, p, v) for n in ns for p in policies for v in visitors]:
             print(f"  classroom N={n}: {seconds}-second trainings, {min(browsers, n)} in Chromium"
-                  f"{', policy ' + policy if policy else ''} ...", flush=True)
+                  f"{', policy ' + policy if policy else ''}"
+                  f"{', visitors first ' + vis if vis else ''} ...", flush=True)
             res = await one_class(n, seconds, min(browsers, n), arrive_s if n > 1 else 0, b,
-                                  streamlit_gc=streamlit_gc, policy=policy)
+                                  streamlit_gc=streamlit_gc, policy=policy, visitors=vis)
             results.append(res)
             print(f"    {res['completed']}/{n} completed in {res['class_s']:.0f} s; errors "
                   f"{len(res['errors'])}, log {len(res['server_log_errors'])}; steps/s "
@@ -417,20 +424,22 @@ async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False, policies=(No
 
 def run(quick: bool = False, ns=(1, 10, 30), seconds: int | None = None,
         browsers: int | None = None, arrive_s: float | None = None, streamlit_gc: bool = False,
-        policies=None) -> dict:
+        policies=None, visitors=None) -> dict:
     """The classroom figures; ``quick``: 5-second trainings, websocket clients only."""
     seconds = seconds or (5 if quick else 10)
     browsers = (0 if quick else 2) if browsers is None else browsers
     arrive_s = (5.0 if quick else 15.0) if arrive_s is None else arrive_s
-    policies = list(policies or [None])
+    policies, visitors = list(policies or [None]), list(visitors or [None])
     load_before = loadavg()
-    results = asyncio.run(_run(list(ns), seconds, browsers, arrive_s, streamlit_gc, policies))
+    results = asyncio.run(_run(list(ns), seconds, browsers, arrive_s, streamlit_gc, policies,
+                               visitors))
     OUT.mkdir(parents=True, exist_ok=True)
     out = {"mode": "quick" if quick else "full", "seconds": seconds, "browsers": browsers,
            "arrive_s": arrive_s, "streamlit_post_script_gc": streamlit_gc, "results": results,
            "loadavg_before": load_before, "loadavg_after": loadavg(), "table": table(results)}
     name = ("classroom" + ("_quick" if quick else "") + ("_streamlit_gc" if streamlit_gc else "")
-            + ("_policies" if policies != [None] else ""))
+            + ("_policies" if policies != [None] else "")
+            + ("_visitors" if visitors != [None] else ""))
     (OUT / f"{name}.json").write_text(json.dumps(out, indent=1, default=str))
     return out
 
@@ -446,9 +455,12 @@ def main(argv=None) -> None:
                     help="keep Streamlit's gc.collect() after every run (the state before the fix)")
     ap.add_argument("--policy", nargs="*", default=None, choices=("rotate", "shortest"),
                     help="the gate's scheduling policies to compare (one server each, per N)")
+    ap.add_argument("--visitors-first", nargs="*", default=None, choices=("on", "off"),
+                    help="trainings wait while a student's page run is in flight (rnn.ui.gate."
+                         "Visitors), on and/or off: compared per N and policy, one server each")
     args = ap.parse_args(argv)
     out = run(args.quick, args.n, args.seconds, args.browsers, args.arrive, args.streamlit_gc,
-              args.policy)
+              args.policy, args.visitors_first)
     print(f"load average before {out['loadavg_before']}, after {out['loadavg_after']}")
     print(out["table"])
 

@@ -116,14 +116,15 @@ class Experiment:
         result["val_loss"] = result.pop("loss", float("nan"))
         return {k: v for k, v in result.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
-    def train_for(self, seconds: float) -> list[dict]:
-        """Train for about ``seconds`` (one UI tick). Returns the new records; also kept in ``history``."""
+    def train_for(self, seconds: float, between_steps=None) -> list[dict]:
+        """Train for about ``seconds`` (one UI tick). Returns the new records; also kept in
+        ``history``. ``between_steps``: see ``Trainer.run_for``."""
         if self.trainer is None:
             self.trainer = self._make_trainer()
         if self.trainer.done:
             return []
         self.status = "training"
-        records = self.trainer.run_for(seconds)
+        records = self.trainer.run_for(seconds, between_steps)
         self.history.extend(records)
         if self.trainer.done:
             self.status = "diverged" if self.trainer.diverged else "done"

@@ -265,17 +265,22 @@ class Trainer:
         """End training now (a Stop button); returns the "stop" record."""
         return self._finish(reason) if not self.done else self.records[-1]
 
-    def run_for(self, seconds: float) -> list[dict]:
+    def run_for(self, seconds: float, between_steps: Callable[[], object] | None = None
+                ) -> list[dict]:
         """Train for about `seconds` (one UI tick) and return the new records.
 
         Time is checked before each step, so a slice overruns by at most one step (plus an
         evaluation that falls due in it). Stops early at the end of the budget, with an
-        evaluation and the "stop" record.
+        evaluation and the "stop" record. ``between_steps`` is called after each step (the app
+        waits there while a student's page run is in flight); the time it takes counts against
+        the slice, not against the budget (``elapsed`` counts training only).
         """
         deadline = time.perf_counter() + seconds
         new: list[dict] = []
         while not self.done and time.perf_counter() < deadline:
             new.extend(self._advance())
+            if between_steps is not None and not self.done:
+                between_steps()
         return new
 
     def run(self) -> Iterator[dict]:

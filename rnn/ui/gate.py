@@ -19,6 +19,14 @@ them gets a freed slot is the policy's choice:
 
 ``RNN_PLAYGROUND_GATE_POLICY`` chooses the policy for a server. A ticket not seen for
 ``STALE_SECONDS`` (a closed tab) is dropped, whatever the policy.
+
+Visitors first (:class:`Visitors`): a student who clicks or types waits for a whole-page script
+run, and on a small server that run shares the CPU (and Python's one interpreter lock) with the
+trainings. Every page marks its run as one a person waits for; between two training steps a
+training waits while another session's run is in flight (at most ``VISIT_WAIT_SECONDS`` a step,
+and never for a run older than ``VISIT_SECONDS``, so a training always progresses). A paused
+training loses no budget: the budget counts the seconds it trains. ``RNN_PLAYGROUND_VISITORS_FIRST=0``
+turns it off (BENCHMARKS.md, "Classroom scheduling": interaction time while a class trains).
 """
 from __future__ import annotations
 
@@ -35,6 +43,9 @@ TURN_SECONDS = 2.0     # "shortest": a training keeps its turn this long after e
 REMEMBER_SECONDS = 120.0  # "shortest": a session's start and slot time are kept this long unseen
 POLICIES = ("shortest", "rotate")
 POLICY_ENV = "RNN_PLAYGROUND_GATE_POLICY"
+VISITORS_ENV = "RNN_PLAYGROUND_VISITORS_FIRST"
+VISIT_SECONDS = 2.0       # a page run older than this no longer holds trainings back
+VISIT_WAIT_SECONDS = 0.5  # the longest a training waits between two of its steps
 
 
 def default_policy() -> str:
@@ -182,6 +193,59 @@ class TrainingGate:
             self._prune(self._clock())
             return {"slots_in_use": self._active, "queued": len(self._waiting),
                     "recently_training": len(self._training)}
+
+
+def visitors_first_enabled() -> bool:
+    """False only when ``RNN_PLAYGROUND_VISITORS_FIRST`` is 0/false/off/no."""
+    return os.environ.get(VISITORS_ENV, "1").strip().lower() not in ("0", "false", "off", "no")
+
+
+class Visitors:
+    """Page runs a person is waiting for, by the thread that runs them.
+
+    Streamlit runs each session's script in a thread of its own that ends when the run (and
+    any rerun queued behind it) is over, so "the thread is alive" means "the run is in flight".
+    ``VISIT_SECONDS`` bounds what a run can hold back: one that takes longer (a thread that goes
+    on with its session's training ticks) stops counting.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 max_age: float = VISIT_SECONDS, sleep: Callable[[float], None] = time.sleep):
+        self._clock, self._sleep, self.max_age = clock, sleep, float(max_age)
+        self._lock = threading.Lock()
+        self._runs: dict[int, tuple[threading.Thread, float]] = {}   # ident -> (thread, began)
+
+    def begin(self, thread: threading.Thread | None = None) -> None:
+        """Mark the current thread's run (a whole-page run) as one a person waits for."""
+        thread = thread or threading.current_thread()
+        with self._lock:
+            self._runs[thread.ident] = (thread, self._clock())
+
+    def end(self, thread: threading.Thread | None = None) -> None:
+        thread = thread or threading.current_thread()
+        with self._lock:
+            self._runs.pop(thread.ident, None)
+
+    def busy(self, exclude: threading.Thread | None = None) -> int:
+        """How many page runs other than ``exclude``'s (default: the caller's) are in flight."""
+        exclude = exclude or threading.current_thread()
+        now = self._clock()
+        with self._lock:
+            for ident, (thread, began) in list(self._runs.items()):
+                if not thread.is_alive() or now - began > self.max_age:
+                    del self._runs[ident]
+            return sum(1 for thread, _ in self._runs.values() if thread is not exclude)
+
+    def wait(self, max_wait: float = VISIT_WAIT_SECONDS, poll: float = 0.005) -> float:
+        """Between two training steps: sleep while another session's page run is in flight, at
+        most ``max_wait`` seconds. Returns the seconds waited."""
+        start = self._clock()
+        while self.busy() and self._clock() - start < max_wait:
+            self._sleep(poll)
+        return self._clock() - start
+
+
+VISITORS = Visitors()      # the one registry of this server process
 
 
 def queue_message(gate: TrainingGate, ticket: str) -> str:

@@ -1,0 +1,127 @@
+"""Visitors first (rnn.ui.gate.Visitors): between two training steps a training waits while another
+session's page run is in flight, never for its own, never for long, and loses no budget."""
+import threading
+import time
+
+import pytest
+
+from rnn.ui.gate import VISITORS_ENV, Visitors, visitors_first_enabled
+
+
+class Clock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+    def sleep(self, dt):
+        self.t += dt
+
+
+def _run_in_thread(visitors, hold: threading.Event, begun: threading.Event):
+    def body():
+        visitors.begin()
+        begun.set()
+        hold.wait(10)
+    thread = threading.Thread(target=body, daemon=True)
+    thread.start()
+    begun.wait(10)
+    return thread
+
+
+def test_another_sessions_run_in_flight_holds_a_training_back_until_it_ends():
+    visitors = Visitors()
+    hold, begun = threading.Event(), threading.Event()
+    thread = _run_in_thread(visitors, hold, begun)
+    assert visitors.busy() == 1
+    threading.Timer(0.15, hold.set).start()          # the page run ends after 0.15 s
+    waited = visitors.wait(max_wait=5.0)
+    thread.join(5)
+    assert 0.1 <= waited < 2.0 and visitors.busy() == 0
+
+
+def test_a_training_never_waits_for_its_own_sessions_run():
+    visitors = Visitors()
+    visitors.begin()                                  # this thread's page run
+    assert visitors.busy() == 0
+    assert visitors.wait(max_wait=1.0) < 0.05
+
+
+def test_the_wait_is_capped_and_an_old_run_stops_counting():
+    clock = Clock()
+    visitors = Visitors(clock=clock, max_age=2.0, sleep=clock.sleep)
+    hold, begun = threading.Event(), threading.Event()
+    _run_in_thread(visitors, hold, begun)
+    try:
+        assert visitors.wait(max_wait=0.5) == pytest.approx(0.5, abs=0.01)   # capped
+        clock.t = 2.5                                                          # a run too old
+        assert visitors.busy() == 0 and visitors.wait(max_wait=0.5) == 0.0
+    finally:
+        hold.set()
+
+
+def test_end_and_a_finished_thread_both_release():
+    visitors = Visitors()
+    hold, begun = threading.Event(), threading.Event()
+    thread = _run_in_thread(visitors, hold, begun)
+    visitors.end(thread)
+    assert visitors.busy() == 0
+    visitors.begin(thread)
+    hold.set()
+    thread.join(5)
+    assert visitors.busy() == 0
+
+
+@pytest.mark.parametrize("value, on", [(None, True), ("1", True), ("0", False), ("off", False),
+                                       ("false", False), ("yes", True)])
+def test_switch_comes_from_the_environment(monkeypatch, value, on):
+    if value is None:
+        monkeypatch.delenv(VISITORS_ENV, raising=False)
+    else:
+        monkeypatch.setenv(VISITORS_ENV, value)
+    assert visitors_first_enabled() is on
+
+
+def test_time_spent_waiting_between_steps_costs_no_budget():
+    """The trainer calls between_steps after each step; the time budget counts training only."""
+    from rnn.experiment import Experiment
+    from rnn.models.config import ModelConfig
+    from rnn.train.trainer import TrainConfig
+
+    exp = Experiment.create("sentiment", ModelConfig(arch="gru", hidden=8, embed=8),
+                            TrainConfig(seconds=0.4, eval_every=1000, seed=0))
+    calls = []
+
+    def pause():
+        calls.append(time.perf_counter())
+        time.sleep(0.02)
+
+    start = time.perf_counter()
+    while exp.status not in ("done", "diverged") and time.perf_counter() - start < 60:
+        exp.train_for(0.3, pause)
+    wall = time.perf_counter() - start
+    steps = [r for r in exp.history if r.get("kind") == "step"]
+    assert exp.status == "done" and len(calls) >= len(steps) - 1 >= 1
+    assert steps[-1]["elapsed"] <= 0.4 + 0.5                      # the budget: training time
+    assert wall >= steps[-1]["elapsed"] + 0.02 * (len(calls) - 1)   # the pauses came on top
+
+
+def _page():
+    from rnn.ui.setup import setup_page
+
+    setup_page("Test", ":material/home:")
+    setup_page("Test", ":material/home:")
+
+
+def test_every_page_run_is_marked_once_as_one_a_person_waits_for(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from rnn.ui import gate
+
+    threads = []
+    monkeypatch.setattr(gate.VISITORS, "begin", lambda: threads.append(threading.current_thread()))
+    at = AppTest.from_function(_page)
+    at.run()
+    at.run()
+    assert not at.exception and len(threads) == 2
