@@ -126,12 +126,21 @@ def _to_int(value: object) -> int:
     return int(str(value).strip())
 
 
-def _lookup(source: Mapping, field_name: str) -> tuple[str, object] | None:
-    """Find `field_name` in `source` by field name or env name, ignoring case."""
-    wanted = {field_name.lower(), env_name(field_name).lower()}
+def _index(source: Mapping) -> dict[str, tuple[str, object]]:
+    """``source``'s keys lower-cased (the first of keys that differ only in case wins), so each
+    setting is one dict lookup rather than a scan of the whole environment (every page run
+    reads the settings)."""
+    index: dict[str, tuple[str, object]] = {}
     for key, value in source.items():
-        if str(key).lower() in wanted:
-            return str(key), value
+        index.setdefault(str(key).lower(), (str(key), value))
+    return index
+
+
+def _lookup(index: Mapping[str, tuple[str, object]], field_name: str) -> tuple[str, object] | None:
+    """Find `field_name` in an ``_index`` by field name or env name, ignoring case."""
+    for wanted in (field_name.lower(), env_name(field_name).lower()):
+        if wanted in index:
+            return index[wanted]
     return None
 
 
@@ -143,7 +152,7 @@ def get_settings(overrides: Mapping | None = None, environ: Mapping | None = Non
     Raises SettingsError on an invalid value.
     """
     environ = os.environ if environ is None else environ
-    sources = [environ] + ([overrides] if overrides is not None else [])
+    sources = [_index(environ)] + ([_index(overrides)] if overrides is not None else [])
     kinds = {f.name: f.type for f in fields(Settings)}
     types = {"bool": bool, "int": int, "float": float, "str": str}
 

@@ -183,3 +183,19 @@ def test_lines_that_coincide_stay_distinguishable_in_the_lab_and_length_charts()
         lines = [t for t in fig.data if t.mode == "lines+markers"]
         styles = {(t.line.dash, t.marker.symbol) for t in lines}
         assert len(lines) == 3 and len(styles) == 3, styles
+
+
+def test_figures_carry_the_app_template_even_after_streamlit_resets_plotlys_default():
+    """new_figure/empty_figure take the template as plotly's default (no deep copy per figure);
+    ``import streamlit`` sets that default to Streamlit's own template, so they set it back."""
+    import plotly.io as pio
+    import streamlit  # noqa: F401
+
+    from rnn.plots.theme import TEMPLATE_NAME, empty_figure, new_figure
+
+    for make in (lambda: new_figure("Loss", "step", "loss"), lambda: empty_figure("Loss")):
+        pio.templates.default = "streamlit"
+        fig = make()
+        assert fig.layout.template == pio.templates[TEMPLATE_NAME]
+        assert fig.layout.template.layout.font.size == 18
+        assert fig.layout.title.text == "Loss"
