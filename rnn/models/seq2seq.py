@@ -13,7 +13,6 @@ in training only.
 """
 from __future__ import annotations
 
-import random
 
 import torch
 from torch import nn
@@ -76,7 +75,10 @@ class Seq2Seq(nn.Module):
             logits, state, _ = self.step(y_prev, memory, state)
             gold = batch.targets[:, t]
             losses.append(F.cross_entropy(logits, gold, ignore_index=0, reduction="sum"))
-            use_gold = teacher_forcing >= 1.0 or random.random() < teacher_forcing
+            # torch's RNG, not Python's: the trainer keeps its own torch RNG state per run, so a
+            # ratio between 0 and 1 gives the same losses again for the same seed.
+            use_gold = teacher_forcing >= 1.0 or (
+                teacher_forcing > 0.0 and float(torch.rand(())) < teacher_forcing)
             y_prev = gold if use_gold else logits.argmax(-1)
         return torch.stack(losses).sum() / (batch.targets[:, 1:] != 0).sum().clamp(min=1)
 
