@@ -41,7 +41,7 @@ for page in ['app.py'] + sorted(str(p) for p in Path('pages').glob('*.py')):
         assert not at.exception, (page, tab, [e.value for e in at.exception])
         ran.append((page, tab, len(at.markdown)))
 print(len(ran), sum(n for *_, n in ran))
-print(sorted(m for m in sys.modules if m.split('.')[0] in ('pandas', 'pyarrow')))
+print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'pyarrow'}))
 """
 
 
