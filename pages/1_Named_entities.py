@@ -1,7 +1,6 @@
 """Lesson: named entities, a many-to-many RNN that labels every word (part of a person's name?)."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from rnn import diagrams, plots
@@ -9,7 +8,7 @@ from rnn.lessons import challenges
 from rnn.lessons import ner as lesson
 from rnn.models.config import ModelConfig
 from rnn.train.trainer import TrainConfig
-from rnn.ui import engine_errors, show_diagram, show_figure
+from rnn.ui import engine_errors, show_diagram, show_figure, show_table
 from rnn.ui.kit import lesson_markdown, link_to_page, task_page
 
 page = task_page("ner", "Named entities", ":material/person_search:",
@@ -41,8 +40,7 @@ with page.learn:
             show_diagram(diagrams.taxonomy_svg("many-to-many"))
         st.subheader("What goes in: x⟨t⟩")
         lesson_markdown("ner_inputs")
-        st.dataframe(pd.DataFrame(lesson.spelling_table(
-            ["Hermione", "Granger", "invented", "NASA", "Zoë", "."])), hide_index=True, width="stretch")
+        show_table(lesson.spelling_table(["Hermione", "Granger", "invented", "NASA", "Zoë", "."]))
         lesson_markdown("ner_why")
         page.challenges(challenges.for_page("1_Named_entities.py"))
         link_to_page("pages/5_Bidirectional.py", "More on “Teddy”: the Bidirectional lesson",

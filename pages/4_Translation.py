@@ -9,7 +9,7 @@ from rnn.lessons import translation as lesson
 from rnn.models.config import ModelConfig
 from rnn.plots.translation_page import exact_match_by_length_figure
 from rnn.train.trainer import TrainConfig
-from rnn.ui import engine_errors, show_diagram, show_figure
+from rnn.ui import engine_errors, show_diagram, show_figure, show_table
 from rnn.ui.kit import lesson_markdown, task_page
 from rnn.ui.task_page import pretrained_experiment
 from rnn.ui.widgets import URL
@@ -81,7 +81,7 @@ with page.try_:
             st.code(result["text"] or "(empty)", language=None, wrap_lines=True)
             if result.get("hypotheses"):
                 st.markdown(f"**The {len(result['hypotheses'])} hypotheses beam search kept**")
-                st.dataframe(lesson.hypothesis_rows(result), hide_index=True, width="stretch")
+                show_table(lesson.hypothesis_rows(result))
             axes = lesson.attention_axes(result)
             if axes is None:
                 st.info("This model has **no attention**: the decoder saw only the bridge vector "

@@ -1,5 +1,4 @@
 """Lab: bidirectional vs unidirectional. The same tagger read left to right only, or both ways."""
-import pandas as pd
 import streamlit as st
 
 from rnn import plots
@@ -8,7 +7,7 @@ from rnn.lessons import bidirectional as lab
 from rnn.lessons import challenges
 from rnn.plots.labs import direction_difference_figure, group_accuracy_figure
 from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_tabs, setup_page,
-                    show_figure, training_sidebar, ui_settings)
+                    show_figure, show_table, training_sidebar, ui_settings)
 from rnn.ui.kit import challenge_list, lesson_markdown
 from rnn.ui.widgets import URL
 from rnn.ui.task_page import builtin_data, data_sidebar, make_factory, pretrained_experiment
@@ -103,7 +102,7 @@ with try_:
                             key=f"bidir_fig_{name}")
                 rows.append(lab.focus_row(text, view))
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            show_table(rows)
 
 with inspect:
     st.markdown(lab.INSPECT_INTRO)
@@ -144,7 +143,5 @@ with compare:
     rows = lab.group_accuracy_rows(results)
     show_figure(group_accuracy_figure(rows, lab.GROUPS, usual_sense=usual), key="bidir_fig_groups")
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                     column_config={k: st.column_config.NumberColumn(format="percent")
-                                    for k in lab.GROUPS})
+        show_table(rows, formats={k: ".1%" for k in lab.GROUPS})
     st.caption(lab.USUAL_SENSE_NOTE)

@@ -1,12 +1,11 @@
 """Lab: gradient flow through time. Vanishing and exploding gradients, W_aa's eigenvalues, clipping."""
-import pandas as pd
 import streamlit as st
 
 from rnn import plots
 from rnn.lessons import challenges
 from rnn.lessons import gradflow_lab as lab
 from rnn.plots.labs import radius_sweep_figure
-from rnn.ui import engine_errors, lesson_tabs, setup_page, show_figure
+from rnn.ui import engine_errors, lesson_tabs, setup_page, show_figure, show_table
 from rnn.ui.kit import challenge_list, lesson_markdown, run_in_gate
 from rnn.ui.widgets import URL
 from rnn.ui import gradflow as gradflow_ui
@@ -40,8 +39,7 @@ def flow_chart(data, key: str, title: str | None = None) -> None:
     beta = rnn_view(settings)[0]
     fig = plots.grad_flow_figure(data, beta={"RNN": beta}, **({"title": title} if title else {}))
     show_figure(fig, key=key)
-    st.dataframe(pd.DataFrame(lab.decay_table(data)), hide_index=True, width="stretch",
-                 column_config={lab.RATIO: st.column_config.NumberColumn(format="%.2e")})
+    show_table(lab.decay_table(data), formats={lab.RATIO: ".2e"})
 
 
 learn, train, try_, inspect, compare = lesson_tabs()

@@ -1,5 +1,4 @@
 """Lesson: memory and gates. Subject-verb agreement across a gap: why GRU and LSTM earn their place."""
-import pandas as pd
 import streamlit as st
 
 from rnn.lessons import gates as lesson
@@ -8,7 +7,7 @@ from rnn.plots.gates import (gap_accuracy_figure, plural_after_each_word, unit_s
                              unit_story_figure)
 from rnn.train.trainer import TrainConfig
 from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_tabs, setup_page,
-                    show_figure, training_panel, training_sidebar)
+                    show_figure, show_table, training_panel, training_sidebar)
 from rnn.ui.kit import apply_challenge, challenge_list
 from rnn.ui.task_page import active_experiment, builtin_data, make_factory, pretrained_experiment
 
@@ -71,8 +70,7 @@ with learn:
         a = [c3.slider(f"a⟨t−1⟩[{k}]", -1.0, 1.0, 0.5 - 0.4 * k, 0.1, key=f"agreement_calc_a{k}")
              for k in range(units)]
         with engine_errors():
-            st.dataframe(pd.DataFrame(lesson.calculator_table(lesson.gate_calculator(calc, a, x))),
-                         hide_index=True, width="stretch")
+            show_table(lesson.calculator_table(lesson.gate_calculator(calc, a, x)))
             st.caption(lesson.CALC_NOTE)
         st.markdown(lesson.DEPTH_TEXT)
         challenge_list(lesson.CHALLENGES, TASK)
@@ -132,12 +130,12 @@ with compare:
             curves = shipped_curves()
             show_figure(gap_accuracy_figure(curves), key="agreement_fig_gap")
             st.caption(lesson.overlap_note(curves))
-            st.dataframe(pd.DataFrame(lesson.summary_rows(curves)), hide_index=True)
+            show_table(lesson.summary_rows(curves))
         st.subheader("Deep RNNs: 1, 2 and 3 stacked vanilla RNN layers")
         st.markdown(f"**Predict first:** {lesson.DEPTH_CHALLENGE.question}")
         if st.toggle("Show the shipped stacked RNNs' result", key="agreement_depth"):
             with engine_errors():
-                st.dataframe(pd.DataFrame(depth_table()), hide_index=True)
+                show_table(depth_table())
                 st.caption(lesson.DEPTH_CHALLENGE.hint + lesson.DEPTH_OWN)
         st.subheader("Race them yourself")
         runs = compare_panel(f"{TASK}_cmp", lambda arch: make_factory(

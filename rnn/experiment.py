@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from dataclasses import asdict, fields
 from pathlib import Path
+from typing import Callable
 
 import torch
 
@@ -44,6 +45,9 @@ class Experiment:
         self.vocabs = vocabs
         self.dataset = dataset
         self.splits = splits
+        # where ensure_data gets the built-in set (None: the task builds it); the app shares one
+        # copy per server (rnn/ui/task_page.py), built only when a model is scored or trained
+        self.load_data: Callable[[], object] | None = None
         self.options = dict(options or {})
         torch.manual_seed(train_config.seed)
         self.model = self.task.build_model(model_config, vocabs)
@@ -89,7 +93,8 @@ class Experiment:
             if self.dataset.startswith("file:"):
                 raise DataFormatError(f"this model was trained on an uploaded file ({self.dataset[5:]}) "
                                       "that is not part of the checkpoint; upload it again to continue")
-            self.splits = self.task.load_builtin(self.dataset, seed=0)
+            load = getattr(self, "load_data", None)
+            self.splits = load() if load else self.task.load_builtin(self.dataset, seed=0)
         return self.splits
 
     # ---- training ------------------------------------------------------------------------

@@ -5,11 +5,14 @@ Import the fixture into a test module to make it apply there: ``from pagetest im
 from __future__ import annotations
 
 import json
+import math
 import pathlib
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+
+from rnn.tables import MISSING, parse_markdown_table
 
 PAGES = pathlib.Path(__file__).resolve().parents[1] / "pages"
 TABS = ["Learn", "Train", "Try", "Inspect", "Compare"]
@@ -57,6 +60,36 @@ def svg_images(at) -> list[str]:
     prefix = "data:image/svg+xml;base64,"
     return [base64.b64decode(img.url[len(prefix):]).decode("utf-8")
             for el in at.get("image") for img in el.proto.imgs if img.url.startswith(prefix)]
+
+
+def tables(at) -> list[dict[str, list[str]]]:
+    """Every Markdown table on the page (rnn.ui.show_table), as {header: [cell text, ...]}."""
+    out = []
+    for m in at.markdown:
+        try:
+            headers, rows = parse_markdown_table(m.value)
+        except ValueError:
+            continue
+        out.append({h: [row[i] for row in rows] for i, h in enumerate(headers)})
+    return out
+
+
+def table_with(at, column: str) -> dict[str, list[str]]:
+    """The first table on the page that has ``column``."""
+    found = [t for t in tables(at) if column in t]
+    assert found, f"no table with {column!r}: {tables(at)}"
+    return found[0]
+
+
+def number(cell: str) -> float:
+    """A table cell's number: "0.95" -> 0.95, "95.0%" -> 0.95, "1.2e-03", "—" -> nan."""
+    if cell == MISSING:
+        return math.nan
+    return float(cell[:-1]) / 100 if cell.endswith("%") else float(cell)
+
+
+def numbers(cells: list[str]) -> list[float]:
+    return [number(c) for c in cells]
 
 
 def titles(at) -> list[str]:

@@ -309,3 +309,20 @@ def test_translation_dates_are_correct_iso_dates():
     assert not targets[2] & (targets[0] | targets[1])
     sample = " | ".join("".join(p.src) for p in splits.train[:200])
     assert "," in sample and re.search(r"\d(st|nd|rd|th)", sample) and "." in sample
+
+
+def test_share_strings_keeps_one_string_per_distinct_token():
+    from rnn.data.splits import Splits, share_strings
+    from rnn.data.translation import Pair
+
+    def fresh(word):                          # a new string object each call (as generators make)
+        return "".join(list(word))
+
+    a, b = Pair([fresh("deux"), fresh("cents")], [fresh("two")]), Pair([fresh("deux")], [fresh("two")])
+    assert a.src[0] is not b.src[0]
+    splits = Splits(train=[a], val=[b], test=[])
+    assert share_strings(splits) is splits
+    assert a.src[0] is b.src[0] and a.tgt[0] is b.tgt[0]
+    assert (a.src, a.tgt, b.src, b.tgt) == (["deux", "cents"], ["two"], ["deux"], ["two"])
+    text = Splits(train="abc\n", val="d", test="e")               # text generation: strings
+    assert share_strings(text).train == "abc\n"

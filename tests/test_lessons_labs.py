@@ -170,3 +170,15 @@ def test_settings_route_to_the_right_cell():
     assert s.config("lstm").keep_bias == 1.0 and s.config("lstm").radius is None
     assert s.config("gru").radius is None and s.config("gru").keep_bias == 1.0
     assert s.config("rnn").keep_bias is None
+
+
+def test_textgen_vocab_size_remembers_a_digest_not_the_text():
+    from rnn.lessons import textgen
+
+    text = "".join(["the cat sat\n"] * 50)
+    n = textgen.vocab_size(text, "char")
+    assert n == textgen.vocab_size(text, "char") and n >= len(set(text))
+    assert not any(text in key for key in textgen._VOCAB_SIZES)          # no training text kept
+    for i in range(textgen._VOCAB_SIZES_KEPT + 5):                        # and a bounded number
+        textgen.vocab_size(f"text {i}\n", "char")
+    assert len(textgen._VOCAB_SIZES) <= textgen._VOCAB_SIZES_KEPT

@@ -4,7 +4,7 @@ verb's number, Inspect finds the memory unit, Compare draws accuracy against the
 cells and the stacked RNNs' table, and every experiment button sets the page up as it says."""
 import pytest
 
-from pagetest import fresh_cache, figures, open_tab, page_path, titles, train_a_few_ticks  # noqa: F401 (fixture)
+from pagetest import fresh_cache, figures, open_tab, page_path, numbers, table_with, titles, train_a_few_ticks  # noqa: F401 (fixture)
 from rnn.lessons import gates as lesson
 
 PAGE = page_path("7_Memory_and_gates.py")
@@ -30,14 +30,14 @@ def test_learn_equations_beside_code_and_calculator():
     code = [c.value for c in at.code]
     assert "z = torch.sigmoid(gx_z + gh_z)" in code and "h = (1 - z) * n + z * h" in code
     assert any(r"\Gamma_u" in x.value for x in at.latex)
-    table = at.dataframe[0].value
-    assert list(table["PyTorch"]) == ["r", "1 − z", "n", "h"] and "unit 2" in table.columns
+    table = table_with(at, "PyTorch")
+    assert table["PyTorch"] == ["r", "1 − z", "n", "h"] and "unit 2" in table
     at.radio(key="agreement_eq").set_value("lstm").run()
     assert "c = f * c + i * g" in [c.value for c in at.code]
     at.radio(key="agreement_calc_cell").set_value("lstm").run()
     at.slider(key="agreement_calc_units").set_value(4).run()
-    table = at.dataframe[0].value
-    assert list(table["PyTorch"]) == ["i", "f", "g", "o", "c", "h"] and "unit 3" in table.columns
+    table = table_with(at, "PyTorch")
+    assert table["PyTorch"] == ["i", "f", "g", "o", "c", "h"] and "unit 3" in table
     assert len([b for b in at.button if b.key.startswith("agreement_challenge_")]) == len(lesson.CHALLENGES)
 
 
@@ -74,8 +74,9 @@ def test_compare_shows_five_cells_and_the_depth_table():
     assert lesson.SHORT_ONLY in lesson.SHIPPED and lesson.LABELS["esn"] in lesson.SHIPPED
     at.toggle(key="agreement_depth").set_value(True).run()
     assert not at.exception
-    depth = [d.value for d in at.dataframe if "stacked layers" in d.value.columns][0]
-    assert list(depth["stacked layers"]) == [1, 2, 3]
+    depth = table_with(at, "stacked layers")
+    assert depth["stacked layers"] == ["1", "2", "3"]
+    assert all(0 <= v <= 1 for v in numbers(depth["accuracy, gaps 0-5"]))
 
 
 @pytest.mark.parametrize("index", range(len(lesson.CHALLENGES)))

@@ -3,7 +3,7 @@ data (and says what the long level is), the shown model's notice names the data,
 the long level, and the Compare tab opens on the shipped long-level results."""
 import pytest
 
-from pagetest import fresh_cache, open_tab, page_path, train_a_few_ticks  # noqa: F401 (fixture)
+from pagetest import fresh_cache, open_tab, page_path, tables, train_a_few_ticks  # noqa: F401 (fixture)
 from rnn.lessons import levels
 
 PAGES = {"ner": "1_Named_entities.py", "textgen": "2_Text_generation.py",
@@ -41,8 +41,8 @@ def test_the_level_comes_back_from_a_link():
 def test_compare_opens_on_the_shipped_long_level_results(task):
     at = open_tab(page_path(PAGES[task]), "Compare", timeout=180)
     assert not at.error, [e.value for e in at.error]
-    tables = [d.value for d in at.dataframe]
-    shipped = [t for t in tables if "model" in t.columns and "Vanilla RNN" in list(t["model"])]
-    assert shipped, tables
+    shown = tables(at)
+    shipped = [t for t in shown if "model" in t and "Vanilla RNN" in t["model"]]
+    assert shipped, shown
     assert any(levels.WHY_CELLS_DIFFER[:50] in m.value for m in at.markdown)
     assert any("fused CPU kernel" in c.value for c in at.caption)     # races by steps, and why

@@ -6,7 +6,7 @@ short training run moves the charts and becomes the model Try uses."""
 import pytest
 import torch
 
-from pagetest import fresh_cache, figures, open_tab, page_path, titles, train_a_few_ticks  # noqa: F401 (fixture)
+from pagetest import fresh_cache, figures, numbers, open_tab, page_path, table_with, titles, train_a_few_ticks  # noqa: F401 (fixture)
 from rnn.experiment import Experiment
 from rnn.lessons import sentiment as lesson
 from rnn.lessons.challenges import for_page
@@ -152,9 +152,9 @@ def test_challenge_race_opens_compare_with_its_budget():
     assert not at.exception and at.session_state["tab"] == "Compare"
     # the race is by training steps now (a GRU step is slower here only for lack of a kernel)
     assert at.select_slider(key="sentiment_race_steps").value == 300
-    table = [d.value for d in at.dataframe if "validation accuracy" in d.value.columns][0]
-    assert list(table["model"]) == ["RNN", "GRU", "LSTM"]
-    assert table["validation accuracy"].between(0.9, 1.0).all()
+    table = table_with(at, "validation accuracy")
+    assert table["model"] == ["RNN", "GRU", "LSTM"]
+    assert all(0.9 <= a <= 1.0 for a in numbers(table["validation accuracy"]))
     assert at.button(key="sentiment_cmp_start") is not None
 
 

@@ -4,7 +4,7 @@ beam), bad input gives a message, and the attention race is scored by source len
 
 import pytest
 
-from pagetest import fresh_cache, figures, open_tab, page_path  # noqa: F401 (fixture)
+from pagetest import fresh_cache, figures, numbers, open_tab, page_path, table_with  # noqa: F401 (fixture)
 from rnn.lessons import translation as lesson
 from rnn.plots.translation_page import exact_match_by_length_figure
 
@@ -135,9 +135,9 @@ def test_the_apps_own_comma_example_has_no_unknown_words():
 def test_beam_search_shows_its_hypotheses_with_scores():
     at = _open("Try", tr_source="three hundred and twelve", tr_decoding="beam", tr_beam=4)
     assert any("hypotheses beam search kept" in m.value for m in at.markdown)
-    table = at.dataframe[0].value
-    assert list(table["rank"]) == [1, 2, 3, 4]
+    table = table_with(at, "score (length-normalised)")
+    assert table["rank"] == ["1", "2", "3", "4"]
     assert table["translation"][0] == at.code[0].value == "trois cent douze"
-    scores = list(table["score (length-normalised)"])
+    scores = numbers(table["score (length-normalised)"])
     assert scores == sorted(scores, reverse=True) and all(s <= 0 for s in scores)
     assert len(set(table["translation"])) == 4                 # k different hypotheses

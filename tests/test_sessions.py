@@ -146,7 +146,8 @@ def test_two_app_sessions_do_not_see_each_others_model(monkeypatch):
 
 def test_shipped_models_of_a_task_share_one_copy_of_its_data():
     """Memory (issue 16): each shipped model scored or cloned on a page used to build its own
-    copy of the built-in data set (ensure_data); the server now keeps one per data set."""
+    copy of the built-in data set (ensure_data); the server now keeps one per data set, and builds
+    it only when a model is scored or trained (a Compare tab reads only the shipped histories)."""
     import streamlit as st
 
     from rnn.ui.task_page import builtin_data, pretrained_experiment
@@ -155,7 +156,10 @@ def test_shipped_models_of_a_task_share_one_copy_of_its_data():
     try:
         gru, lstm = pretrained_experiment("ner-gru"), pretrained_experiment("ner-lstm")
         assert gru.dataset == lstm.dataset
+        assert gru.splits is None and lstm.splits is None and gru.history   # no data built yet
+        early = lstm.clone()                                # a copy made before the data exists
         assert gru.ensure_data() is lstm.ensure_data() is builtin_data("ner", gru.dataset)
+        assert early.ensure_data() is gru.splits
         assert gru.clone().splits is gru.splits            # a session's copy shares it too
     finally:
         st.cache_resource.clear()

@@ -12,8 +12,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_the_home_page_imports_neither_torch_nor_the_panels_nor_the_data_generators():
     # bare mode (no server): the script runs top to bottom, Streamlit calls do nothing.
-    # (pandas is imported on purpose by rnn/plots/theme.py: plotly reads it from sys.modules
-    # half-imported when another session's thread is importing it.)
     code = ("import runpy, sys\n"
             "runpy.run_path('app.py', run_name='__main__')\n"
             "print(sorted(m for m in ('torch', 'faker', 'num2words', 'rnn.ui.widgets',"
@@ -22,6 +20,39 @@ def test_the_home_page_imports_neither_torch_nor_the_panels_nor_the_data_generat
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+# Every page and every tab, one session, in a fresh process: then neither pandas nor pyarrow may
+# be loaded (150 MB per server, BENCHMARKS.md issue 16; and plotly's lookup of a half-imported
+# pandas was a race, rnn/plots/theme.py). AppTest itself imports neither (checked first).
+_EVERY_PAGE = """
+import sys
+from pathlib import Path
+from streamlit.testing.v1 import AppTest
+assert not {'pandas', 'pyarrow'} & set(sys.modules), 'AppTest imported pandas itself'
+import rnn.ui.setup
+rnn.ui.setup._lesson_links = lambda: None       # AppTest cannot resolve the menu's app.py link
+ran = []
+for page in ['app.py'] + sorted(str(p) for p in Path('pages').glob('*.py')):
+    for tab in ('Learn', 'Train', 'Try', 'Inspect', 'Compare'):
+        at = AppTest.from_file(str(Path(page).resolve()), default_timeout=300)
+        at.session_state['tab'] = tab
+        at.run()
+        assert not at.exception, (page, tab, [e.value for e in at.exception])
+        ran.append((page, tab, len(at.markdown)))
+print(len(ran), sum(n for *_, n in ran))
+print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'pyarrow'}))
+"""
+
+
+def test_no_page_or_tab_imports_pandas_or_pyarrow():
+    done = subprocess.run([sys.executable, "-c", _EVERY_PAGE], cwd=ROOT, capture_output=True,
+                          text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    count, *_, modules = done.stdout.strip().splitlines()
+    runs, markdown = map(int, count.split())
+    assert runs == 5 * (1 + len(list((ROOT / "pages").glob("*.py")))) and markdown > 100
+    assert modules == "[]", modules
 
 
 def test_the_lazy_package_still_offers_every_name():

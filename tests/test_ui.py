@@ -181,7 +181,10 @@ def test_download_payloads():
     assert sorted(zipfile.ZipFile(io.BytesIO(blob)).namelist()) == ["meta.json", "model.safetensors"]
     csv = metrics_csv([{"kind": "step", "step": 1, "loss": 2.0}, {"kind": "stop", "reason": "x"},
                        {"kind": "eval", "step": 1, "val_loss": 1.5}]).decode()
-    assert csv.splitlines()[0].startswith("kind,step,loss") and len(csv.splitlines()) == 3
+    assert csv.splitlines() == ["kind,step,loss,val_loss", "step,1,2.0,", "eval,1,,1.5"]
+    quoted = metrics_csv([{"kind": "eval", "note": 'a,b"c', "acc": None}]).decode()
+    assert quoted == 'kind,note,acc\neval,"a,b""c",\n'         # csv quoting; None is empty
+    assert metrics_csv([]) == b"\n"
 
 
 def test_friendly_messages():

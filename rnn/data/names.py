@@ -8,6 +8,7 @@ Result: about 55 locales from ~35 languages, ~20k first names and ~18k last name
 from __future__ import annotations
 
 import importlib
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -37,18 +38,38 @@ def _provider_names(provider: type, stem: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def locale_names() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """``{locale: (first_names, last_names)}``, each sorted and de-duplicated, Latin script only."""
+    """``{locale: (first_names, last_names)}``, each sorted and de-duplicated, Latin script only.
+
+    Faker's person providers (one module per locale, ~14 MB of name tables in all) are imported
+    to be read and then unloaded again: only the pools are kept (a server process otherwise keeps
+    every table resident for good; BENCHMARKS.md, issue 16)."""
+    loaded = set(sys.modules)
     pools = {}
-    for locale in sorted(AVAILABLE_LOCALES):
-        try:
-            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        except (ImportError, AttributeError):   # locale without its own person provider
-            continue
-        first = sorted({n for n in _provider_names(provider, "first_names") if is_latin_name(n)})
-        last = sorted({n for n in _provider_names(provider, "last_names") if is_latin_name(n)})
-        if len(first) >= MIN_FIRST and len(last) >= MIN_LAST:
-            pools[locale] = (tuple(first), tuple(last))
+    try:
+        for locale in sorted(AVAILABLE_LOCALES):
+            try:
+                provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+            except (ImportError, AttributeError):   # locale without its own person provider
+                continue
+            first = sorted({n for n in _provider_names(provider, "first_names") if is_latin_name(n)})
+            last = sorted({n for n in _provider_names(provider, "last_names") if is_latin_name(n)})
+            if len(first) >= MIN_FIRST and len(last) >= MIN_LAST:
+                pools[locale] = (tuple(first), tuple(last))
+    finally:
+        _unload(set(sys.modules) - loaded, "faker.providers.person.")
     return pools
+
+
+def _unload(names: set[str], prefix: str) -> None:
+    """Forget the modules ``names`` under ``prefix`` (imported just now, used by nothing else),
+    so their data can be freed; a later import reads them afresh."""
+    for name in sorted(names, reverse=True):            # submodules before their packages
+        if not name.startswith(prefix):
+            continue
+        sys.modules.pop(name, None)
+        parent, _, child = name.rpartition(".")
+        if parent in sys.modules and getattr(sys.modules[parent], child, None) is not None:
+            delattr(sys.modules[parent], child)
 
 
 def all_first_names() -> list[str]:

@@ -52,7 +52,7 @@ VERBS = {1: [("loved", "love"), ("liked", "like"), ("enjoyed", "enjoy"), ("adore
 LEADS = ["", "", "", "Honestly ,", "Overall ,", "To be fair ,", "In short ,"]
 
 
-@dataclass
+@dataclass(slots=True)         # no __dict__ per example: data sets hold 5,000-23,000
 class LabeledText:
     """A review as tokens, with ``label`` 1 = positive, 0 = negative."""
 

@@ -16,6 +16,7 @@ words otherwise.
 """
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "Mt"})
@@ -52,7 +53,7 @@ def tokenize_words(text: str) -> list[str]:
         word = text[i:j]
         if word in ABBREVIATIONS and j < n and text[j] == ".":
             word, j = word + ".", j + 1
-        tokens.append(word)
+        tokens.append(sys.intern(word))    # one string per distinct word, not one per use
         i = j
     return tokens
 

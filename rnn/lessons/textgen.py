@@ -5,8 +5,8 @@ No Streamlit here: the page (pages/2_Text_generation.py) lays out widgets and ca
 """
 from __future__ import annotations
 
+import hashlib
 import re
-from functools import lru_cache
 
 import numpy as np
 
@@ -82,13 +82,24 @@ def _is_char_level(result: dict) -> bool:
     return all(len(s["token"]) <= 1 for s in result.get("steps", []))
 
 
-@lru_cache(maxsize=8)
+_VOCAB_SIZES: dict[tuple[str, str], int] = {}
+_VOCAB_SIZES_KEPT = 64
+
+
 def vocab_size(train_text: str, level: str) -> int:
-    """|V| of a model built on this training text (for the loss chart's ln V line)."""
-    from rnn.tasks.textgen import MAX_WORD_VOCAB, tokenize
-    from rnn.data import Vocab
-    cap = None if level == "char" else MAX_WORD_VOCAB
-    return len(Vocab.build([tokenize(train_text, level)], max_size=cap))
+    """|V| of a model built on this training text (for the loss chart's ln V line).
+
+    Remembered by the text's digest, not the text: an lru_cache kept the last 8 training texts
+    themselves (uploads of several MB each) alive after their sessions had gone."""
+    key = (hashlib.sha256(train_text.encode("utf-8", "surrogatepass")).hexdigest(), level)
+    if key not in _VOCAB_SIZES:
+        from rnn.tasks.textgen import MAX_WORD_VOCAB, tokenize
+        from rnn.data import Vocab
+        cap = None if level == "char" else MAX_WORD_VOCAB
+        if len(_VOCAB_SIZES) >= _VOCAB_SIZES_KEPT:
+            _VOCAB_SIZES.pop(next(iter(_VOCAB_SIZES)), None)
+        _VOCAB_SIZES[key] = len(Vocab.build([tokenize(train_text, level)], max_size=cap))
+    return _VOCAB_SIZES[key]
 
 
 # ---- Inspect: a unit that tracks something nameable --------------------------------------------

@@ -11,10 +11,14 @@ import re
 from typing import Sequence
 
 import numpy as np
-# Imported here, fully, before any figure is built: plotly imports pandas lazily and takes it from
-# sys.modules even while another session's thread is still importing it ("partially initialized
-# module 'pandas' has no attribute 'Series'", seen when 30 sessions open pages at once).
-import pandas  # noqa: F401
+# No pandas here, on purpose. Plotly looks pandas up in sys.modules only (get_module("pandas",
+# should_load=False)), and once took it from there half-imported while another session's thread
+# was still importing it ("partially initialized module 'pandas' has no attribute 'Series'", seen
+# when 30 sessions opened pages at once); this module then imported pandas first to be safe. The
+# app no longer imports pandas at all (tables are Markdown, rnn/tables.py; CSV by the csv module),
+# so plotly never finds it and the race cannot happen, and the server saves pandas and pyarrow's
+# ~150 MB (BENCHMARKS.md, issue 16). tests/test_startup.py checks that no page imports it. If
+# something ever must import pandas in the server, import it fully here again, before plotly.
 import plotly.graph_objects as go
 import plotly.io as pio
 

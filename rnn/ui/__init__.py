@@ -9,17 +9,19 @@
     training_panel(exp_key, make, metric)       live training with Start/Stop/Reset + downloads
     compare_panel(exp_key, make(arch), metric)  RNN vs GRU vs LSTM, one after the other, one chart
     download_buttons(exp)                       model zip + metrics CSV
+    show_table(rows, formats=None)              a small table as Markdown (no pandas)
     engine_errors() / show_error(exc)           engine exceptions -> st.error, never a traceback
 """
 from importlib import import_module
 
 # Where each name lives. They are imported on first use (PEP 562 module __getattr__), so the home
-# page, which needs only setup_page and show_figure, does not pay for torch and pandas through the
+# page, which needs only setup_page and show_diagram, does not pay for torch through the
 # panels and widgets: that was most of the first visit's wait (BENCHMARKS.md, "Start-up").
 _HOMES = {"compare_panel": "compare", "download_buttons": "downloads",
           "engine_errors": "errors", "friendly_message": "errors", "show_error": "errors",
-          "status_line": "live_training", "training_gate": "live_training",
-          "training_panel": "live_training", "setup_page": "setup", "show_diagram": "setup", "show_figure": "setup",
+          "show_table": "tables", "status_line": "live_training", "training_gate": "live_training",
+          "training_panel": "live_training", "setup_page": "setup", "show_diagram": "setup",
+          "show_figure": "setup",
           "ui_settings": "setup", "architecture_sidebar": "widgets", "lesson_tabs": "widgets",
           "training_sidebar": "widgets"}
 __all__ = list(_HOMES)

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-import pandas as pd
 import streamlit as st
 
 from rnn import plots
 from rnn.ui.live_training import run_buttons, job_state, live_fragment, exp_slot, status_line
 from rnn.ui.setup import show_figure
+from rnn.ui.tables import show_table
 from rnn.ui.widgets import ARCH_LABELS, URL
 
 
-def final_metrics_table(runs: dict, metric_name: str) -> pd.DataFrame:
+def final_metrics_table(runs: dict, metric_name: str) -> list[dict]:
     """One row per run: its status, steps, seconds, last validation loss and metric."""
     rows = []
     for label, exp in runs.items():
@@ -30,7 +30,7 @@ def final_metrics_table(runs: dict, metric_name: str) -> pd.DataFrame:
                      "seconds": round(steps[-1].get("elapsed", 0.0), 1) if steps else 0.0,
                      "val loss": evals[-1].get("val_loss") if evals else None,
                      metric_name: evals[-1].get(metric_name) if evals else None})
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _draw(key: str, labels: Sequence[str], metric_name: str) -> None:
@@ -56,7 +56,7 @@ def _draw(key: str, labels: Sequence[str], metric_name: str) -> None:
                     key=f"{key}_fig_cmp_metric")
     started = {lab: exp for lab, exp in runs.items() if exp is not None}
     if started:
-        st.dataframe(final_metrics_table(started, metric_name), hide_index=True, width="stretch")
+        show_table(final_metrics_table(started, metric_name), formats={"val loss": ".3f", metric_name: ".3f"})
 
 
 AXES = {"step": "training steps", "seconds": "seconds"}

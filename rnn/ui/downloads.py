@@ -5,11 +5,11 @@ then), so an idle page does not serialise a model on every rerun.
 """
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from typing import Iterable
 
-import pandas as pd
 import streamlit as st
 
 
@@ -23,9 +23,19 @@ def model_zip(files: dict[str, bytes]) -> bytes:
 
 
 def metrics_csv(history: Iterable[dict]) -> bytes:
-    """One row per step/eval record; columns are the union of the records' fields."""
-    frame = pd.DataFrame([r for r in history if r.get("kind") in ("step", "eval")])
-    return frame.to_csv(index=False).encode("utf-8")
+    """One row per step/eval record; columns are the union of the records' fields, in the order
+    each first appears; a field a record lacks (or None) is an empty cell. Empty history: b"\n"
+    (as pandas wrote it)."""
+    from rnn.tables import columns_of
+
+    records = [r for r in history if r.get("kind") in ("step", "eval")]
+    columns = columns_of(records)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, restval="", extrasaction="ignore",
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
+    return buf.getvalue().encode("utf-8")
 
 
 def download_buttons(exp, name: str = "model", key: str = "dl") -> None:

@@ -4,12 +4,12 @@ come from rnn/lessons/gradflow_lab.py.
 """
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from rnn import plots
 from rnn.lessons import gradflow_lab as lab
 from rnn.ui.setup import show_figure
+from rnn.ui.tables import show_table
 from rnn.ui.widgets import URL
 
 
@@ -78,5 +78,4 @@ def show_run(run: dict, settings, budget: dict) -> None:
 def show_sweep(results: dict, chance: float) -> None:
     show_figure(plots.accuracy_vs_length_figure(results, chance=chance), key="grad_fig_acc")
     solved = lab.largest_solved(results)
-    st.dataframe(pd.DataFrame([{"cell": k, "largest T solved": v if v else "none"}
-                               for k, v in solved.items()]), hide_index=True)
+    show_table([{"cell": k, "largest T solved": v if v else "none"} for k, v in solved.items()])

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
@@ -33,6 +32,7 @@ from rnn.ui.compare import compare_panel
 from rnn.ui.errors import engine_errors
 from rnn.ui.live_training import training_panel
 from rnn.ui.setup import setup_page, show_figure, ui_settings
+from rnn.ui.tables import show_table
 from rnn.ui.task_page import active_experiment, data_sidebar, make_factory, pretrained_experiment
 from rnn.ui.widgets import CELLS, URL, architecture_sidebar, lesson_tabs, training_sidebar
 
@@ -334,10 +334,9 @@ class TaskPage:
                 with c1:
                     show_figure(plots.compare_figure(histories, key=metric, title=title),
                                 key=key or f"{self.prefix}_fig_shipped")
-                c2.dataframe(pd.DataFrame(common.metric_rows(histories, columns)), hide_index=True,
-                             width="stretch",
-                             column_config={h: st.column_config.NumberColumn(format="%.3f")
-                                            for h in columns.values()})
+                with c2:
+                    show_table(common.metric_rows(histories, columns),
+                               formats={h: ".3f" for h in columns.values()})
                 c2.caption(caption)
             return histories
         return {}

@@ -4,6 +4,7 @@ pretrained one).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 
@@ -24,16 +25,19 @@ def pretrained_experiment(name: str):
     exp = load_pretrained(name)
     if exp.splits is None and not exp.dataset.startswith("file:"):
         # one copy of a built-in data set per server, not one more per shipped model that
-        # scores or clones on it (ensure_data would build its own: 4-16 MB each)
-        exp.splits = builtin_data(exp.task.name, exp.dataset)
+        # scores or clones on it (ensure_data would build its own: 4-16 MB each); and only when
+        # one does: a Compare tab that shows the shipped models' histories needs no data
+        exp.load_data = functools.partial(builtin_data, exp.task.name, exp.dataset)
     return exp
 
 
 @st.cache_resource(show_spinner="Generating the built-in data…")
 def builtin_data(task: str, dataset: str):
-    """Built-in datasets are generated once per server and shared read-only."""
+    """Built-in datasets are generated once per server and shared read-only (their repeated
+    tokens as one string each: rnn.data.splits.share_strings)."""
+    from rnn.data.splits import share_strings
     from rnn.tasks import get_task
-    return get_task(task).load_builtin(dataset, seed=0)
+    return share_strings(get_task(task).load_builtin(dataset, seed=0))
 
 
 def data_sidebar(task_name: str) -> dict:
