@@ -75,7 +75,7 @@ def more_script():
             self.train_config = types.SimpleNamespace(seconds=60.0, clip=1.0, steps=2)
             self.fraction_done = 0.0
 
-        def train_for(self, seconds):
+        def train_for(self, seconds, between_steps=None):
             n = sum(r["kind"] == "step" for r in self.history) + 1
             self.history += [{"kind": "step", "step": n, "loss": 1.0 / n, "elapsed": float(n)},
                              {"kind": "eval", "step": n, "elapsed": float(n), "val_loss": 1.0}]

@@ -67,7 +67,9 @@ def panel_script(budget=3, diverge_at=0, fail=False, block=False):
             self.train_config = types.SimpleNamespace(seconds=60.0, clip=1.0, steps=budget)
             self.fraction_done = 0.0
 
-        def train_for(self, seconds):
+        def train_for(self, seconds, between_steps=None):
+            from rnn.ui.gate import VISITORS
+            assert between_steps == VISITORS.wait      # visitors first: the tick waits for pages
             n = sum(r["kind"] == "step" for r in self.history) + 1
             new = [{"kind": "step", "step": n, "loss": 1.0 / n, "grad_norm": 2.0,
                     "grad_norm_clipped": 1.0, "clipped": True, "lr": 0.01,

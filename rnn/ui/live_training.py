@@ -196,7 +196,7 @@ def _tick(key: str, job: dict, make: Callable[[str | None], object]) -> None:
             if getattr(exp, "status", "ready") not in TERMINAL:
                 # Visitors first: between two steps, wait while another student's page runs.
                 exp.train_for(settings.tick_seconds,
-                              VISITORS.wait if visitors_first_enabled() else None)
+                              between_steps=VISITORS.wait if visitors_first_enabled() else None)
         except Exception as exc:  # noqa: BLE001 -- shown as a message, the job stops
             job["running"] = False
             gate.leave(ticket)
