@@ -77,6 +77,8 @@ def test_one_hot_columns_have_a_single_one_in_the_words_row():
     row_of = {float(r.get("x")): float(r.get("y")) for r in ones}
     assert row_of[xs[0]] == row_of[xs[2]]                   # both "the": the same row
     assert texts(root).count("1") == 4 + 1                  # four ones, and the t = 1 label
+    zeros = "".join(t for t in texts(root) if t and set(t) == {"0"})
+    assert len(zeros) == len(vocab) * len(tokens) - 4       # every other cell shows its 0
     assert set(vocab) <= set(texts(root))
 
 
