@@ -91,7 +91,7 @@ def setup_page(title: str, icon: str = ":material/all_inclusive:") -> None:
     one thread per core would make every training fight every other for all cores.
     """
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="auto")
     one_torch_thread()
     periodic_gc()             # from the first page on, not only once someone trains (rnn.ui.memory)
     if not _first_call_this_run():
