@@ -125,3 +125,14 @@ def test_every_page_run_is_marked_once_as_one_a_person_waits_for(monkeypatch):
     at.run()
     at.run()
     assert not at.exception and len(threads) == 2
+
+
+def test_the_registry_stays_bounded_when_nobody_trains():
+    """Page runs come and go for hours with no training to ask busy(): begin() prunes."""
+    visitors = Visitors()
+    for _ in range(50):
+        thread = threading.Thread(target=visitors.begin)
+        thread.start()
+        thread.join()
+    visitors.begin()
+    assert len(visitors._runs) <= 2

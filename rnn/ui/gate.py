@@ -219,7 +219,13 @@ class Visitors:
         """Mark the current thread's run (a whole-page run) as one a person waits for."""
         thread = thread or threading.current_thread()
         with self._lock:
+            self._prune(self._clock())          # bounded even when nobody trains for hours
             self._runs[thread.ident] = (thread, self._clock())
+
+    def _prune(self, now: float) -> None:
+        for ident, (thread, began) in list(self._runs.items()):
+            if not thread.is_alive() or now - began > self.max_age:
+                del self._runs[ident]
 
     def end(self, thread: threading.Thread | None = None) -> None:
         thread = thread or threading.current_thread()
@@ -231,9 +237,7 @@ class Visitors:
         exclude = exclude or threading.current_thread()
         now = self._clock()
         with self._lock:
-            for ident, (thread, began) in list(self._runs.items()):
-                if not thread.is_alive() or now - began > self.max_age:
-                    del self._runs[ident]
+            self._prune(now)
             return sum(1 for thread, _ in self._runs.values() if thread is not exclude)
 
     def wait(self, max_wait: float = VISIT_WAIT_SECONDS, poll: float = 0.005) -> float:
