@@ -136,3 +136,25 @@ def test_the_registry_stays_bounded_when_nobody_trains():
         thread.join()
     visitors.begin()
     assert len(visitors._runs) <= 2
+
+
+def test_a_training_thread_lowers_only_its_own_cpu_priority():
+    import os
+
+    from rnn.ui.gate import TRAINING_NICE, train_politely
+
+    main_before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen = {}
+
+    def body():
+        seen["ok"] = train_politely()
+        seen["again"] = train_politely()                 # once per thread is enough
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    thread = threading.Thread(target=body)
+    thread.start()
+    thread.join()
+    if not seen["ok"]:
+        pytest.skip("no per-thread priorities on this system")
+    assert seen["again"] and seen["nice"] >= TRAINING_NICE
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main_before

@@ -24,8 +24,9 @@ Visitors first (:class:`Visitors`): a student who clicks or types waits for a wh
 run, and on a small server that run shares the CPU (and Python's one interpreter lock) with the
 trainings. Every page marks its run as one a person waits for; between two training steps a
 training waits while another session's run is in flight (at most ``VISIT_WAIT_SECONDS`` a step,
-and never for a run older than ``VISIT_SECONDS``, so a training always progresses). A paused
-training loses no budget: the budget counts the seconds it trains. ``RNN_PLAYGROUND_VISITORS_FIRST=0``
+and never for a run older than ``VISIT_SECONDS``, so a training always progresses), and a
+training thread runs at a lower CPU priority (``train_politely``). A paused training loses no
+budget: the budget counts the seconds it trains. ``RNN_PLAYGROUND_VISITORS_FIRST=0``
 turns it off (BENCHMARKS.md, "Classroom scheduling": interaction time while a class trains).
 """
 from __future__ import annotations
@@ -250,6 +251,30 @@ class Visitors:
 
 
 VISITORS = Visitors()      # the one registry of this server process
+
+TRAINING_NICE = 10         # the CPU priority a training thread gives itself (Linux nice value)
+_thread_state = threading.local()
+
+
+def train_politely() -> bool:
+    """Lower the calling thread's CPU priority to ``TRAINING_NICE`` (once per thread).
+
+    Visitors first, in the kernel's scheduler: while trainings run inside torch (the GIL let go)
+    they would take both cores from the server's event loop and the page runs of students who
+    click. On Linux a nice value belongs to a thread, so only this one (a Streamlit script
+    thread, which ends with its run) yields the CPU; with nobody else wanting it, the training
+    runs at full speed. Elsewhere, or where it is not allowed, nothing changes (False).
+    """
+    if getattr(_thread_state, "polite", False):
+        return True
+    try:
+        tid = threading.get_native_id()
+        if os.getpriority(os.PRIO_PROCESS, tid) < TRAINING_NICE:
+            os.setpriority(os.PRIO_PROCESS, tid, TRAINING_NICE)
+    except (AttributeError, OSError):       # no per-thread priorities here
+        return False
+    _thread_state.polite = True
+    return True
 
 
 def queue_message(gate: TrainingGate, ticket: str) -> str:

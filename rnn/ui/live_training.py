@@ -23,7 +23,8 @@ import streamlit as st
 from rnn import plots
 from rnn.ui.downloads import download_buttons
 from rnn.ui.errors import show_error
-from rnn.ui.gate import VISITORS, TrainingGate, queue_message, visitors_first_enabled
+from rnn.ui.gate import (VISITORS, TrainingGate, queue_message, train_politely,
+                          visitors_first_enabled)
 from rnn.ui.memory import (GC_EVERY, GC_OPTION, MEMORY_LOG, _live_experiments,  # noqa: F401
                            _track, collect_garbage, periodic_gc, watch_gate)
 from rnn.ui.setup import show_figure, ui_settings
@@ -194,9 +195,13 @@ def _tick(key: str, job: dict, make: Callable[[str | None], object]) -> None:
                 exp = st.session_state[exp_slot(key, label)] = make(label)
                 _track(exp)
             if getattr(exp, "status", "ready") not in TERMINAL:
-                # Visitors first: between two steps, wait while another student's page runs.
+                # Visitors first: between two steps, wait while another student's page runs,
+                # and train at a lower CPU priority than the pages.
+                first = visitors_first_enabled()
+                if first:
+                    train_politely()
                 exp.train_for(settings.tick_seconds,
-                              between_steps=VISITORS.wait if visitors_first_enabled() else None)
+                              between_steps=VISITORS.wait if first else None)
         except Exception as exc:  # noqa: BLE001 -- shown as a message, the job stops
             job["running"] = False
             gate.leave(ticket)
