@@ -27,11 +27,10 @@ if __package__ in (None, ""):   # `python bench/cells.py`: put the repo, not ben
 
 import argparse
 import json
-import time
 
 import torch
 
-from bench.common import machine_info, median
+from bench.common import interleaved_wall_cpu, machine_info, median
 
 ARCHS = ("lstm", "gru", "rnn", "leaky", "esn")
 TORCH_ARCHS = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}
@@ -99,16 +98,7 @@ def measure(sizes, rounds: int) -> list[dict]:
             variants[("model", arch)] = _model_step(arch, hidden)
             if arch in TORCH_ARCHS:
                 variants[("model0", arch)] = _model_step(arch, hidden, before=True)
-        times = {k: [] for k in variants}
-        cpu = {k: [] for k in variants}
-        for fn in variants.values():   # warm-up
-            fn()
-        for _ in range(rounds):
-            for key, fn in variants.items():
-                start, start_cpu = time.perf_counter(), time.thread_time()
-                fn()
-                times[key].append(time.perf_counter() - start)
-                cpu[key].append(time.thread_time() - start_cpu)
+        times, cpu = interleaved_wall_cpu(variants, rounds, warmup=1)
         for (kind, arch), ts in times.items():
             # ratio to OUR LSTM step of the same kind (a layer step for layer, torch and trace)
             ref = ("model" if kind.startswith("model") else "layer", "lstm")

@@ -98,6 +98,23 @@ def interleaved(fns: dict, rounds: int, per_round: int = 1, warmup: int = 1) -> 
     return out
 
 
+def interleaved_wall_cpu(fns: dict, rounds: int, warmup: int = 3) -> tuple[dict, dict]:
+    """``interleaved`` with one call per variant per round, each call timed in wall
+    seconds and in this thread's CPU seconds. Returns (wall, cpu): name -> list per round."""
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    wall = {name: [] for name in fns}
+    cpu = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            w, c = time.perf_counter(), time.thread_time()
+            fn()
+            cpu[name].append(time.thread_time() - c)
+            wall[name].append(time.perf_counter() - w)
+    return wall, cpu
+
+
 def rss_mb(pid: int) -> float:
     """Resident set size of a process, from /proc/<pid>/status (VmRSS), in MiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

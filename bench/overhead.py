@@ -28,11 +28,10 @@ if __package__ in (None, ""):   # `python bench/overhead.py`: put the repo, not 
 
 import copy
 import itertools
-import time
 
 import torch
 
-from bench.common import interleaved, median
+from bench.common import interleaved, interleaved_wall_cpu, median
 
 from rnn.models.config import ARCHS   # every cell the models can be built with
 SIZES = (64, 256)
@@ -76,7 +75,7 @@ def measure_one(arch: str, hidden: int, rounds: int, per_round: int) -> dict:
     for name, clip in (("bare", False), ("bare_clip", True)):
         opt = torch.optim.Adam(models[name].parameters(), lr=3e-3)
         fns[name] = _bare_step(models[name], opt, itertools.cycle(batches), clip)
-    times, cpu = _interleaved_both(fns, rounds=rounds, warmup=3)
+    times, cpu = interleaved_wall_cpu(fns, rounds=rounds, warmup=3)
     med = {name: median(v) for name, v in times.items()}
 
     def paired(a: str, b: str, clock: dict | None = None) -> float:
@@ -91,23 +90,6 @@ def measure_one(arch: str, hidden: int, rounds: int, per_round: int) -> dict:
             "cpu_ratio": paired("trainer", "bare", cpu), "cpu_ratio_vs_clip": paired("trainer", "bare_clip", cpu),
             "cpu_clip_cost": paired("bare_clip", "bare", cpu),
             "rounds": rounds, "steps_per_round": per_round}
-
-
-def _interleaved_both(fns: dict, rounds: int, warmup: int = 3) -> tuple[dict, dict]:
-    """bench.common.interleaved with one call per variant per round, each call timed in wall
-    seconds and in this thread's CPU seconds. Returns (wall, cpu): name -> list per round."""
-    for fn in fns.values():
-        for _ in range(warmup):
-            fn()
-    wall = {name: [] for name in fns}
-    cpu = {name: [] for name in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            w, c = time.perf_counter(), time.thread_time()
-            fn()
-            cpu[name].append(time.thread_time() - c)
-            wall[name].append(time.perf_counter() - w)
-    return wall, cpu
 
 
 # Where one training step of each task goes, at the defaults its page opens with.
