@@ -186,14 +186,15 @@ def test_lines_that_coincide_stay_distinguishable_in_the_lab_and_length_charts()
 
 
 def test_figures_carry_the_app_template_even_after_streamlit_resets_plotlys_default():
-    """new_figure/empty_figure take the template as plotly's default (no deep copy per figure);
+    """new_figure/empty_figure/subplots take the template as plotly's default (no deep copy per figure);
     ``import streamlit`` sets that default to Streamlit's own template, so they set it back."""
     import plotly.io as pio
     import streamlit  # noqa: F401
 
     from rnn.plots.theme import TEMPLATE_NAME, empty_figure, new_figure
 
-    for make in (lambda: new_figure("Loss", "step", "loss"), lambda: empty_figure("Loss")):
+    for make in (lambda: new_figure("Loss", "step", "loss"), lambda: empty_figure("Loss"),
+                 lambda: plots.gates_heatmap({"f": np.full((2, 3), 0.5)}, ["a", "b"], title="Loss")):
         pio.templates.default = "streamlit"
         fig = make()
         assert fig.layout.template == pio.templates[TEMPLATE_NAME]

@@ -6,9 +6,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from rnn.plots.theme import (PALETTE, TEMPLATE_NAME, arch_colour, empty_figure, new_figure, short_labels,
+from rnn.plots.theme import (subplots, PALETTE, arch_colour, empty_figure, new_figure, short_labels,
                              title_margin, wrap_title)
 
 
@@ -49,7 +48,7 @@ def unit_story_figure(tokens: Sequence[str], values: Mapping[str, object], gates
         return empty_figure(title)
     labels = short_labels(tokens)
     rows = 2 if gates else 1
-    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+    fig = subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                         row_heights=[0.55, 0.45] if rows == 2 else None)
     for i, (name, v) in enumerate(lines.items()):
         fig.add_trace(go.Scatter(x=labels, y=v, mode="lines+markers", name=name,
@@ -62,7 +61,7 @@ def unit_story_figure(tokens: Sequence[str], values: Mapping[str, object], gates
                                                                   width=2.5),
                                  hovertemplate="at %{x}: %{y:.2f}<extra></extra>"), row=2, col=1)
     wrapped = wrap_title(title, 60)
-    fig.update_layout(template=TEMPLATE_NAME, title_text=wrapped, height=560 if rows == 2 else 400,
+    fig.update_layout(title_text=wrapped, height=560 if rows == 2 else 400,
                       margin_t=title_margin(wrapped) + 30)
     fig.update_yaxes(title_text=state_name, row=1, col=1)
     if rows == 2:

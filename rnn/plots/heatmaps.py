@@ -8,9 +8,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from rnn.plots.theme import (DIVERGING, FONT_SIZE, SEQUENTIAL, TEMPLATE_NAME, empty_figure,
+from rnn.plots.theme import (subplots, DIVERGING, FONT_SIZE, SEQUENTIAL, empty_figure,
                              new_figure, short_labels, title_margin,
                              wrap_title)
 
@@ -82,7 +81,7 @@ def gates_heatmap(gates: Mapping[str, object], tokens: Sequence[str],
     # state's own symmetric range is written in its subplot title instead.
     titles = [f"{k}: 0 = closed, 1 = open" if is_gate(k) else
               f"{k}: blue < 0 < red, max |{k}| = {_range_for(k, m)[2]:.2g}" for k, m in mats.items()]
-    fig = make_subplots(rows=len(mats), cols=1, shared_xaxes=True, vertical_spacing=0.06,
+    fig = subplots(rows=len(mats), cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=titles)
     labels = short_labels(tokens)
     first_gate = next((k for k in mats if is_gate(k)), None)
@@ -95,7 +94,7 @@ def gates_heatmap(gates: Mapping[str, object], tokens: Sequence[str],
         fig.update_yaxes(autorange="reversed", title_text="unit", row=row, col=1)
     fig.update_xaxes(dtick=1)
     wrapped = wrap_title(title)
-    fig.update_layout(template=TEMPLATE_NAME, title_text=wrapped, height=min(1400, 110 + 220 * len(mats)),
+    fig.update_layout(title_text=wrapped, height=min(1400, 110 + 220 * len(mats)),
                       margin_t=title_margin(wrapped, legend=False) + 10)
     return fig
 

@@ -103,6 +103,15 @@ def use_app_template() -> None:
         pio.templates.default = TEMPLATE_NAME
 
 
+def subplots(**kwargs) -> go.Figure:
+    """``plotly.subplots.make_subplots`` with the app's template as plotly's default (see
+    ``use_app_template``): the stacked figures get it without a per-figure copy."""
+    from plotly.subplots import make_subplots
+
+    use_app_template()
+    return make_subplots(**kwargs)
+
+
 def _layout(title: str, x_title: str, y_title: str, height: int) -> dict:
     wrapped = wrap_title(title)
     return dict(title=dict(text=wrapped), height=height,

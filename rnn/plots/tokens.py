@@ -7,9 +7,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from rnn.plots.theme import (PALETTE, TEMPLATE_NAME, empty_figure, new_figure, short_labels,
+from rnn.plots.theme import (subplots, PALETTE, empty_figure, new_figure, short_labels,
                              title_margin, wrap_title)
 
 MAX_TOKENS = 80   # a longer sentence is cut: beyond this the bars are too thin to read
@@ -96,7 +95,7 @@ def uni_vs_bi_figure(tokens: Sequence[str], uni_probs, bi_probs, focus: int = 0,
         return empty_figure(title)
     labels, n = uni[0], min(len(uni[1]), len(bi[1]))
     focus = int(np.clip(focus, 0, n - 1))
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
+    fig = subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
                         subplot_titles=["left-to-right (unidirectional)", "bidirectional"])
     for row, (probs, colour, seen_to) in enumerate(
             [(uni[1], PALETTE[0], focus), (bi[1], PALETTE[2], n - 1)], start=1):
@@ -109,6 +108,6 @@ def uni_vs_bi_figure(tokens: Sequence[str], uni_probs, bi_probs, focus: int = 0,
         fig.update_yaxes(range=[0, 1.2], title_text=y_title, row=row, col=1)
     wrapped = wrap_title(f"{title}<br><sup>shaded: what each model had read when it labelled "
                          f"“{labels[focus]}”</sup>")
-    fig.update_layout(template=TEMPLATE_NAME, height=600, title_text=wrapped,
+    fig.update_layout(height=600, title_text=wrapped,
                       margin_t=title_margin(wrapped, legend=False) + 10)
     return fig
