@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import re
+from functools import lru_cache
 from html import escape, unescape
 from typing import Sequence
 
@@ -80,6 +81,7 @@ def _box(cx: float, cy: float, label: str, fill: str, bw: float) -> list[str]:
             f'rx="6" fill="{fill}" stroke="#333333" stroke-width="2"/>', _text(cx, cy, label)]
 
 
+@lru_cache(maxsize=None)       # four fixed drawings: built once per process, not on every rerun
 def taxonomy_svg(kind: str) -> str:
     """The unrolled network for ``kind`` in ``KINDS``: inputs x⟨t⟩ below, the cell passing its
     activation a⟨t⟩ to the right in the middle, outputs ŷ⟨t⟩ above. Only where inputs and
