@@ -38,7 +38,7 @@ from bench.browser import (
     settled_ms,
     wait_ready,
 )
-from bench.common import OUT, loadavg, median, rss_mb
+from bench.common import OUT, loadavg, median, rss_breakdown, rss_mb
 
 HOME_TEXT = "RNN Playground"
 TABS = ("Learn", "Train", "Try", "Inspect", "Compare")
@@ -189,12 +189,14 @@ async def _memory(settle_s: float, servers=MEMORY_SERVERS) -> dict:
                 out[f"{name}_visited_mb"] = rss_mb(server.pid)
                 await asyncio.sleep(settle_s)
                 out[f"{name}_settled_mb"] = rss_mb(server.pid)
+                out[f"{name}_settled_breakdown"] = rss_breakdown(server.pid)
                 out[f"{name}_log_errors"] = server.errors_in_log()
             finally:
                 server.stop()
             print(f"  {name}: idle {out[f'{name}_idle_mb']:.0f} MB, after the visit "
                   f"{out[f'{name}_visited_mb']:.0f}, {settle_s:.0f} s later "
                   f"{out[f'{name}_settled_mb']:.0f}", flush=True)
+        print(f"    resident: {out[f'{name}_settled_breakdown']}", flush=True)
     for app in [name for name, bare, _ in servers if not bare]:
         for key in ("visited_mb", "settled_mb"):
             out[f"ratio_{app}_{key}"] = out[f"{app}_{key}"] / out[f"bare_torch_plotly_{key}"]

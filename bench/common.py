@@ -136,3 +136,29 @@ def tree_rss_mb(pid: int) -> float:
         except (OSError, ValueError):
             pass
     return total
+
+
+def rss_breakdown(pid: int, top: int = 12) -> dict:
+    """Where a process's resident pages are (/proc/<pid>/smaps), in MiB: anonymous (heap, stacks,
+    allocator pools) against file-backed (the code and data of the shared libraries it ran), and
+    the ``top`` largest mappings by name ("[anon]" for unnamed ones)."""
+    by_name: dict[str, float] = {}
+    anon = file_backed = 0.0
+    name = "[anon]"
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        head = line.split()
+        if not head:
+            continue
+        if "-" in head[0] and not head[0].endswith(":"):    # a mapping's header line
+            name = head[5] if len(head) > 5 else "[anon]"
+            name = name.rsplit("/", 1)[-1] if name.startswith("/") else name
+        elif head[0] == "Rss:":
+            mb = int(head[1]) / 1024
+            by_name[name] = by_name.get(name, 0.0) + mb
+            if name.startswith("[") or name == "[anon]":
+                anon += mb
+            else:
+                file_backed += mb
+    biggest = sorted(by_name.items(), key=lambda kv: -kv[1])[:top]
+    return {"anon_mb": round(anon, 1), "file_mb": round(file_backed, 1),
+            "top": {k: round(v, 1) for k, v in biggest}}
