@@ -18,18 +18,6 @@ glibc gives each thread that contends for the heap its own arena (up to 8 per co
 Streamlit runs every script run in a new thread; freed memory then sits in many arenas.
 ``MALLOC_ARENA_MAX=2`` in the server's environment (Dockerfile, docs/DEPLOY.md) keeps the heap
 in two; it must be set before the process starts (glibc fixes the limit at its first arena).
-
-``malloc_trim`` hands back the free pages inside every arena, but the free space at the *top* of
-a thread's arena only goes back when a ``free()`` in that arena finds it larger than the trim
-threshold, and glibc's dynamic threshold climbs to 64 MiB once a program has freed a few big
-blocks. A page visit that builds a data set or scores a model in a script thread leaves that
-arena's top free and resident for good: 20-30 MB after one visit to every page (BENCHMARKS.md,
-issue 16, fourth round). So ``trim_heaps`` (every collection) lowers the threshold for a moment
-and makes one small ``free()`` in every arena from short-lived threads, which glibc hands the
-free arenas of finished script threads first. The thresholds are pinned at the ceilings the
-dynamic rule reaches anyway (``pin_malloc_thresholds``), so a training step's allocations are
-served exactly as before (bench: step times unchanged); a fixed low threshold instead made an
-LSTM step at H = 256 up to 20 % slower (its buffers went back and forth to the kernel).
 """
 from __future__ import annotations
 
@@ -50,79 +38,14 @@ _gc_gate = None                                  # the gate whose tickets the me
 _live_experiments: "weakref.WeakSet" = weakref.WeakSet()     # every experiment a panel made
 
 
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3      # mallopt's parameter numbers (malloc.h)
-MMAP_CEILING = 32 << 20           # glibc's dynamic mmap threshold stops here on 64-bit systems
-TRIM_CEILING = 2 * MMAP_CEILING   # ... and the dynamic trim threshold at twice that
-TRIM_LOW = 128 << 10              # glibc's initial trim threshold
-POKE_BYTES = 256 << 10            # one block per arena: above the fast bins, under the mmap line
-_libc = None
-_pinned = False
-
-
-def _glibc():
-    """glibc through ctypes, or None (another C library or platform: every call is a no-op)."""
-    global _libc
-    if _libc is None:
-        _libc = False
-        if sys.platform.startswith("linux"):
-            try:
-                lib = ctypes.CDLL("libc.so.6")
-                lib.mallopt, lib.malloc_trim, lib.malloc, lib.free     # all four must exist
-                lib.malloc.restype = ctypes.c_void_p
-                lib.free.argtypes = [ctypes.c_void_p]
-                _libc = lib
-            except (OSError, AttributeError):
-                pass
-    return _libc or None
-
-
-def pin_malloc_thresholds() -> bool:
-    """Fix glibc's mmap and trim thresholds at the ceilings its dynamic rule climbs to (32 and
-    64 MiB), so ``trim_heaps`` can lower the trim threshold for a moment and put it back without
-    changing how any later allocation is served. Idempotent; False where there is no glibc."""
-    global _pinned
-    libc = _glibc()
-    if libc is None:
+def _malloc_trim() -> bool:
+    """Give freed heap memory back to the system (glibc only; elsewhere a no-op)."""
+    if not sys.platform.startswith("linux"):
         return False
-    if not _pinned:
-        _pinned = bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_CEILING)
-                       and libc.mallopt(M_TRIM_THRESHOLD, TRIM_CEILING))
-    return _pinned
-
-
-def _arenas_to_poke() -> int:
-    """How many threads ``trim_heaps`` starts: one per arena glibc may have, plus one."""
-    limit = os.environ.get("MALLOC_ARENA_MAX", "").strip()
-    if limit.isdigit() and int(limit) > 0:
-        return int(limit) + 1
-    return 8 * (os.cpu_count() or 1) + 1          # glibc's default limit on 64-bit systems
-
-
-def _poke(libc) -> None:
-    block = libc.malloc(POKE_BYTES)
-    if block:
-        libc.free(block)          # freed next to the arena's top: glibc checks the threshold
-
-
-def trim_heaps() -> bool:
-    """Give freed heap memory back to the system: the free pages inside every arena
-    (``malloc_trim``) and the free top of every thread arena (see the module notes). glibc only;
-    elsewhere a no-op that returns False."""
-    libc = _glibc()
-    if libc is None:
-        return False
-    if not pin_malloc_thresholds():
-        return bool(libc.malloc_trim(0))
-    libc.mallopt(M_TRIM_THRESHOLD, TRIM_LOW)
     try:
-        released = bool(libc.malloc_trim(0))
-        for _ in range(_arenas_to_poke()):
-            thread = threading.Thread(target=_poke, args=(libc,), name="rnn-trim", daemon=True)
-            thread.start()
-            thread.join()
-    finally:
-        libc.mallopt(M_TRIM_THRESHOLD, TRIM_CEILING)
-    return released
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
 
 
 def _rss_mb() -> float:
@@ -147,7 +70,7 @@ def collect_garbage() -> dict:
     start = time.perf_counter()
     found = gc.collect()
     collected = time.perf_counter()
-    trim_heaps()                     # ctypes lets go of the GIL while glibc works
+    _malloc_trim()                   # ctypes lets go of the GIL while it runs
     gate = _gc_gate
     counts = gate.counts() if gate is not None else {}
     return {"collected": found, "gc_ms": round(1000 * (collected - start), 1),
@@ -178,7 +101,6 @@ def periodic_gc(every: float = GC_EVERY) -> bool:
         if config.is_manually_set(GC_OPTION) and config.get_option(GC_OPTION):
             return False
         config.set_option(GC_OPTION, False, where_defined="rnn.ui.memory.periodic_gc")
-        pin_malloc_thresholds()
         if _gc_thread is None or not _gc_thread.is_alive():
             _gc_thread = threading.Thread(target=_collect_forever, args=(every,), daemon=True,
                                           name="rnn-periodic-gc")
