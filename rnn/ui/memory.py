@@ -59,6 +59,30 @@ def _rss_mb() -> float:
     return float("nan")
 
 
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
+
+
+def heap_stats() -> dict:
+    """glibc's own account of its heap (``mallinfo2``, glibc 2.33+), in MB: what ``malloc``'s
+    blocks hold now, what lies free inside the arenas (resident or already handed back), and
+    blocks mapped on their own. Told apart from the resident set, it says whether memory is in
+    use or lost to fragmentation (BENCHMARKS.md, issue 16). Empty where unavailable."""
+    if not sys.platform.startswith("linux"):
+        return {}
+    try:
+        fn = ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        return {}
+    fn.restype = _Mallinfo2
+    info, mb = fn(), 1 / 2 ** 20
+    return {"heap_in_use_mb": round(info.uordblks * mb, 1),
+            "heap_free_mb": round(info.fordblks * mb, 1),
+            "heap_mmapped_mb": round(info.hblkhd * mb, 1)}
+
+
 def watch_gate(gate) -> None:
     """Count ``gate``'s tickets (``gate.counts()``) in every collection's statistics."""
     global _gc_gate
@@ -76,7 +100,7 @@ def collect_garbage() -> dict:
     return {"collected": found, "gc_ms": round(1000 * (collected - start), 1),
             "trim_ms": round(1000 * (time.perf_counter() - collected), 1),
             "objects": len(gc.get_objects()), "live_experiments": len(_live_experiments), **counts,
-            "rss_mb": round(_rss_mb(), 1)}
+            "rss_mb": round(_rss_mb(), 1), **heap_stats()}
 
 
 def _collect_forever(every: float) -> None:
