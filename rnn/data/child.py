@@ -32,11 +32,13 @@ import json
 import logging
 import os
 import re
-import subprocess
 import sys
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,8 @@ def in_child(target: str, *args: Any, timeout: float = 120) -> Any:
     ``args`` must be JSON-serialisable (numbers, strings, lists...). Raises ValueError for a
     target outside ``rnn``; an error of the function itself is raised by the in-process call.
     """
+    import subprocess              # here, not at the top: the child itself imports this module
+
     module, name = _check(target)
     payload = json.dumps(args)
     env = dict(os.environ)
