@@ -59,7 +59,8 @@ def _names(rng: random.Random) -> str:
 @lru_cache(maxsize=1)
 def _number_lines() -> tuple[str, ...]:
     """English number words from one up, until they fill TARGET_CHARS (newlines counted);
-    computed once, in a child interpreter (``rnn.data.child``: the server never imports num2words)."""
+    computed once, in a child interpreter (``rnn.data.child``: the server does not import
+    num2words)."""
     return tuple(in_child("rnn.data.textgen:_number_lines_here", TARGET_CHARS))
 
 
