@@ -2,13 +2,15 @@
 
 Everything is generated at run time from code and installed packages (Faker, num2words, the
 standard library); nothing is downloaded. Every generator is deterministic given its seed.
+Building the built-in sets imports Faker and num2words only in a short-lived child interpreter
+(``child.in_child``), so the long-lived server does not keep their modules resident.
 """
 from importlib import import_module
 from importlib.util import find_spec
 
 # Where each name lives. They are imported on first use (PEP 562 module __getattr__): the home page
-# needs only the tokenizer, and the generators' imports (Faker, num2words) cost most of a second
-# of its first visit (BENCHMARKS.md, "Start-up").
+# needs only the tokenizer, and the generators' imports cost time on its first visit (BENCHMARKS.md,
+# "Start-up"; Faker and num2words, once most of a second, now run in a child: rnn.data.child).
 _HOMES = {"DataFormatError": "errors", "load_conll": "files", "load_pairs_tsv": "files",
           "load_sentiment_table": "files", "load_text": "files", "AMBIGUOUS_WORDS": "ner",
           "MINIMAL_PAIRS": "ner", "TaggedSentence": "ner", "ambiguous_indices": "ner",

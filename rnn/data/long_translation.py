@@ -17,7 +17,7 @@ import random
 from functools import lru_cache
 
 from .splits import Splits
-from .translation import Pair, english_number, french_number
+from .translation import Pair, number_words
 
 TRAIN_ITEMS = (1, 12)          # numbers per source in training (inclusive)
 EVAL_ITEMS = (8, 12)           # numbers per source in validation and test (inclusive)
@@ -26,8 +26,9 @@ TOP = 99                       # numbers 0..TOP
 
 @lru_cache(maxsize=1)
 def _words() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(English token, French tokens) of 0..TOP, computed once (num2words is slow)."""
-    return tuple((english_number(n), tuple(french_number(n).split())) for n in range(TOP + 1))
+    """(English token, French tokens) of 0..TOP, computed once (num2words is slow; it runs in a
+    child interpreter, ``translation.number_words``)."""
+    return tuple((english, tuple(french.split())) for english, french in number_words(TOP + 1))
 
 
 def _pair(rng: random.Random, items: tuple[int, int]) -> Pair:

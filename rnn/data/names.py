@@ -4,6 +4,9 @@ Faker ships first and last names for dozens of locales. We keep the *Latin-scrip
 every token is readable in the app (names keep their accents: "José", "Łukasz", "Gülşen"), and
 keep names that are a single token under ``tokenize_words`` and start with a capital letter.
 Result: about 55 locales from ~35 languages, ~20k first names and ~18k last names.
+
+Faker is imported only by ``_locale_names_here``, which ``locale_names`` runs in a child
+interpreter (``rnn.data.child``): the long-lived server keeps the pools, never Faker's tables.
 """
 from __future__ import annotations
 
@@ -12,8 +15,7 @@ import sys
 import unicodedata
 from functools import lru_cache
 
-from faker.config import AVAILABLE_LOCALES
-
+from .child import in_child
 from .tokenize import tokenize_words
 
 MIN_FIRST, MIN_LAST = 40, 20   # a locale needs this many names to be worth sampling from
@@ -40,9 +42,20 @@ def _provider_names(provider: type, stem: str) -> list[str]:
 def locale_names() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """``{locale: (first_names, last_names)}``, each sorted and de-duplicated, Latin script only.
 
-    Faker's person providers (one module per locale, ~14 MB of name tables in all) are imported
-    to be read and then unloaded again: only the pools are kept (a server process otherwise keeps
-    every table resident for good; BENCHMARKS.md, issue 16)."""
+    Computed once per process, in a child interpreter (``_locale_names_here``): Faker's person
+    providers (one module per locale, ~14 MB resident in all) are never imported into the server
+    (BENCHMARKS.md, issue 16)."""
+    pools = in_child("rnn.data.names:_locale_names_here")
+    return {locale: (tuple(first), tuple(last)) for locale, (first, last) in pools.items()}
+
+
+def _locale_names_here() -> dict[str, tuple[list[str], list[str]]]:
+    """``locale_names()`` computed in this process, reading Faker (the child's side).
+
+    Should it run in the server (the child failed), the provider modules are unloaded again once
+    read, so only the pools stay."""
+    from faker.config import AVAILABLE_LOCALES
+
     loaded = set(sys.modules)
     pools = {}
     try:
@@ -54,7 +67,7 @@ def locale_names() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
             first = sorted({n for n in _provider_names(provider, "first_names") if is_latin_name(n)})
             last = sorted({n for n in _provider_names(provider, "last_names") if is_latin_name(n)})
             if len(first) >= MIN_FIRST and len(last) >= MIN_LAST:
-                pools[locale] = (tuple(first), tuple(last))
+                pools[locale] = (first, last)
     finally:
         _unload(set(sys.modules) - loaded, "faker.providers.person.")
     return pools

@@ -3,6 +3,7 @@
 Nothing is downloaded: each corpus is read from Faker's data, the running interpreter's standard
 library, or num2words, so it is identical on every machine with the same Python and package
 versions. ``seed`` only shuffles the order of lines (names, numbers) or documents (prose, python).
+Faker and num2words are read in a child interpreter (``rnn.data.child``), never in the server.
 """
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import inspect
 import io
 import random
 import re
+from functools import lru_cache
 
-from num2words import num2words
-
+from .child import in_child
 from .long_textgen import build_tags_corpus
 from .names import all_first_names
 
@@ -55,11 +56,26 @@ def _names(rng: random.Random) -> str:
     return "\n".join(names) + "\n"
 
 
-def _numbers(rng: random.Random) -> str:
+@lru_cache(maxsize=1)
+def _number_lines() -> tuple[str, ...]:
+    """English number words from one up, until they fill TARGET_CHARS (newlines counted);
+    computed once, in a child interpreter (``rnn.data.child``: the server does not import
+    num2words)."""
+    return tuple(in_child("rnn.data.textgen:_number_lines_here", TARGET_CHARS))
+
+
+def _number_lines_here(target_chars: int) -> list[str]:
+    """``_number_lines()`` computed in this process (the child's side; imports num2words)."""
+    from num2words import num2words
     lines, n = [], 1
-    while sum(map(len, lines)) + len(lines) < TARGET_CHARS:
+    while sum(map(len, lines)) + len(lines) < target_chars:
         lines.append(num2words(n))
         n += 1
+    return lines
+
+
+def _numbers(rng: random.Random) -> str:
+    lines = list(_number_lines())
     # Counting order is the point of this corpus, so the seed only picks where it starts.
     start = rng.randrange(len(lines))
     return "\n".join(lines[start:] + lines[:start]) + "\n"

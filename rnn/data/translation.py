@@ -10,6 +10,10 @@ In both, every number / date belongs to exactly one split (a seeded permutation 
 val and train), so the test set measures generalisation to unseen inputs. Strings are rebuilt
 from tokens with ``join_tokens(tokens, TRANSLATION_SETS[name]["tgt_join"])``; BLEU is computed on
 those joined strings.
+
+num2words is imported only inside ``english_number`` / ``french_number``; the data sets read their
+number words from ``number_words``, computed in a child interpreter (``rnn.data.child``), so the
+long-lived server never imports num2words (~60 language modules).
 """
 from __future__ import annotations
 
@@ -18,8 +22,7 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 
-from num2words import num2words
-
+from .child import in_child
 from .splits import Splits
 
 TRANSLATION_SETS: dict[str, dict] = {
@@ -64,11 +67,13 @@ def join_tokens(tokens: list[str], joiner: str) -> str:
 
 def english_number(n: int) -> str:
     """``312 -> "three hundred and twelve"`` (num2words, without its thousands comma)."""
+    from num2words import num2words
     return num2words(n, lang="en").replace(",", "")
 
 
 def french_number(n: int) -> str:
     """``312 -> "trois cent douze"`` (num2words, 1990 spelling reform off: "vingt et un")."""
+    from num2words import num2words
     return num2words(n, lang="fr")
 
 
@@ -86,10 +91,22 @@ def format_date(date: dt.date, fmt: str) -> str:
                       dth=f"{date.day}{ordinal_suffix(date.day)}")
 
 
+def number_words(count: int) -> tuple[tuple[str, str], ...]:
+    """``(english_number(n), french_number(n))`` for n in 0..count-1, computed in a child
+    interpreter (``_number_words_here``), so num2words is not imported into this process."""
+    return tuple((english, french)
+                 for english, french in in_child("rnn.data.translation:_number_words_here", count))
+
+
+def _number_words_here(count: int) -> list[tuple[str, str]]:
+    """``number_words(count)`` computed in this process (the child's side; imports num2words)."""
+    return [(english_number(n), french_number(n)) for n in range(count)]
+
+
 @lru_cache(maxsize=1)
 def _number_table() -> tuple[tuple[str, str], ...]:
     """``(english, french)`` for 0..9999, computed once per process (num2words takes ~1 s)."""
-    return tuple((english_number(n), french_number(n)) for n in range(10_000))
+    return number_words(10_000)
 
 
 def _number_pair(n: int, rng: random.Random) -> Pair:
