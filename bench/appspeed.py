@@ -75,6 +75,21 @@ BARE_PAGES = {
     "bare_torch_plotly": ("import plotly.graph_objects as go\nimport streamlit as st\nimport torch\n"
                           "st.title(\"RNN Playground\")\n"
                           "st.plotly_chart(go.Figure(go.Scatter(y=torch.arange(5.0).tolist())))\n"),
+    # a second memory reference (--ran-reference): the same, after it ran one training step of a
+    # small RNN, GRU and LSTM (torch's kernel code paged in, as any page that runs a model does)
+    "bare_torch_plotly_ran": (
+        "import plotly.graph_objects as go\nimport streamlit as st\nimport torch\n"
+        "st.title(\"RNN Playground\")\n"
+        "for cell in (torch.nn.RNN, torch.nn.GRU, torch.nn.LSTM):\n"
+        "    emb, rnn, head = torch.nn.Embedding(50, 16), cell(16, 64, batch_first=True), torch.nn.Linear(64, 50)\n"
+        "    params = [*emb.parameters(), *rnn.parameters(), *head.parameters()]\n"
+        "    opt = torch.optim.Adam(params)\n"
+        "    x = torch.randint(0, 50, (8, 20))\n"
+        "    loss = torch.nn.functional.cross_entropy(head(rnn(emb(x))[0]).reshape(-1, 50), x.reshape(-1))\n"
+        "    loss.backward(); torch.nn.utils.clip_grad_norm_(params, 1.0); opt.step()\n"
+        "    with torch.no_grad():\n"
+        "        rnn(emb(x))\n"
+        "st.plotly_chart(go.Figure(go.Scatter(y=torch.arange(5.0).tolist())))\n"),
 }
 # Browser clock: when the main area's title first shows the text (the first screen painted).
 TITLE_PAINTED = """
@@ -159,6 +174,7 @@ async def visit_all(b, server: Server) -> list[str]:
 
 DEPLOY_ENV = {"RNN_PLAYGROUND_HOSTED": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
               "MALLOC_ARENA_MAX": "2"}          # the Dockerfile's environment
+RAN_REFERENCE = ("bare_torch_plotly_ran", "bare_torch_plotly_ran", DEPLOY_ENV)
 MEMORY_SERVERS = (("bare_torch_plotly", "bare_torch_plotly", DEPLOY_ENV),
                   ("app", None, DEPLOY_ENV),
                   ("app_default_malloc", None, {k: v for k, v in DEPLOY_ENV.items()
@@ -200,6 +216,9 @@ async def _memory(settle_s: float, servers=MEMORY_SERVERS) -> dict:
     for app in [name for name, bare, _ in servers if not bare]:
         for key in ("visited_mb", "settled_mb"):
             out[f"ratio_{app}_{key}"] = out[f"{app}_{key}"] / out[f"bare_torch_plotly_{key}"]
+            if f"bare_torch_plotly_ran_{key}" in out:
+                out[f"ratio_{app}_to_ran_{key}"] = (out[f"{app}_{key}"]
+                                                    / out[f"bare_torch_plotly_ran_{key}"])
     return out
 
 
@@ -349,6 +368,9 @@ def main() -> None:
     ap.add_argument("--memory", action="store_true", help="RSS after every page vs bare server")
     ap.add_argument("--rounds", type=int, default=3, help="server starts per page (--startup)")
     ap.add_argument("--settle", type=float, default=35.0, help="seconds idle before RSS (--memory)")
+    ap.add_argument("--ran-reference", action="store_true",
+                    help="--memory with a second reference: the bare server after one training "
+                         "step of a small RNN, GRU and LSTM (torch's kernels paged in)")
     ap.add_argument("--no-arena-compare", action="store_true",
                     help="--memory without the third server (the app without MALLOC_ARENA_MAX)")
     args = ap.parse_args()
@@ -356,8 +378,10 @@ def main() -> None:
     if args.startup:
         out["startup"] = asyncio.run(_startup(args.rounds))
     if args.memory:
-        out["memory"] = asyncio.run(_memory(args.settle, MEMORY_SERVERS[:2] if args.no_arena_compare
-                                            else MEMORY_SERVERS))
+        servers = MEMORY_SERVERS[:2] if args.no_arena_compare else MEMORY_SERVERS
+        if args.ran_reference:
+            servers = (servers[0], RAN_REFERENCE, *servers[1:])
+        out["memory"] = asyncio.run(_memory(args.settle, servers))
     if not (args.startup or args.memory):
         out.update(run(quick=True))
     out["loadavg_after"] = loadavg()
