@@ -86,9 +86,11 @@ BARE_PAGES = {
         "    opt = torch.optim.Adam(params)\n"
         "    x = torch.randint(0, 50, (8, 20))\n"
         "    loss = torch.nn.functional.cross_entropy(head(rnn(emb(x))[0]).reshape(-1, 50), x.reshape(-1))\n"
-        "    loss.backward(); torch.nn.utils.clip_grad_norm_(params, 1.0); opt.step()\n"
+        "    loss.backward()\n"
+        "    _ = torch.nn.utils.clip_grad_norm_(params, 1.0)\n"
+        "    opt.step()\n"
         "    with torch.no_grad():\n"
-        "        rnn(emb(x))\n"
+        "        _ = rnn(emb(x))\n"
         "st.plotly_chart(go.Figure(go.Scatter(y=torch.arange(5.0).tolist())))\n"),
 }
 # Browser clock: when the main area's title first shows the text (the first screen painted).

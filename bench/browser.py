@@ -62,39 +62,67 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+LISTENING = re.compile(r"URL: http://127\.0\.0\.1:(\d+)")   # Streamlit's line once it listens
+START_TRIES = 3
+
+
 class Server:
     """``streamlit run app.py`` (or ``script``) on a free local port; ``started`` is when Popen
     was called. It runs in the repository root, so it reads the app's .streamlit/config.toml."""
 
     def __init__(self, env: dict | None = None, log_name: str = "streamlit.log",
                  script: Path | None = None):
+        OUT.mkdir(parents=True, exist_ok=True)
+        self._env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}  # its URL line at once
+        self._script = script or ROOT / "app.py"
+        self._log_path = OUT / log_name
+        self._start()
+
+    def _start(self) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        OUT.mkdir(parents=True, exist_ok=True)
-        self.log = open(OUT / log_name, "w")  # noqa: SIM115 -- lives as long as the server
-        cmd = [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"),
+        self.log = open(self._log_path, "w")  # noqa: SIM115 -- lives as long as the server
+        cmd = [sys.executable, "-m", "streamlit", "run", str(self._script),
                "--server.port", str(self.port), "--server.address", "127.0.0.1",
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-                                     env={**os.environ, **(env or {})})
+                                     env=self._env)
 
     @property
     def pid(self) -> int:
         return self.proc.pid
 
+    def listening(self) -> bool:
+        """Streamlit said it listens on this server's port (not merely: something answers there)."""
+        match = LISTENING.search(self._log_path.read_text(errors="replace"))
+        return bool(match) and int(match.group(1)) == self.port
+
     def wait_port(self, timeout: float = 120) -> float:
-        """Seconds from Popen until the port accepts connections."""
+        """Seconds from Popen until this server's own port accepts connections.
+
+        A port chosen free can be taken by another process before Streamlit binds it: the server
+        then exits, and it is started again on another port (``START_TRIES`` in all). A port
+        only counts once Streamlit's own log says it listens there, so a connection never
+        reaches another program's server."""
         deadline = time.time() + timeout
+        tries = 1
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited early; see {self.log.name}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return time.perf_counter() - self.started
-            except OSError:
-                time.sleep(0.05)
+                if tries >= START_TRIES:
+                    raise RuntimeError(f"streamlit exited early; see {self.log.name}")
+                tries += 1
+                self.log.close()
+                self._start()
+                continue
+            if self.listening():
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                        return time.perf_counter() - self.started
+                except OSError:
+                    pass
+            time.sleep(0.05)
         raise TimeoutError("streamlit did not open its port")
 
     def stop(self) -> None:

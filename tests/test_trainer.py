@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 import torch
 
+from rnn.train import optim
 from rnn.train.trainer import TrainConfig, Trainer, batch_size_of
 
 @pytest.fixture(autouse=True)
@@ -215,7 +216,8 @@ def test_data_running_out_and_stop():
 
 def test_sgd_and_weight_decay():
     trainer = make(optimizer="sgd", lr=0.1, weight_decay=1e-4, steps=3)
-    assert isinstance(trainer.optimizer, torch.optim.SGD)
+    assert isinstance(trainer.optimizer, optim.SGD)
+    assert trainer.optimizer.param_groups[0]["weight_decay"] == 1e-4
     assert [r["kind"] for r in trainer.run()] == ["step"] * 3 + ["stop"]
 
 

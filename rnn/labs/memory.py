@@ -18,6 +18,7 @@ from torch import Tensor, nn
 
 from rnn.gradflow import hidden_grads, operator_norm, spectrum
 from rnn.layer import RecurrentLayer
+from rnn.train import optim
 
 ADD_TOL = 0.1  # an adding-problem answer counts as correct within this distance
 
@@ -193,7 +194,7 @@ def train(model: MemoryModel, steps: int = 300, lr: float = 1e-2, clip: float | 
     """
     gen = torch.Generator().manual_seed(seed)
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.Adam(params, lr=lr)
+    opt = optim.Adam(params, lr=lr)
     good = _snapshot(model)
     for step in range(1, steps + 1):
         x, y = model.task.batch(batch_size, gen)

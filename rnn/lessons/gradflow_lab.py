@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from rnn.gradflow import operator_norm, spectrum
+from rnn.train import optim
 from rnn.labs.memory import (MemoryConfig, MemoryModel, MemoryTask, beta, evaluate,
                              grad_norms_through_time, loss_and_accuracy)
 
@@ -157,8 +158,8 @@ def run_training(model: MemoryModel, budget: dict, seed: int = 0, max_seconds: f
     """
     gen = torch.Generator().manual_seed(seed)
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = (torch.optim.SGD(params, lr=budget["lr"], momentum=0.9) if budget["optimizer"] == "sgd"
-           else torch.optim.Adam(params, lr=budget["lr"]))
+    opt = (optim.SGD(params, lr=budget["lr"], momentum=0.9) if budget["optimizer"] == "sgd"
+           else optim.Adam(params, lr=budget["lr"]))
     clip, steps = budget.get("clip"), int(budget["steps"])
     records, reason, start = [], "", time.monotonic()
     for step in range(1, steps + 1):

@@ -49,6 +49,8 @@ from dataclasses import dataclass
 
 import torch
 
+from rnn.train import optim
+
 OPTIMIZERS = ("adam", "sgd")
 
 
@@ -114,11 +116,12 @@ def batch_size_of(batch) -> int:
     return len(batch)
 
 
-def make_optimizer(parameters: list, config: TrainConfig) -> torch.optim.Optimizer:
-    """Adam or plain SGD over `parameters`."""
+def make_optimizer(parameters: list, config: TrainConfig) -> optim.Adam | optim.SGD:
+    """Adam or plain SGD over `parameters` (rnn.train.optim: torch.optim's numbers, without
+    the torch._dynamo import that torch.optim's classes bring into the server)."""
     if config.optimizer == "adam":
-        return torch.optim.Adam(parameters, lr=config.lr, weight_decay=config.weight_decay)
-    return torch.optim.SGD(parameters, lr=config.lr, weight_decay=config.weight_decay)
+        return optim.Adam(parameters, lr=config.lr, weight_decay=config.weight_decay)
+    return optim.SGD(parameters, lr=config.lr, weight_decay=config.weight_decay)
 
 
 class Trainer:
