@@ -76,19 +76,21 @@ BARE_PAGES = {
                           "st.title(\"RNN Playground\")\n"
                           "st.plotly_chart(go.Figure(go.Scatter(y=torch.arange(5.0).tolist())))\n"),
     # a second memory reference (--ran-reference): the same, after it ran one training step of a
-    # small RNN, GRU and LSTM (torch's kernel code paged in, as any page that runs a model does)
+    # small RNN, GRU and LSTM (torch's kernel code paged in, as any page that runs a model does);
+    # the update is written out: a torch.optim optimizer would import torch._dynamo (+67 MB)
     "bare_torch_plotly_ran": (
         "import plotly.graph_objects as go\nimport streamlit as st\nimport torch\n"
         "st.title(\"RNN Playground\")\n"
         "for cell in (torch.nn.RNN, torch.nn.GRU, torch.nn.LSTM):\n"
         "    emb, rnn, head = torch.nn.Embedding(50, 16), cell(16, 64, batch_first=True), torch.nn.Linear(64, 50)\n"
         "    params = [*emb.parameters(), *rnn.parameters(), *head.parameters()]\n"
-        "    opt = torch.optim.Adam(params)\n"
         "    x = torch.randint(0, 50, (8, 20))\n"
         "    loss = torch.nn.functional.cross_entropy(head(rnn(emb(x))[0]).reshape(-1, 50), x.reshape(-1))\n"
         "    loss.backward()\n"
         "    _ = torch.nn.utils.clip_grad_norm_(params, 1.0)\n"
-        "    opt.step()\n"
+        "    with torch.no_grad():\n"
+        "        for p in params:\n"
+        "            p.sub_(0.01 * p.grad)\n"
         "    with torch.no_grad():\n"
         "        _ = rnn(emb(x))\n"
         "st.plotly_chart(go.Figure(go.Scatter(y=torch.arange(5.0).tolist())))\n"),
