@@ -23,9 +23,9 @@ import torch
 from torch import nn
 
 from rnn.gradflow import operator_norm, spectrum
-from rnn.train import optim
 from rnn.labs.memory import (MemoryConfig, MemoryModel, MemoryTask, beta, evaluate,
                              grad_norms_through_time, loss_and_accuracy)
+from rnn.train import optim
 
 ARCHS = ("rnn", "gru", "lstm")             # the cells the sweep races (its own models, rnn.labs.memory)
 CELLS = ("rnn", "leaky", "esn", "gru", "lstm")   # every cell: gradient curves and the Train tab
