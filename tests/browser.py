@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from bench.browser import Server
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("RNN_PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
@@ -28,65 +25,17 @@ def require_browser() -> None:
         pytest.skip(f"Chromium not found at {CHROMIUM}")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-LISTENING = re.compile(r"URL: http://127\.0\.0\.1:(\d+)")   # Streamlit's line once it listens
-LOG = ROOT / ".pytest-streamlit.log"
-
-
-def _start_server(env: dict | None):
-    """(port, process): ``streamlit run app.py`` on a port that was free a moment ago."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
-    with open(LOG, "w") as log:                 # the child keeps its own handle
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"})
-    return port, proc
-
-
-def _listening(port: int) -> bool:
-    """Streamlit's own log says it listens on ``port``, and the port answers."""
-    match = LISTENING.search(LOG.read_text(errors="replace"))
-    if not match or int(match.group(1)) != port:
-        return False
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @contextmanager
-def streamlit_server(env: dict | None = None, tries: int = 3):
-    """The app on a free port. Another process can take that port before Streamlit binds it;
-    the server then exits and is started again on another one (``tries`` in all), and a port
-    counts only once Streamlit's log says it listens there, so the tests never talk to another
-    program's server."""
-    port, proc = _start_server(env)
+def streamlit_server(env: dict | None = None):
+    """The app on a free port, as the benchmarks start it (``bench.browser.Server``: the port
+    counts once Streamlit's own log says it listens there, and a server that lost its port to
+    another process starts again on another). Its log: bench/out/pytest-streamlit.log."""
+    server = Server(env=env, log_name="pytest-streamlit.log")
     try:
-        deadline = time.time() + 90
-        while not _listening(port):
-            if proc.poll() is not None:
-                tries -= 1
-                if tries <= 0:
-                    raise RuntimeError("streamlit exited early; see .pytest-streamlit.log")
-                port, proc = _start_server(env)
-            elif time.time() > deadline:
-                raise RuntimeError("streamlit did not start in 90 s; see .pytest-streamlit.log")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+        server.wait_port(timeout=90)
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        server.stop()
 
 
 def wait_ready(page, timeout: float = 90_000) -> None:
