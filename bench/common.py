@@ -155,7 +155,7 @@ def rss_breakdown(pid: int, top: int = 12) -> dict:
         elif head[0] == "Rss:":
             mb = int(head[1]) / 1024
             by_name[name] = by_name.get(name, 0.0) + mb
-            if name.startswith("[") or name == "[anon]":
+            if name.startswith("["):             # [anon], [heap], [stack]...
                 anon += mb
             else:
                 file_backed += mb

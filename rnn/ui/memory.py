@@ -38,14 +38,20 @@ _gc_gate = None                                  # the gate whose tickets the me
 _live_experiments: "weakref.WeakSet" = weakref.WeakSet()     # every experiment a panel made
 
 
+def _glibc():
+    """glibc through ctypes, or None (another C library or platform)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
 def _malloc_trim() -> bool:
     """Give freed heap memory back to the system (glibc only; elsewhere a no-op)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
-    except (OSError, AttributeError):
-        return False
+    trim = getattr(_glibc(), "malloc_trim", None)
+    return bool(trim(0)) if trim is not None else False
 
 
 def _rss_mb() -> float:
@@ -70,11 +76,8 @@ def heap_stats() -> dict:
     blocks hold now, what lies free inside the arenas (resident or already handed back), and
     blocks mapped on their own. Told apart from the resident set, it says whether memory is in
     use or lost to fragmentation (BENCHMARKS.md, issue 16). Empty where unavailable."""
-    if not sys.platform.startswith("linux"):
-        return {}
-    try:
-        fn = ctypes.CDLL("libc.so.6").mallinfo2
-    except (OSError, AttributeError):
+    fn = getattr(_glibc(), "mallinfo2", None)
+    if fn is None:
         return {}
     fn.restype = _Mallinfo2
     info, mb = fn(), 1 / 2 ** 20
