@@ -1,0 +1,186 @@
+"""The training itself, as a worker runs it, and the two ends that meet the web process.
+
+``spec_for(exp)`` (web side) turns a session's Experiment into a JobSpec; ``run_job(spec, emit,
+should_stop)`` (worker side) rebuilds the experiment, continues from where the run stopped,
+trains until the budget ends or a stop is asked for (checked after every step), and calls
+``emit(records)`` with the new records about every ``EMIT_SECONDS``; ``apply_result(exp, result)``
+(web side) puts the worker's weights and ending into the session's Experiment.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import time
+from typing import Callable
+
+import safetensors.torch
+import torch
+
+from rnn.jobs.base import DIVERGED, DONE, PAUSED, JobResult, JobSpec, Resume
+from rnn.train.history import History
+
+EMIT_SECONDS = 0.2              # the worker sends its new records this often (and at the end)
+SLICE_SECONDS = 0.25
+
+
+class StopRequested(Exception):
+    """Raised between two steps when the student pressed Stop."""
+
+
+# ------------------------------------------------------------------ tensors <-> bytes
+def _to_bytes(state: dict) -> bytes:
+    return safetensors.torch.save({k: v.detach().to("cpu").contiguous().clone()
+                                   for k, v in state.items()})
+
+
+def _from_bytes(data: bytes) -> dict:
+    from rnn.checkpoint import _load_weights     # the checked reader (never pickle)
+    return _load_weights(data)
+
+
+def _optimizer_bytes(optimizer) -> bytes:
+    flat = {}
+    for index, state in optimizer.state_dict()["state"].items():
+        for name, value in state.items():
+            if isinstance(value, torch.Tensor):
+                flat[f"{index}.{name}"] = value
+    return _to_bytes(flat)
+
+
+def _load_optimizer(optimizer, data: bytes) -> None:
+    per_param: dict = {}
+    for key, value in _from_bytes(data).items():
+        index, name = key.split(".", 1)
+        per_param.setdefault(int(index), {})[name] = value
+    state = optimizer.state_dict()
+    optimizer.load_state_dict({"state": per_param, "param_groups": state["param_groups"]})
+
+
+# ------------------------------------------------------------------ web side
+def spec_for(exp, resume: Resume | None = None) -> JobSpec:
+    """The job that trains ``exp`` on from where it is (``resume``: where its last job stopped)."""
+    meta = exp.meta()
+    meta.pop("history", None)
+    file_name = file_bytes = None
+    dataset = exp.dataset
+    if dataset.startswith("file:"):
+        source = getattr(exp, "data_file", None)
+        if source is None:
+            from rnn.data import DataFormatError
+            raise DataFormatError("this model's own data file is not available any more; "
+                                  "upload it again to train")
+        file_name, file_bytes = source
+        dataset = None
+    return JobSpec(meta=meta, weights=_to_bytes(exp.model.state_dict()), dataset=dataset,
+                   file_name=file_name, file_bytes=file_bytes, resume=resume)
+
+
+def apply_result(exp, result: JobResult) -> None:
+    """Put a finished job's weights and ending into ``exp`` (its records are already there)."""
+    weights = _from_bytes(result.weights)
+    exp.model.load_state_dict({k: v.to(exp.model.state_dict()[k].dtype) for k, v in weights.items()})
+    exp.model.eval()
+    exp.job_resume = result.resume
+    if result.status in (DONE, DIVERGED):
+        exp.status, exp.stop_reason = result.status, result.stop_reason
+    else:
+        exp.status, exp.stop_reason = "ready", ""
+
+
+# ------------------------------------------------------------------ worker side
+@functools.lru_cache(maxsize=8)
+def _builtin(task: str, dataset: str):
+    """A built-in data set, generated once per worker process."""
+    from rnn.data.splits import share_strings
+    from rnn.tasks import get_task
+    return share_strings(get_task(task).load_builtin(dataset, seed=0))
+
+
+def build_experiment(spec: JobSpec):
+    """The spec's experiment with its data, weights and configs (in a worker)."""
+    from rnn.experiment import Experiment
+    from rnn.settings import get_settings
+    from rnn.tasks import get_task
+
+    state = _from_bytes(spec.weights)
+    exp = Experiment._from_checkpoint(state, dict(spec.meta), "the training job")
+    if spec.file_bytes is not None:
+        limit = int(get_settings().max_upload_mb * 1024 * 1024)
+        exp.splits = get_task(exp.task.name).load_file(spec.file_bytes, name=spec.file_name or "upload",
+                                                       max_bytes=max(limit, len(spec.file_bytes)))
+    else:
+        exp.splits = _builtin(exp.task.name, spec.dataset or exp.dataset)
+    return exp
+
+
+def _resume(trainer, resume: Resume | None) -> None:
+    if resume is None:
+        return
+    trainer.step_count, trainer.elapsed = resume.step_count, resume.elapsed
+    trainer.examples, trainer._step_seconds = resume.examples, resume.step_seconds
+    trainer._last_eval_step = resume.last_eval_step
+    trainer._evals_since_best = resume.evals_since_best
+    if resume.optimizer:
+        _load_optimizer(trainer.optimizer, resume.optimizer)
+    if resume.best_step is not None and resume.best_value is not None:
+        state = _from_bytes(resume.best_weights) if resume.best_weights else None
+        trainer.best = {"step": resume.best_step, "value": resume.best_value, "state": state}
+
+
+def _resume_of(trainer) -> Resume:
+    best = trainer.best or {}
+    value = best.get("value")
+    return Resume(step_count=trainer.step_count, elapsed=trainer.elapsed, examples=trainer.examples,
+                  step_seconds=trainer._step_seconds, last_eval_step=trainer._last_eval_step,
+                  best_step=best.get("step"),
+                  best_value=float(value) if value is not None and math.isfinite(value) else None,
+                  evals_since_best=trainer._evals_since_best,
+                  optimizer=_optimizer_bytes(trainer.optimizer),
+                  best_weights=_to_bytes(best["state"]) if best.get("state") else None)
+
+
+def run_job(spec: JobSpec, emit: Callable[[list[dict]], None],
+            should_stop: Callable[[], bool]) -> JobResult:
+    """Train ``spec`` in this process; ``should_stop()`` is asked after every step."""
+    exp = build_experiment(spec)
+    trainer = exp._make_trainer()
+    _resume(trainer, spec.resume)
+    sent = 0
+    last_emit = time.monotonic()
+    status = None
+
+    def between_steps():
+        if should_stop():
+            raise StopRequested
+
+    history = History()
+    try:
+        while not trainer.done:
+            trainer.run_for(SLICE_SECONDS, between_steps=between_steps)
+            if time.monotonic() - last_emit >= EMIT_SECONDS or trainer.done:
+                new = trainer.records[sent:]
+                sent = len(trainer.records)
+                if new:
+                    emit(new)
+                last_emit = time.monotonic()
+    except StopRequested:
+        status = PAUSED
+    new = trainer.records[sent:]
+    if new:
+        emit(new)
+    history.extend(trainer.records)
+    if status is None:
+        status = DIVERGED if trainer.diverged else DONE
+    exp.model.eval()
+    return JobResult(status=status, stop_reason=(trainer.stop_reason or "") if status != PAUSED else "",
+                     weights=_to_bytes(exp.model.state_dict()), history=history,
+                     resume=_resume_of(trainer))
+
+
+def one_thread() -> None:
+    """A worker trains on one core: several workers share the machine's cores."""
+    torch.set_num_threads(1)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:             # already set (or work already started) in this process
+        pass
