@@ -11,10 +11,12 @@ dies (killed, out of memory) fails its job with a message for the student and is
 """
 from __future__ import annotations
 
+import atexit
 import collections
 import contextlib
 import sys
 import multiprocessing as mp
+import logging
 import os
 import threading
 import time
@@ -147,6 +149,7 @@ class LocalBackend:
         self._workers = [self._start_worker() for _ in range(self.n_workers)]
         self._thread = threading.Thread(target=self._loop, daemon=True, name="rnn-jobs-local")
         self._thread.start()
+        atexit.register(self.close)
 
     def worker_pids(self) -> list[int]:
         with self._cond:
@@ -178,7 +181,13 @@ class LocalBackend:
                         except OSError:
                             pass
                         if not self._closed:
-                            self._workers[i] = self._start_worker()
+                            try:
+                                self._workers[self._workers.index(w)] = self._start_worker()
+                            except Exception:  # noqa: BLE001 -- shutting down, or out of resources
+                                logging.getLogger(__name__).exception("cannot restart a worker")
+                                self._workers.remove(w)
+                                if not self._workers:
+                                    self._closed = True
                 self._prune()
                 self._dispatch()
                 self._cond.notify_all()
