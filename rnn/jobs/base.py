@@ -134,13 +134,15 @@ class JobResult:
 class JobUpdate:
     """What ``read`` returns: the records since the cursor (typed), the cursor to pass next time,
     the job's state, its 1-based place in the queue while queued, the result once finished and
-    a message for the student once failed."""
+    a message for the student once failed; ``weights``: the newest snapshot of the model's
+    weights (safetensors bytes) when there is one the cursor has not seen."""
     records: list[Record] = field(default_factory=list)
     cursor: object = 0
     state: str = UNKNOWN
     position: int | None = None
     result: JobResult | None = None
     error: str = ""
+    weights: bytes | None = None
 
 
 def records_from_wire(dicts: list[dict]) -> list[Record]:

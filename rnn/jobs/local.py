@@ -73,7 +73,8 @@ def _worker_main(conn) -> None:
 
         try:
             result = run_job(JobSpec.from_wire(wire),
-                             emit=lambda recs: conn.send(("records", job_id, json.dumps(recs))),
+                             emit=lambda recs, weights: conn.send(
+                                 ("records", job_id, (json.dumps(recs), weights))),
                              should_stop=should_stop)
             conn.send(("result", job_id, result.to_wire()))
         except Exception as exc:  # noqa: BLE001 -- the student reads it; the worker goes on
@@ -109,6 +110,8 @@ class _Job:
     error: str = ""
     ended: float = 0.0
     worker: "_Worker | None" = None
+    weights: bytes | None = None
+    weights_seq: int = 0
 
 
 @dataclass
@@ -200,7 +203,9 @@ class LocalBackend:
                 job = self._jobs.get(job_id)
                 if kind == "records":
                     if job is not None:
-                        job.records.extend(json.loads(payload))
+                        job.records.extend(json.loads(payload[0]))
+                        if payload[1] is not None:
+                            job.weights, job.weights_seq = payload[1], job.weights_seq + 1
                 elif kind in ("result", "error"):
                     if w.job is not None and w.job.id == job_id:
                         w.job = None
@@ -248,13 +253,14 @@ class LocalBackend:
         return job.id
 
     def read(self, job_id: str, cursor: object = 0, wait: float = 0.0) -> JobUpdate:
-        cursor = int(cursor or 0)
+        """``cursor``: 0 at first, then what the last update returned ((records, weights) seen)."""
+        cursor, seen = (cursor if isinstance(cursor, (tuple, list)) else (int(cursor or 0), 0))
         deadline = time.monotonic() + wait
         with self._cond:
             while True:
                 job = self._jobs.get(job_id)
                 if job is None:
-                    return JobUpdate(cursor=cursor, state=UNKNOWN)
+                    return JobUpdate(cursor=(cursor, seen), state=UNKNOWN)
                 left = deadline - time.monotonic()
                 if len(job.records) > cursor or job.state in (FINISHED, FAILED) or left <= 0:
                     break
@@ -262,10 +268,12 @@ class LocalBackend:
             position = None
             if job.state == QUEUED:
                 position = next((i + 1 for i, j in enumerate(self._queue) if j is job), None)
-            return JobUpdate(records=records_from_wire(job.records[cursor:]), cursor=len(job.records),
+            return JobUpdate(records=records_from_wire(job.records[cursor:]),
+                             cursor=(len(job.records), job.weights_seq),
                              state=job.state, position=position,
                              result=JobResult.from_wire(job.result) if job.result else None,
-                             error=job.error)
+                             error=job.error,
+                             weights=job.weights if job.weights_seq > seen else None)
 
     def stop(self, job_id: str) -> None:
         with self._cond:

@@ -20,6 +20,7 @@ from rnn.jobs.base import DIVERGED, DONE, PAUSED, JobResult, JobSpec, Resume
 from rnn.train.history import History
 
 EMIT_SECONDS = 0.2              # the worker sends its new records this often (and at the end)
+WEIGHTS_SECONDS = 1.0           # and the model's weights this often (Try follows the training)
 SLICE_SECONDS = 0.25
 
 
@@ -75,11 +76,17 @@ def spec_for(exp, resume: Resume | None = None) -> JobSpec:
                    file_name=file_name, file_bytes=file_bytes, resume=resume)
 
 
+def load_weights(exp, data: bytes) -> None:
+    """Put a worker's weights (safetensors bytes) into ``exp``'s model."""
+    weights = _from_bytes(data)
+    own = exp.model.state_dict()
+    exp.model.load_state_dict({k: v.to(own[k].dtype) for k, v in weights.items()})
+    exp.model.eval()
+
+
 def apply_result(exp, result: JobResult) -> None:
     """Put a finished job's weights and ending into ``exp`` (its records are already there)."""
-    weights = _from_bytes(result.weights)
-    exp.model.load_state_dict({k: v.to(exp.model.state_dict()[k].dtype) for k, v in weights.items()})
-    exp.model.eval()
+    load_weights(exp, result.weights)
     exp.job_resume = result.resume
     if result.status in (DONE, DIVERGED):
         exp.status, exp.stop_reason = result.status, result.stop_reason
@@ -139,14 +146,17 @@ def _resume_of(trainer) -> Resume:
                   best_weights=_to_bytes(best["state"]) if best.get("state") else None)
 
 
-def run_job(spec: JobSpec, emit: Callable[[list[dict]], None],
+def run_job(spec: JobSpec, emit: Callable[[list[dict], bytes | None], None],
             should_stop: Callable[[], bool]) -> JobResult:
-    """Train ``spec`` in this process; ``should_stop()`` is asked after every step."""
+    """Train ``spec`` in this process; ``should_stop()`` is asked after every step.
+    ``emit(records, weights)``: the new records, and the weights (safetensors bytes) with the
+    first records and then about every ``WEIGHTS_SECONDS`` (else None)."""
     exp = build_experiment(spec)
     trainer = exp._make_trainer()
     _resume(trainer, spec.resume)
     sent = 0
     last_emit = time.monotonic()
+    last_weights = None
     status = None
 
     def between_steps():
@@ -160,14 +170,18 @@ def run_job(spec: JobSpec, emit: Callable[[list[dict]], None],
             if time.monotonic() - last_emit >= EMIT_SECONDS or trainer.done:
                 new = trainer.records[sent:]
                 sent = len(trainer.records)
-                if new:
-                    emit(new)
-                last_emit = time.monotonic()
+                now = time.monotonic()
+                weights = None
+                if not trainer.done and (last_weights is None or now - last_weights >= WEIGHTS_SECONDS):
+                    weights, last_weights = _to_bytes(exp.model.state_dict()), now
+                if new or weights:
+                    emit(new, weights)
+                last_emit = now
     except StopRequested:
         status = PAUSED
     new = trainer.records[sent:]
     if new:
-        emit(new)
+        emit(new, None)
     history.extend(trainer.records)
     if status is None:
         status = DIVERGED if trainer.diverged else DONE

@@ -83,6 +83,9 @@ def _absorb(exp, job: dict, update) -> None:
     """Add the records that arrived to the session's experiment."""
     if update.records:
         exp.history.extend(r.to_dict() for r in update.records)
+    if update.weights:                      # Try and Inspect follow the training
+        from rnn.jobs.runner import load_weights
+        load_weights(exp, update.weights)
     job["cursor"] = update.cursor
 
 
@@ -100,13 +103,16 @@ def _settle(key: str, job: dict, exp, update) -> bool:
         # the worker died (or the job is gone): the records it sent belong to weights that never
         # came back, so the run goes back to where this job began; Start trains again from there
         del exp.history[job.get("history_len", len(exp.history)):]
+        if job.get("start_weights"):
+            from rnn.jobs.runner import load_weights
+            load_weights(exp, job["start_weights"])
         exp.status = "ready"
         job["error"] = update.error or WORKER_LOST
         job["running"] = False
     else:
         return False
     _backend().forget(job["job_id"])
-    job["job_id"] = None
+    job["job_id"], job["start_weights"] = None, None
     return True
 
 
@@ -253,8 +259,9 @@ def _tick(key: str, job: dict, make: Callable[[str | None], object]) -> None:
             if getattr(exp, "status", "ready") in TERMINAL:
                 update = None
             else:
-                job["history_len"] = len(exp.history)
-                job["job_id"] = backend.submit(spec_for(exp, getattr(exp, "job_resume", None)))
+                spec = spec_for(exp, getattr(exp, "job_resume", None))
+                job["history_len"], job["start_weights"] = len(exp.history), spec.weights
+                job["job_id"] = backend.submit(spec)
                 job["cursor"] = 0
                 exp.status = "training"
         if job.get("job_id"):
