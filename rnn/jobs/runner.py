@@ -120,6 +120,24 @@ def build_experiment(spec: JobSpec):
     return exp
 
 
+def _make_trainer(exp, done_steps: int):
+    """The experiment's trainer; a run continued after ``done_steps`` draws its batches (and
+    dropout) from seed + done_steps, so it goes on to new batches instead of repeating the
+    first job's (the worker cannot keep the earlier job's batch stream)."""
+    import dataclasses
+
+    from rnn.train.trainer import Trainer
+
+    if not done_steps:
+        return exp._make_trainer()
+    config = dataclasses.replace(exp.train_config, seed=exp.train_config.seed + done_steps)
+    splits = exp.ensure_data()
+    batches = exp.task.batches(splits.train, exp.vocabs, exp.model_config, config.batch_size,
+                               config.seed, exp.options)
+    return Trainer(exp.model, exp._loss, batches, config, eval_fn=exp._eval_fn,
+                   monitor=(exp.monitor_key, exp.task.higher_is_better))
+
+
 def _resume(trainer, resume: Resume | None) -> None:
     if resume is None:
         return
@@ -152,7 +170,7 @@ def run_job(spec: JobSpec, emit: Callable[[list[dict], bytes | None], None],
     ``emit(records, weights)``: the new records, and the weights (safetensors bytes) with the
     first records and then about every ``WEIGHTS_SECONDS`` (else None)."""
     exp = build_experiment(spec)
-    trainer = exp._make_trainer()
+    trainer = _make_trainer(exp, spec.resume.step_count if spec.resume else 0)
     _resume(trainer, spec.resume)
     sent = 0
     last_emit = time.monotonic()
