@@ -62,7 +62,7 @@ class Hosted:
                  proxy: bool | None = None):
         self.replicas, self.workers, self.jobs, self.db = replicas, workers, jobs, db
         self.env = dict(env or {})
-        self.app = app
+        self.app = Path(app) if app else None
         self.tag = tag
         self.proxy = replicas > 1 if proxy is None else proxy
         self.servers: list[Server] = []

@@ -228,3 +228,22 @@ def test_worker_command_needs_a_redis_url():
     out = subprocess.run([sys.executable, "-m", "rnn", "worker", "--redis", "redis://127.0.0.1:1/0"],
                          capture_output=True, text=True)
     assert out.returncode == 2 and "cannot run a worker" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_job_nobody_reads_any_more_stops_like_stop(monkeypatch):
+    """A closed tab: its job is not read again, and stops after LEASE_SECONDS (Start continues
+    it if the student comes back), so workers do not train for nobody."""
+    import rnn.jobs.local as local_module
+    monkeypatch.setattr(local_module, "LEASE_SECONDS", 1.0)
+    backend = LocalBackend(workers=1)
+    try:
+        job = backend.submit(spec_for(tiny(seconds=60.0)))
+        follow(backend, job, until=lambda rs: len(rs) > 0)
+        deadline = time.monotonic() + 30
+        while backend._jobs[job].state != FINISHED:          # no reads meanwhile
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        update = backend.read(job, 0)
+        assert update.result.status == PAUSED
+    finally:
+        backend.close()

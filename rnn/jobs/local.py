@@ -29,6 +29,7 @@ from rnn.jobs.base import (FAILED, FINISHED, QUEUED, RUNNING, UNKNOWN, WORKER_LO
 
 WORKERS_ENV = "RNN_PLAYGROUND_WORKERS"
 KEEP_SECONDS = 600.0          # a finished job nobody reads is forgotten after this long
+LEASE_SECONDS = 30.0          # a running job nobody has read for this long is stopped (a closed tab)
 
 
 def default_workers() -> int:
@@ -112,6 +113,7 @@ class _Job:
     worker: "_Worker | None" = None
     weights: bytes | None = None
     weights_seq: int = 0
+    read_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -238,6 +240,13 @@ class LocalBackend:
 
     def _prune(self) -> None:
         now = time.monotonic()
+        for job in self._jobs.values():      # a closed tab's training stops (Start continues it)
+            if job.state == RUNNING and job.worker is not None and now - job.read_at > LEASE_SECONDS:
+                try:
+                    job.worker.conn.send(("stop", job.id))
+                except OSError:
+                    pass
+                job.read_at = now
         for job_id in [j.id for j in self._jobs.values()
                        if j.state in (FINISHED, FAILED) and now - j.ended > KEEP_SECONDS]:
             del self._jobs[job_id]
@@ -261,6 +270,7 @@ class LocalBackend:
                 job = self._jobs.get(job_id)
                 if job is None:
                     return JobUpdate(cursor=(cursor, seen), state=UNKNOWN)
+                job.read_at = time.monotonic()
                 left = deadline - time.monotonic()
                 if len(job.records) > cursor or job.state in (FINISHED, FAILED) or left <= 0:
                     break

@@ -12,7 +12,9 @@ reaches it runs them. Per job (keys ``rnn:job:<id>:...``, kept ``KEEP_SECONDS``)
 - ``state``, ``result``, ``error``: queued/running/finished/failed, the JobResult as JSON, the
   student's message;
 - ``alive``: a heartbeat the worker renews every second (expires after ``HEARTBEAT_TTL``): a job
-  whose worker was killed reads as failed, with a message, within seconds.
+  whose worker was killed reads as failed, with a message, within seconds;
+- ``lease``: renewed by every read; a job nobody has read for ``LEASE_SECONDS`` (its tab was
+  closed) stops as if Stop had been pressed.
 
 Jobs are queued on the RQ queue ``QUEUE`` with RQ's JSON serializer (no pickle).
 """
@@ -31,6 +33,7 @@ from rnn.jobs.base import (FAILED, FINISHED, QUEUED, RUNNING, UNKNOWN, WORKER_LO
 QUEUE = "rnn-training"
 KEEP_SECONDS = 3600
 HEARTBEAT_TTL = 6
+LEASE_SECONDS = 30                    # a job nobody has read for this long stops (a closed tab)
 JOB_TIMEOUT = 3600                    # the longest a job may run (RQ kills it after that)
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,7 @@ class RQBackend:
         pipe = self.redis.pipeline()
         pipe.set(_key(job_id, "spec"), json.dumps(spec.to_wire()), ex=KEEP_SECONDS)
         pipe.set(_key(job_id, "state"), QUEUED, ex=KEEP_SECONDS)
+        pipe.set(_key(job_id, "lease"), 1, ex=LEASE_SECONDS)
         pipe.execute()
         self.queue.enqueue("rnn.jobs.rq_backend.rq_train", job_id, job_id=job_id,
                            job_timeout=JOB_TIMEOUT, result_ttl=600, failure_ttl=600)
@@ -82,6 +86,7 @@ class RQBackend:
         """``cursor``: 0 at first, then what the last update returned (stream id, weights seen)."""
         stream_id, seen = (cursor if isinstance(cursor, (tuple, list)) else ("0-0", 0))
         r = self.redis
+        r.set(_key(job_id, "lease"), 1, ex=LEASE_SECONDS)      # someone still follows this job
         state = (r.get(_key(job_id, "state")) or b"").decode() or UNKNOWN
         records: list[dict] = []
         ended = False
@@ -183,7 +188,7 @@ def rq_train(job_id: str) -> str:
         pipe.execute()
 
     def should_stop() -> bool:
-        return bool(r.exists(_key(job_id, "stop")))
+        return alive.abandoned or bool(r.exists(_key(job_id, "stop")))
 
     try:
         result = run_job(JobSpec.from_wire(json.loads(raw)), emit, should_stop)
@@ -210,6 +215,7 @@ class _Heartbeat:
 
     def __init__(self, r, job_id: str):
         self.r, self.key, self._done = r, _key(job_id, "alive"), threading.Event()
+        self.lease, self.abandoned = _key(job_id, "lease"), False
         self.r.set(self.key, os.getpid(), ex=HEARTBEAT_TTL)
         self._thread = threading.Thread(target=self._beat, daemon=True, name="rnn-heartbeat")
         self._thread.start()
@@ -218,6 +224,8 @@ class _Heartbeat:
         while not self._done.wait(1.0):
             try:
                 self.r.set(self.key, os.getpid(), ex=HEARTBEAT_TTL)
+                if not self.r.exists(self.lease):
+                    self.abandoned = True     # nobody reads it (a closed tab): stop, as Stop would
             except Exception:  # noqa: BLE001 -- Redis restarting: the next beat retries
                 pass
 

@@ -209,8 +209,25 @@ def run_job(spec: JobSpec, emit: Callable[[list[dict], bytes | None], None],
                      resume=_resume_of(trainer))
 
 
+WORKER_NICE = 10                # a worker's CPU priority (Linux nice): the pages come first
+
+
 def one_thread() -> None:
-    """A worker trains on one core: several workers share the machine's cores."""
+    """A worker trains on one core (several workers share the machine's cores), at a lower CPU
+    priority than the web process: on a machine that runs both, a student who clicks gets a core
+    before a training does (``RNN_PLAYGROUND_WORKER_NICE``, default 10; 0 keeps it as it is)."""
+    import os
+
+    try:
+        nice = int(os.environ.get("RNN_PLAYGROUND_WORKER_NICE", WORKER_NICE))
+    except ValueError:
+        nice = WORKER_NICE
+    try:
+        current = os.nice(0)
+        if nice > current:
+            os.nice(nice - current)
+    except (AttributeError, OSError):         # not here, or not allowed: no change
+        pass
     torch.set_num_threads(1)
     try:
         torch.set_num_interop_threads(1)

@@ -25,9 +25,11 @@ import streamlit as st
 from rnn import plots
 from rnn.ui.downloads import download_buttons
 from rnn.ui.errors import show_error
+from rnn.ui.memory import _track
 from rnn.ui.setup import show_figure, ui_settings
 
 TICK_EVERY = 0.5                     # seconds between fragment ticks while training
+QUEUED_TICK_EVERY = 2.0              # and while the job waits for a worker (fewer reruns to serve)
 TERMINAL = ("done", "diverged")
 STOP_WAIT = 2.0                      # Stop waits this long for the worker's weights (it needs < 1 s)
 
@@ -118,7 +120,7 @@ def _settle(key: str, job: dict, exp, update) -> bool:
 
 def _halt(key: str, job: dict, wait: float = STOP_WAIT) -> None:
     """Stop the panel's job (if one runs) and take back what it trained, waiting up to ``wait``."""
-    job["running"] = False
+    job["running"], job["queued"] = False, False
     job_id = job.get("job_id")
     if not job_id:
         return
@@ -255,6 +257,7 @@ def _tick(key: str, job: dict, make: Callable[[str | None], object]) -> None:
         exp = st.session_state.get(exp_slot(key, label))
         if exp is None:
             exp = st.session_state[exp_slot(key, label)] = make(label)
+            _track(exp)                 # the memory log counts them (rnn.ui.memory)
         if not job.get("job_id"):
             if getattr(exp, "status", "ready") in TERMINAL:
                 update = None
@@ -268,8 +271,12 @@ def _tick(key: str, job: dict, make: Callable[[str | None], object]) -> None:
             had_steps = _trained(exp)
             update = backend.read(job["job_id"], job.get("cursor", 0), wait=settings.tick_seconds)
             _absorb(exp, job, update)
-            if update.state == QUEUED:
+            queued = update.state == QUEUED
+            if queued:
                 st.info(queue_message(update.position, backend.counts()), icon="⏳")
+            if queued != bool(job.get("queued")):
+                job["queued"] = queued
+                st.rerun()      # the tick timer's pace changes (slower while queued)
             if not _settle(key, job, exp, update):
                 if not had_steps and _trained(exp):
                     st.rerun()      # the run's first steps: the sidebar's run picker shows it now
@@ -302,7 +309,8 @@ def live_fragment(key: str, job: dict, make, draw: Callable[[], None]) -> None:
             st.error(current["error"], icon="🚨")
         draw()
 
-    st.fragment(body, run_every=TICK_EVERY if job["running"] else None)()
+    every = (QUEUED_TICK_EVERY if job.get("queued") else TICK_EVERY) if job["running"] else None
+    st.fragment(body, run_every=every)()
 
 
 def _stop_reason(exp) -> str:

@@ -31,12 +31,14 @@ import os
 import sys
 import threading
 import time
+import weakref
 
 GC_EVERY = 30.0                      # seconds between the collector thread's full collections
 GC_OPTION = "runner.postScriptGC"
 MEMORY_LOG = "RNN_PLAYGROUND_MEMORY_LOG"
 _gc_lock = threading.Lock()
 _gc_thread: threading.Thread | None = None
+_live_experiments: "weakref.WeakSet" = weakref.WeakSet()     # every experiment a panel made
 
 
 def _glibc():
@@ -95,7 +97,7 @@ def collect_garbage() -> dict:
     _malloc_trim()                   # ctypes lets go of the GIL while it runs
     return {"collected": found, "gc_ms": round(1000 * (collected - start), 1),
             "trim_ms": round(1000 * (time.perf_counter() - collected), 1),
-            "objects": len(gc.get_objects()),
+            "objects": len(gc.get_objects()), "live_experiments": len(_live_experiments),
             "rss_mb": round(_rss_mb(), 1), **heap_stats()}
 
 
@@ -126,3 +128,11 @@ def periodic_gc(every: float = GC_EVERY) -> bool:
                                           name="rnn-periodic-gc")
             _gc_thread.start()
         return True
+
+
+def _track(exp) -> None:
+    """Count ``exp`` among the live experiments (weakly: it does not keep ``exp`` alive)."""
+    try:
+        _live_experiments.add(exp)
+    except TypeError:            # not weak-referenceable: not counted
+        pass
