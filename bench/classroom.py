@@ -278,6 +278,13 @@ def _sum(fn, pids) -> float:
     return total
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc/PID/stat."""
+    import os
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def web_rss(h: Hosted) -> float:
     return _sum(rss_mb, h.web_pids)
 
@@ -327,6 +334,7 @@ async def one_class(n: int, seconds: int, browsers: int, arrive_s: float, b=None
             await asyncio.sleep(0.2)                  # the probe's idle baseline first (warms caches too)
         rss_before = web_rss(h)
         workers_before = worker_rss(h)
+        cpu_before = _sum(cpu_s, h.web_pids)
         # The budget a student may wait: all trainings one after the other, with a generous
         # allowance for the machine being shared, plus a floor.
         timeout = 120 + 6.0 * seconds * n
@@ -341,6 +349,7 @@ async def one_class(n: int, seconds: int, browsers: int, arrive_s: float, b=None
 
         rows = await asyncio.gather(*(student(i) for i in range(n)))
         class_s = time.perf_counter() - started
+        web_cpu = _sum(cpu_s, h.web_pids) - cpu_before
         rss_peak_class = max((r for t, r in clock.rss), default=float("nan"))
         stop_probe.set()
         probe_out = await probe_task
@@ -354,6 +363,7 @@ async def one_class(n: int, seconds: int, browsers: int, arrive_s: float, b=None
     out["worker_rss_mb"] = {"before": workers_before,
                             "peak": max((r for t, r in clock.worker_rss), default=float("nan"))}
     out["total_pss_mb_peak"] = max((r for t, r in clock.pss), default=float("nan"))
+    out["web_cpu_s"] = web_cpu                     # CPU seconds the web process(es) used in class
     out["topology"] = label
     return out
 
@@ -452,7 +462,8 @@ async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False, topologies=(
                   f"while training (idle {_f(res['interaction_ms']['idle_p95'], 0)}); web RSS "
                   f"{res['rss_mb']['before']:.0f}->{res['rss_mb']['peak']:.0f}->"
                   f"{res['rss_mb']['after_close']:.0f} MB; workers {_f(res['worker_rss_mb']['peak'], 0)} MB; "
-                  f"PSS {_f(res['total_pss_mb_peak'], 0)} MB; load {res['loadavg_end']}", flush=True)
+                  f"PSS {_f(res['total_pss_mb_peak'], 0)} MB; web CPU {res['web_cpu_s']:.0f} s; "
+                  f"load {res['loadavg_end']}", flush=True)
             for e in (res["errors"] + res["server_log_errors"])[:8]:
                 print(f"      ! {e}", flush=True)
     finally:

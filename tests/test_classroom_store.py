@@ -366,3 +366,26 @@ def test_two_replicas_share_one_postgresql_and_count_every_vote_once(postgres):
     b.reveal(code, new.token)
     assert a.room(code).revealed
     a.dispose(), b.dispose()
+
+
+def test_postgresql_down_mid_class_reads_as_a_message_and_recovers(postgres):
+    """While PostgreSQL is down a vote gets a message (a ClassroomError, which the page shows),
+    not a traceback; once it is back the same store works and the earlier votes are there."""
+    from rnn.classroom.store import StoreUnreachable
+    wipe_postgres(postgres.url)
+    store = SQLStore(postgres.url)
+    new = store.create_room(Q1)
+    code = new.room.code
+    a, b = students(store, code, 2)
+    store.vote(code, a, Q1, 1)
+    postgres.stop()
+    try:
+        with pytest.raises(ClassroomError, match="not answering") as caught:
+            store.vote(code, b, Q1, 0)
+        assert isinstance(caught.value, StoreUnreachable)
+        with pytest.raises(ClassroomError):
+            store.tally(code, Q1, 2)
+    finally:
+        postgres.start()
+    assert store.tally(code, Q1, 2) == [0, 1] and store.vote(code, b, Q1, 0)
+    store.dispose()

@@ -176,6 +176,14 @@ VOTES = Table("votes", METADATA,
 WRITE_LOCK = 7_360_221            # PostgreSQL advisory lock id: one writer at a time
 
 
+class StoreUnreachable(ClassroomError):
+    """The database stopped answering in the middle of a class (a restart); nothing is lost."""
+
+    def __init__(self):
+        super().__init__("The class's database is not answering right now (it may be "
+                         "restarting). Your earlier votes are kept; try again in a moment.")
+
+
 class StoreUnavailable(OSError):
     """The database cannot be opened (a read-only folder, a database server that is down)."""
 
@@ -245,18 +253,27 @@ class SQLStore:
             connection.exec_driver_sql("BEGIN IMMEDIATE")    # reads run without a transaction
 
     def _read(self, sql: str, params: dict) -> list[tuple]:
-        with self.engine.connect() as db:
-            return [tuple(r) for r in db.execute(text(sql), params).fetchall()]
+        for attempt in range(2):            # once more on a connection a restart broke
+            try:
+                with self.engine.connect() as db:
+                    return [tuple(r) for r in db.execute(text(sql), params).fetchall()]
+            except SQLAlchemyError:
+                if attempt:
+                    raise StoreUnreachable() from None
+        raise AssertionError("unreachable")
 
     @contextmanager
     def _write(self):
         """One write transaction that holds the write lock from its start."""
-        with self.engine.connect() as conn:
-            conn = conn.execution_options(rnn_write=True)
-            with conn.begin():
-                if not self.sqlite:
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
-                yield _Db(conn)
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(rnn_write=True)
+                with conn.begin():
+                    if not self.sqlite:
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
+                    yield _Db(conn)
+        except SQLAlchemyError:
+            raise StoreUnreachable() from None
 
     def counts(self) -> dict[str, int]:
         """Rows per table (rooms, students, votes), for tests and benchmarks."""
