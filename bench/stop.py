@@ -118,7 +118,10 @@ def run(n: int, jobs: list[str]) -> dict:
                 backend = RQBackend(r.url)
                 rows = trials(backend, lambda b, j: int(b.redis.get(f"rnn:job:{j}:alive")), n)
                 worker.send_signal(2)
-                worker.wait(10)
+                try:
+                    worker.wait(30)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
         idle = [r["idle_s"] for r in rows]
         back = [r["result_s"] for r in rows]
         results[kind] = {"trials": rows, "idle_ms": {k: 1000 * f(idle) for k, f in

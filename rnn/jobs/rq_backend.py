@@ -107,11 +107,24 @@ class RQBackend:
                            state=state, weights=weights)
         if state == QUEUED:
             update.position = self._position(job_id)
-        elif state == RUNNING and not r.exists(_key(job_id, "alive")) and not ended:
-            # the worker died mid-training (killed, out of memory, its machine went away)
-            r.set(_key(job_id, "state"), FAILED, ex=KEEP_SECONDS)
-            r.set(_key(job_id, "error"), WORKER_LOST, ex=KEEP_SECONDS)
-            update.state = FAILED
+        elif state == RUNNING and not ended and not r.exists(_key(job_id, "alive")):
+            # No heartbeat. A worker that finishes writes its ending first and drops the
+            # heartbeat after, so the state read now tells a finished job from a dead worker
+            # (killed, out of memory, its machine went away).
+            state = (r.get(_key(job_id, "state")) or b"").decode() or UNKNOWN
+            if state == RUNNING:
+                r.set(_key(job_id, "state"), FAILED, ex=KEEP_SECONDS)
+                r.set(_key(job_id, "error"), WORKER_LOST, ex=KEEP_SECONDS)
+                state = FAILED
+            update.state = state
+        if update.state in (FINISHED, FAILED) and not ended:
+            # the records written just before the ending, if this read came between them
+            for _stream, entries in r.xread({_key(job_id, "stream"): stream_id}, count=100000) or []:
+                for entry_id, fields in entries:
+                    stream_id = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+                    if b"r" in fields:
+                        update.records += records_from_wire(json.loads(fields[b"r"]))
+            update.cursor = (stream_id, version)
         if update.state == FINISHED:
             raw = r.get(_key(job_id, "result"))
             update.result = JobResult.from_wire(json.loads(raw)) if raw else None
@@ -285,5 +298,8 @@ def serve(url: str, processes: int = 1, burst: bool = False) -> int:
         for p in procs:
             p.terminate()
         for p in procs:
-            p.join(5)
+            p.join(3)
+            if p.exitcode is None:          # RQ's warm shutdown waits for a job: not on Ctrl-C
+                p.kill()
+                p.join(2)
     return 0
