@@ -30,7 +30,7 @@ HAPROXY = """global
   maxconn 4096
 defaults
   mode http
-  option redispatch
+  option redispatch 1
   retries 2
   timeout connect 5s
   timeout client 1h
