@@ -29,7 +29,6 @@ from rnn.ui.memory import _track
 from rnn.ui.setup import show_figure, ui_settings
 
 TICK_EVERY = 0.5                     # seconds between fragment ticks while training
-QUEUED_TICK_EVERY = 2.0              # and while the job waits for a worker (fewer reruns to serve)
 TERMINAL = ("done", "diverged")
 STOP_WAIT = 2.0                      # Stop waits this long for the worker's weights (it needs < 1 s)
 
@@ -120,7 +119,7 @@ def _settle(key: str, job: dict, exp, update) -> bool:
 
 def _halt(key: str, job: dict, wait: float = STOP_WAIT) -> None:
     """Stop the panel's job (if one runs) and take back what it trained, waiting up to ``wait``."""
-    job["running"], job["queued"] = False, False
+    job["running"] = False
     job_id = job.get("job_id")
     if not job_id:
         return
@@ -268,18 +267,11 @@ def _tick(key: str, job: dict, make: Callable[[str | None], object]) -> None:
                 job["cursor"] = 0
                 exp.status = "training"
         if job.get("job_id"):
-            had_steps = _trained(exp)
             update = backend.read(job["job_id"], job.get("cursor", 0), wait=settings.tick_seconds)
             _absorb(exp, job, update)
-            queued = update.state == QUEUED
-            if queued:
+            if update.state == QUEUED:
                 st.info(queue_message(update.position, backend.counts()), icon="⏳")
-            if queued != bool(job.get("queued")):
-                job["queued"] = queued
-                st.rerun()      # the tick timer's pace changes (slower while queued)
             if not _settle(key, job, exp, update):
-                if not had_steps and _trained(exp):
-                    st.rerun()      # the run's first steps: the sidebar's run picker shows it now
                 return
     except Exception as exc:  # noqa: BLE001 -- shown as a message, the job stops
         job["running"] = False
@@ -309,8 +301,7 @@ def live_fragment(key: str, job: dict, make, draw: Callable[[], None]) -> None:
             st.error(current["error"], icon="🚨")
         draw()
 
-    every = (QUEUED_TICK_EVERY if job.get("queued") else TICK_EVERY) if job["running"] else None
-    st.fragment(body, run_every=every)()
+    st.fragment(body, run_every=TICK_EVERY if job["running"] else None)()
 
 
 def _stop_reason(exp) -> str:
