@@ -28,7 +28,8 @@ from rnn.ui.errors import show_error
 from rnn.ui.memory import _track
 from rnn.ui.setup import show_figure, ui_settings
 
-TICK_EVERY = 0.5                     # seconds between fragment ticks while training
+TICK_EVERY = 1.0                     # seconds between fragment ticks while training (only to
+                                     # show what the worker sent: half the reruns of 0.5 s)
 TERMINAL = ("done", "diverged")
 STOP_WAIT = 2.0                      # Stop waits this long for the worker's weights (it needs < 1 s)
 

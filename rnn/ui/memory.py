@@ -15,7 +15,7 @@ resident set shows what is in use.
 heap): bench/soak.py reads it.
 
 Trainings no longer run here (rnn.jobs: worker processes), but the web process still holds torch
-and plotly and still reruns a fragment twice a second per training session, so a full collection
+and plotly and still reruns a fragment once a second per training session, so a full collection
 after every run would still cost what it did: the periodic collection stays.
 
 glibc gives each thread that contends for the heap its own arena (up to 8 per core), and
