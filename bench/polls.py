@@ -40,6 +40,8 @@ if __package__ in (None, ""):
 from bench.browser import Server
 from bench.clients import WsSession
 from bench.common import OUT, loadavg, median, p95
+from rnn.classroom import new_student_id
+from rnn.ui.classroom import COOKIE
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 PAGE = "Classroom"
@@ -61,6 +63,22 @@ class Teacher(WsSession):
             spec = json.loads(delta.new_element.plotly_chart.spec or "{}")
             xs = (spec.get("data") or [{}])[0].get("x") or []
             self.charts.append((time.time(), int(sum(xs))))
+
+
+class Student(WsSession):
+    """A phone whose browser already keeps its student id as the classroom's cookie (a real
+    browser gets it on its first visit: the page sets it and reloads; see rnn/ui/classroom.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.me = new_student_id()
+
+    async def connect(self) -> None:
+        from websockets.asyncio.client import connect
+        self.ws = await connect(self.ws_url, subprotocols=["streamlit"], max_size=2**27,
+                                open_timeout=60, ping_interval=20, ping_timeout=60,
+                                additional_headers={"Cookie": f"{COOKIE}={self.me}"})
+        self._reader = asyncio.create_task(self._read())
 
 
 def cpu_seconds(pid: int) -> float:
@@ -92,7 +110,7 @@ async def run(students: int = 30, trainings: int = 2, idle: float = 10.0, spread
         await teacher.click("button:key:cls_start")
         code = sqlite3.connect(db).execute("SELECT code FROM rooms").fetchone()[0]
         # students arrive
-        kids = [WsSession(server.url, f"s{i}") for i in range(students)]
+        kids = [Student(server.url, f"s{i}") for i in range(students)]
         sessions += kids
         loads = await asyncio.gather(*(k.open(PAGE, f"room={code}") for k in kids))
         out["student_load_s"] = {"median": median(loads), "max": max(loads)}
@@ -132,8 +150,7 @@ async def run(students: int = 30, trainings: int = 2, idle: float = 10.0, spread
             1 for tr in trainers for t, kind, _ in tr.texts.items if kind == "progress" and t >= perf1)
         # every vote counted?
         rows = sqlite3.connect(db).execute("SELECT student, at FROM votes ORDER BY at").fetchall()
-        me = {k.name: dict(p.split("=", 1) for p in k.query.split("&") if "=" in p).get("me")
-              for k in kids}
+        me = {k.name: k.me for k in kids}
         by_student = {v: k for k, v in me.items()}
         latencies, to_commit, commit_to_chart = [], [], []
         for rank, (student, at) in enumerate(rows, start=1):

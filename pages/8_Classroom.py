@@ -37,7 +37,8 @@ if room is not None and code_in_url in (None, room.code):
 elif code_in_url is not None:
     try:
         code = the_store().room(normalise_code(code_in_url)).code      # a message, not a traceback
-        student_view(code, student_id())
+        if (me := student_id()) is not None:       # None: the browser is being given its id
+            student_view(code, me)
     except ClassroomError as exc:
         st.error(str(exc), icon=":material/error:")
         join_form()

@@ -20,9 +20,13 @@ CODE = re.compile(r"\b([A-Z2-9]{4})-([A-Z2-9]{4})\b")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def db(tmp_path_factory):
+    return tmp_path_factory.mktemp("classroom") / "polls.sqlite3"
+
+
+@pytest.fixture(scope="module")
+def server(db):
     require_browser()
-    db = tmp_path_factory.mktemp("classroom") / "polls.sqlite3"
     with streamlit_server({"RNN_PLAYGROUND_CLASSROOM_DB": str(db)}) as url:
         yield url
 
@@ -131,3 +135,52 @@ def test_a_course_step_opens_its_page_tab_and_settings(browser, server):
     assert layers.locator("[data-testid='stSliderThumbValue']").inner_text().strip() == "2"
     no_exception(page)
     ctx.close()
+
+
+def test_one_phone_two_tabs_one_vote(browser, server, db):
+    """A student opens the join link, then opens it again in a second tab (no id in the address)
+    and presses an answer in both: the class counts one student and one vote, and a reload of
+    either tab shows the first answer with no buttons."""
+    from rnn.classroom import SQLiteStore
+
+    store = SQLiteStore(db)
+    step = course.steps()[0]
+    code = store.create_room(step.key, 0).room.code
+    link = f"{server}/Classroom?room={code}"
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    ctx.set_default_timeout(90_000)
+    tabs = []
+    for _ in range(2):
+        page = ctx.new_page()
+        page.goto(link)
+        page.get_by_text(step.challenge.question).first.wait_for(timeout=60_000)
+        wait_ready(page)
+        assert "me=" not in page.url                  # the identity is not in the address
+        tabs.append(page)
+    first, second = tabs
+    first.get_by_role("button", name=f"(a) {step.challenge.choices[0]}").click()
+    first.get_by_text("Answer sent").first.wait_for(timeout=60_000)
+    # the second tab still shows the buttons it drew before the first vote: press another answer
+    second.get_by_role("button", name=f"(b) {step.challenge.choices[1]}").click()
+    second.get_by_text("You had already answered").first.wait_for(timeout=60_000)
+    no_exception(second)
+    assert store.student_count(code) == 1
+    assert store.tally(code, step.key, len(step.challenge.choices)) == \
+        [1] + [0] * (len(step.challenge.choices) - 1)
+    for page in tabs:                               # reloaded: the first answer, no buttons
+        page.reload()
+        page.get_by_text("your answer").first.wait_for(timeout=60_000)
+        wait_ready(page)
+        assert page.get_by_role("button", name=re.compile(r"^\([a-d]\) ")).count() == 0
+        assert f"(a) {step.challenge.choices[0]}" in page.get_by_text("your answer").first.inner_text()
+    shot(second, "student_second_tab_390x844")
+    ctx.close()
+    # another phone (its own browser) is another student
+    other = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = other.new_page()
+    page.goto(link)
+    page.get_by_role("button", name=f"(b) {step.challenge.choices[1]}").click(timeout=90_000)
+    page.get_by_text("Answer sent").first.wait_for(timeout=60_000)
+    assert store.student_count(code) == 2
+    assert sum(store.tally(code, step.key, len(step.challenge.choices))) == 2
+    other.close()

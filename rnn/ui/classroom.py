@@ -16,6 +16,7 @@ import streamlit as st
 
 from rnn.classroom import (ROOM_PARAM, ClassroomError, join_url, new_student_id, normalise_code,  # noqa: F401
                            open_store, pretty_code, qr_svg)
+from rnn.classroom.answers import class_csv
 from rnn.lessons import course
 from rnn.plots.classroom import vote_figure
 from rnn.ui.setup import ui_settings
@@ -188,6 +189,23 @@ def end_class(code: str, token: str) -> None:
     st.session_state.pop(TEACHER, None)
 
 
+@st.dialog("End the class?")
+def confirm_end(code: str, token: str) -> None:
+    """Ending deletes the room and every vote: asked once more, with the CSV at hand."""
+    if st.session_state.get(TEACHER) is None:        # just ended (the button below): close this
+        st.rerun()
+    st.markdown(f"Class **{pretty_code(code)}** closes for every student and **its votes are "
+                "deleted**. Download the answers first if you want to keep them.")
+    st.download_button("Answers as CSV", class_csv(the_store(), code, token, course.find),
+                       file_name=f"class-{code}.csv", mime="text/csv", icon=":material/download:",
+                       key="cls_export_before_end")
+    keep, end = st.columns(2)
+    if keep.button("Keep the class", key="cls_end_cancel", width="stretch"):
+        st.rerun()
+    end.button("End the class", key="cls_end_confirm", type="primary", width="stretch",
+               icon=":material/logout:", on_click=end_class, args=(code, token))
+
+
 def teacher_room():
     """The class this session runs, or None (ended, expired, or never started)."""
     teacher = st.session_state.get(TEACHER)
@@ -259,32 +277,73 @@ def teacher_view(room) -> None:
                    disabled=k == len(steps()) - 1, icon=":material/arrow_forward:", width="stretch")
         with menu.popover("More", icon=":material/menu:", width="stretch"):
             contents(k)
-            st.download_button("Answers as CSV", the_store().export_csv(code, token, describe),
+            st.download_button("Answers as CSV", class_csv(the_store(), code, token, course.find),
                                file_name=f"class-{code}.csv", mime="text/csv",
                                icon=":material/download:", key="cls_export")
-            st.button("End the class", key="cls_end", icon=":material/logout:", on_click=end_class,
-                      args=(code, token))
+            if st.button("End the class…", key="cls_end", icon=":material/logout:"):
+                confirm_end(code, token)
     with right:
         live_votes(code, room.question)
         join_box(code)
 
 
-def describe(question: str, choice: int) -> tuple[str, str]:
-    ch = course.find(question)
-    if ch is None:
-        return "", ""
-    return ch.question, ch.choices[choice] if 0 <= choice < len(ch.choices) else ""
-
-
 # ---- student ----------------------------------------------------------------------------------
-def student_id() -> str:
-    """One id per student, kept in the student's own URL so a reload is not a second voter."""
-    me = st.query_params.get("me")
-    if not (isinstance(me, str) and 8 <= len(me) <= 64 and me.replace("-", "").replace("_", "").isalnum()):
-        me = st.session_state.get("cls_student") or new_student_id()
-        st.query_params["me"] = me
-    st.session_state["cls_student"] = me
-    return me
+# One student = one browser. The id is a random token the browser keeps in a cookie, so a reload,
+# a second tab or the QR code scanned again all resolve to the same student; the server reads the
+# cookie from the request (``st.context.cookies``, sent when the page's connection opens), never
+# from the address, and the store counts one vote per (room, student, question): the first stands.
+COOKIE = "rnn_student"
+COOKIE_DAYS = 2
+
+
+def browser_cookies():
+    """The cookies the browser sent when this session's connection opened."""
+    return st.context.cookies
+
+
+def browser_student() -> str | None:
+    """The student id the browser sent as its cookie, if it is one we could have made."""
+    me = browser_cookies().get(COOKIE)
+    if isinstance(me, str) and 8 <= len(me) <= 64 and me.replace("-", "").replace("_", "").isalnum():
+        return me
+    return None
+
+
+def keep_in_browser(minted: str) -> None:
+    """Ask the browser to keep ``minted`` as this student's cookie and load the page again (the
+    new connection then carries it). A cookie another tab set first wins: both tabs are one
+    student. A browser that refuses cookies is told so instead of reloading for ever."""
+    st.html(f"""<div id="cls-keep" style="font-size:1.05rem">Joining the class…</div>
+<script>
+(function () {{
+  const name = {COOKIE!r};
+  const has = () => document.cookie.split("; ").some(c => c.startsWith(name + "="));
+  if (!has()) {{
+    const secure = location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = name + "=" + {minted!r} + "; path=/; max-age={COOKIE_DAYS * 86400}; SameSite=Lax" + secure;
+  }}
+  const tries = Number(sessionStorage.getItem("cls-keep-tries") || 0);
+  if (has() && tries < 3) {{
+    sessionStorage.setItem("cls-keep-tries", String(tries + 1));
+    location.reload();
+  }} else {{
+    document.getElementById("cls-keep").textContent =
+      "This browser does not keep cookies for this site, so the class cannot tell your vote " +
+      "apart from a new student's. Allow cookies for this address and open the link again.";
+  }}
+}})();
+</script>""", unsafe_allow_javascript=True)
+
+
+def student_id() -> str | None:
+    """This browser's student id, or None while the browser is being given one (the page then
+    shows "Joining the class…" and reloads by itself)."""
+    me = browser_student()
+    if me is not None:
+        st.session_state["cls_student"] = me
+        return me
+    keep_in_browser(st.session_state.setdefault("cls_student_minted", new_student_id()))
+    return None
 
 
 def cast(code: str, me: str, key: str, choice: int) -> None:
