@@ -130,6 +130,8 @@ def test_a_course_step_opens_its_page_tab_and_settings(browser, server):
     page.get_by_role("button", name=re.compile(r"^Open the experiment")).click()
     page.wait_for_url(re.compile(r"/Named_entities"))
     wait_ready(page)
+    page.wait_for_function("() => location.search.includes('ner_layers=2')", timeout=30_000)
+    assert "tab=Train" in page.url                       # the address is the whole experiment
     assert page.get_by_role("tab", name="Train", selected=True).count() == 1
     layers = page.locator("[data-testid='stSlider']", has_text="Stacked layers")
     assert layers.locator("[data-testid='stSliderThumbValue']").inner_text().strip() == "2"

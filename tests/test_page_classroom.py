@@ -271,3 +271,23 @@ def test_an_unwritable_database_leaves_the_course_working(tmp_path, monkeypatch)
     assert f"Step 2 of {len(STEPS)}" in texts(at)
     s = student("ABCDEFGH")                         # a student link shows the same note
     assert s.warning and not s.exception
+
+
+def test_open_the_experiment_writes_every_setting_into_the_address():
+    """The address "Open the experiment" opens alone (a fresh session, nothing in session_state)
+    sets every widget the step needs: the link is the whole experiment."""
+    from rnn.ui.classroom import experiment_params
+
+    checked = 0
+    for step in STEPS:
+        state = dict(step.challenge.state)
+        if not state:
+            continue
+        at = AppTest.from_file(page_path(step.page_path.split("/")[-1]), default_timeout=60)
+        for key, value in experiment_params(step).items():
+            at.query_params[key] = value
+        run(at)
+        for key, value in state.items():
+            assert at.session_state[key] == value, (step.key, key)
+        checked += 1
+    assert checked >= 5

@@ -111,13 +111,32 @@ def result(ch) -> None:
     st.markdown(ch.hint)
 
 
+def url_value(value) -> str:
+    """A widget value as Streamlit writes a bound widget into the address (true/false, 5 not 5.0)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def experiment_params(step) -> dict[str, str]:
+    """The step's settings and tab as the page's query parameters: the address the experiment
+    opens on is a link that shows the same experiment to anyone."""
+    params = {key: url_value(v) for key, v in step.challenge.state.items()}
+    if step.challenge.tab:
+        params["tab"] = step.challenge.tab
+    return params
+
+
 def open_experiment(step) -> None:
-    """Set the step's widgets (the page's own keys) and open its page on its tab."""
+    """Set the step's widgets (the page's own keys) and open its page on its tab, with every
+    setting in the new address."""
     st.session_state.update(dict(step.challenge.state))
     if step.challenge.tab:
         st.session_state["tab"] = step.challenge.tab
     try:
-        st.switch_page(step.page_path)
+        st.switch_page(step.page_path, query_params=experiment_params(step))
     except st.errors.StreamlitAPIException:    # a test running this file alone has no pages
         st.info(f"Open **{step.page_title}** from the menu.")
 
