@@ -54,3 +54,13 @@ def test_unknown_questions_and_formula_like_text_are_safe():
     assert out[0]["question"].startswith("'=") and out[0]["correct_answer"] == "(a) +1"
     assert out[0]["choice"] == "(b) two" and out[0]["right"] == "no"
     assert out[1] == {**out[1], "question": "", "correct_answer": "", "choice": "3", "right": ""}
+
+
+def test_vote_chart_labels_of_answers_that_start_alike_stay_apart():
+    from rnn.plots.classroom import vote_figure
+
+    choices = ["Both near 100 %", "Left-to-right near 50 %, bidirectional near 100 %",
+               "Both near 50 %", "Left-to-right near 0 %, bidirectional near 50 %"]
+    labels = list(vote_figure(choices, [0, 0, 0, 0], label_width=20).data[0].y)
+    assert len({label[4:] for label in labels}) == 4, labels     # without the letters, still apart
+    assert all(label.count("<br>") <= 1 for label in labels)

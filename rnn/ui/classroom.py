@@ -23,8 +23,9 @@ from rnn.ui.setup import ui_settings
 
 TEACHER = "cls_teacher"          # session_state: {"code": ..., "token": ...}; never in the URL
 # Projector: large type, no sidebar, little padding, so one step fits 1280×720 unscrolled.
-PRESENTER_CSS = ("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
-                 "{display:none}"
+# The header bar (with the sidebar's "»" button) is hidden too: it covered the step's caption.
+PRESENTER_CSS = ("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
+                 "[data-testid='stExpandSidebarButton'],[data-testid='stHeader']{display:none}"
                  "[data-testid='stMainBlockContainer']{padding:1.5rem 2rem 0 2rem;max-width:100%}"
                  "[data-testid='stMainBlockContainer'] p,[data-testid='stMainBlockContainer'] li"
                  "{font-size:1.4rem;line-height:1.35}"
@@ -39,6 +40,15 @@ PHONE_CSS = ("[data-testid='stMainBlockContainer']{padding-top:3.6rem}"
 
 def presenter() -> bool:
     return st.query_params.get("presenter") in ("1", "true")
+
+
+def leave_presenter() -> None:
+    """Back to the normal layout. In the step's own row (or the teacher's More menu), not under
+    everything: at the bottom of a 720 px projector it was cut off."""
+    if st.button("Leave the presenter view", key="cls_presenter_off", icon=":material/close:",
+                 type="tertiary"):
+        del st.query_params["presenter"]
+        st.rerun()
 
 
 def student_link() -> bool:
@@ -244,7 +254,8 @@ def join_box(code: str) -> None:
     qr, words = st.columns([2, 3], vertical_alignment="center")
     qr.image(qr_svg(link), width="stretch")
     words.markdown(f"**Join:** scan the code, or open the link and type\n\n"
-                   f"<span style='font-size:1.9rem;font-weight:700;letter-spacing:0.06em'>"
+                   f"<span style='font-size:1.9rem;font-weight:700;letter-spacing:0.06em;"
+                   f"white-space:nowrap'>"
                    f"{pretty_code(code)}</span>", unsafe_allow_html=True)
     st.caption(link)
     if urlsplit(link).hostname in ("localhost", "127.0.0.1", "::1"):
@@ -285,22 +296,26 @@ def teacher_view(room) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         step_view(k, room.revealed, chart_has_choices=presenter())
-        back, reveal, nxt, menu = st.columns([2, 3, 2, 2], vertical_alignment="center")
-        back.button("Back", key="cls_back", on_click=go, args=(k - 1,), disabled=k == 0,
-                    icon=":material/arrow_back:", width="stretch")
-        reveal.button("Reveal", key="cls_reveal", type="primary", width="stretch",
-                      help="Show everyone the answer and close the vote.", disabled=room.revealed,
-                      icon=":material/visibility:", on_click=as_teacher,
-                      args=(the_store().reveal, code, token))
-        nxt.button("Next", key="cls_next", on_click=go, args=(k + 1,),
-                   disabled=k == len(steps()) - 1, icon=":material/arrow_forward:", width="stretch")
-        with menu.popover("More", icon=":material/menu:", width="stretch"):
+        # One row that wraps when the column is narrow (a laptop with the sidebar open): every
+        # button keeps its whole label instead of being cut to "M…".
+        row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        row.button("Back", key="cls_back", on_click=go, args=(k - 1,), disabled=k == 0,
+                   icon=":material/arrow_back:")
+        row.button("Reveal", key="cls_reveal", type="primary",
+                   help="Show everyone the answer and close the vote.", disabled=room.revealed,
+                   icon=":material/visibility:", on_click=as_teacher,
+                   args=(the_store().reveal, code, token))
+        row.button("Next", key="cls_next", on_click=go, args=(k + 1,),
+                   disabled=k == len(steps()) - 1, icon=":material/arrow_forward:")
+        with row.popover("More", icon=":material/menu:"):
             contents(k)
             st.download_button("Answers as CSV", class_csv(the_store(), code, token, course.find),
                                file_name=f"class-{code}.csv", mime="text/csv",
                                icon=":material/download:", key="cls_export")
             if st.button("End the class…", key="cls_end", icon=":material/logout:"):
                 confirm_end(code, token)
+            if presenter():
+                leave_presenter()
     with right:
         live_votes(code, room.question)
         join_box(code)

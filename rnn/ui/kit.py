@@ -319,8 +319,10 @@ class TaskPage:
         from rnn.lessons import levels
         spec = levels.shipped_long(self.task)
         histories = self.shipped(**spec, key=f"{self.prefix}_fig_shipped_long")
-        with st.expander("Why the vanilla RNN falls behind on this level", icon=":material/help:"):
-            st.markdown(levels.WHY_CELLS_DIFFER)
+        finals = {label: common.last_metric(h, spec["metric"]) for label, h in histories.items()}
+        if levels.vanilla_falls_behind(finals, spec["metric"]):     # only where the table shows it
+            with st.expander("Why the vanilla RNN falls behind on this level", icon=":material/help:"):
+                st.markdown(levels.WHY_CELLS_DIFFER)
         return histories
 
     def shipped(self, names: dict, columns: dict, metric: str, title: str, caption: str,
