@@ -50,7 +50,7 @@ def vote_figure(choices: Sequence[str], counts: Sequence[int], answer: int | Non
     total = sum(counts)
     letters = [f"({chr(97 + i)}) " for i in range(len(choices))]
     labels = [letter + two_lines(c, label_width) for letter, c in zip(letters, choices)]
-    per_bar = 62 if any("<br>" in label for label in labels) else 40
+    per_bar = 54 if any("<br>" in label for label in labels) else 40
     show_answer = revealed and answer is not None and 0 <= answer < len(choices)
     colours = [(RIGHT if i == answer else WRONG) if show_answer else NEUTRAL
                for i in range(len(choices))]
@@ -63,7 +63,7 @@ def vote_figure(choices: Sequence[str], counts: Sequence[int], answer: int | Non
                          textposition="outside", cliponaxis=False,
                          customdata=[letter + str(c) for letter, c in zip(letters, choices)],
                          hovertemplate="%{customdata}: %{x}<extra></extra>"))
-    top = title_margin(fig.layout.title.text, legend=False)      # no legend: no room kept for one
+    top = title_margin(fig.layout.title.text, legend=False) - 24   # no legend: no room kept for one
     fig.update_layout(showlegend=False, bargap=0.25, margin=dict(l=10, r=70, b=40, t=top),
                       xaxis=dict(title="votes", rangemode="tozero", dtick=max(1, total // 5 or 1),
                                  range=[0, max(1, max(counts, default=0)) * 1.25]),

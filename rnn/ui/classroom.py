@@ -254,16 +254,17 @@ def join_box(code: str) -> None:
     qr, words = st.columns([2, 3], vertical_alignment="center")
     qr.image(qr_svg(link), width="stretch")
     words.markdown(f"**Join:** scan the code, or open the link and type\n\n"
-                   f"<span style='font-size:1.9rem;font-weight:700;letter-spacing:0.06em;"
+                   f"<span style='font-size:clamp(1.3rem,2.5vw,1.9rem);font-weight:700;letter-spacing:0.06em;"
                    f"white-space:nowrap'>"
                    f"{pretty_code(code)}</span>", unsafe_allow_html=True)
-    st.caption(link)
-    if urlsplit(link).hostname in ("localhost", "127.0.0.1", "::1"):
-        note = ("This link points at this computer only. For phones, open the app at the "
-                "address they can reach (the *Network URL* that `streamlit run` prints).")
-        if presenter():                                   # one line: the projector has no room
-            st.caption(f":material/wifi_off: {note}")
-        else:
+    local = urlsplit(link).hostname in ("localhost", "127.0.0.1", "::1")
+    note = ("This link points at this computer only. For phones, open the app at the "
+            "address they can reach (the *Network URL* that `streamlit run` prints).")
+    if presenter():                      # one caption: the projector has no room for a box
+        st.caption(link + (f" · :material/wifi_off: {note}" if local else ""))
+    else:
+        st.caption(link)
+        if local:
             st.warning(note, icon=":material/wifi_off:")
 
 
@@ -285,7 +286,7 @@ def _live_votes(code: str, key: str) -> None:
     counts = the_store().tally(code, key, len(ch.choices))
     poll_chart(vote_figure(ch.choices, counts, ch.answer, room.revealed,
                            font_size=20 if presenter() else None,
-                           label_width=20 if presenter() else 26), key="cls_votes_chart")
+                           label_width=24 if presenter() else 26), key="cls_votes_chart")
     st.caption(f"{sum(counts)} of {the_store().student_count(code)} students have answered.")
 
 
@@ -307,18 +308,25 @@ def teacher_view(room) -> None:
                    args=(the_store().reveal, code, token))
         row.button("Next", key="cls_next", on_click=go, args=(k + 1,),
                    disabled=k == len(steps()) - 1, icon=":material/arrow_forward:")
-        with row.popover("More", icon=":material/menu:"):
+        with row.popover("More", icon=":material/menu:", key="cls_more", on_change="rerun"):
             contents(k)
             st.download_button("Answers as CSV", class_csv(the_store(), code, token, course.find),
                                file_name=f"class-{code}.csv", mime="text/csv",
                                icon=":material/download:", key="cls_export")
-            if st.button("End the class…", key="cls_end", icon=":material/logout:"):
-                confirm_end(code, token)
+            st.button("End the class…", key="cls_end", icon=":material/logout:", on_click=ask_to_end)
             if presenter():
                 leave_presenter()
     with right:
         live_votes(code, room.question)
         join_box(code)
+    if st.session_state.pop("cls_ask_end", False):
+        confirm_end(code, token)
+
+
+def ask_to_end() -> None:
+    """"End the class…": close the More menu (it would lie over the dialog's buttons) and ask."""
+    st.session_state["cls_more"] = False
+    st.session_state["cls_ask_end"] = True
 
 
 # ---- student ----------------------------------------------------------------------------------
