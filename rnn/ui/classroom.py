@@ -396,9 +396,14 @@ def cast(code: str, me: str, key: str, choice: int) -> None:
         st.session_state["cls_vote_note"] = str(exc)
 
 
+# A phone re-reads the room every STUDENT_POLL_FACTOR × classroom_poll_seconds: the teacher's
+# Reveal or Next reaches a phone within that time plus one short run (bench/polls.py measures it).
+STUDENT_POLL_FACTOR = 2
+
+
 def student_view(code: str, me: str) -> None:
-    """A phone's view; students only wait for the next question, so it polls less often."""
-    st.fragment(_student_view, run_every=4 * poll_seconds())(code, me)
+    """A phone's view: it waits for the teacher's next move, so it polls (no push in Streamlit)."""
+    st.fragment(_student_view, run_every=STUDENT_POLL_FACTOR * poll_seconds())(code, me)
 
 
 def _student_view(code: str, me: str) -> None:
