@@ -160,21 +160,28 @@ def test_one_phone_two_tabs_one_vote(browser, server, db):
         assert "me=" not in page.url                  # the identity is not in the address
         tabs.append(page)
     first, second = tabs
+    # both tabs show the buttons: press (a) in one and, at once, (b) in the other (the second
+    # tab has not yet re-read the room, so it still offers its buttons)
     first.get_by_role("button", name=f"(a) {step.challenge.choices[0]}").click()
-    first.get_by_text("Answer sent").first.wait_for(timeout=60_000)
-    # the second tab still shows the buttons it drew before the first vote: press another answer
-    second.get_by_role("button", name=f"(b) {step.challenge.choices[1]}").click()
-    second.get_by_text("You had already answered").first.wait_for(timeout=60_000)
-    no_exception(second)
-    assert store.student_count(code) == 1
-    assert store.tally(code, step.key, len(step.challenge.choices)) == \
-        [1] + [0] * (len(step.challenge.choices) - 1)
-    for page in tabs:                               # reloaded: the first answer, no buttons
+    second.get_by_role("button", name=f"(b) {step.challenge.choices[1]}").click(timeout=5_000)
+    said = []
+    for page in tabs:           # one tab's vote is stored, the other is told it came second
+        page.get_by_text(re.compile("Answer sent|You had already answered")).first.wait_for(
+            timeout=60_000)
+        wait_ready(page)
+        said.append("You had already answered" in page.locator("[data-testid='stMain']").inner_text())
+        no_exception(page)
+    assert sorted(said) == [False, True], said
+    counts = store.tally(code, step.key, len(step.challenge.choices))
+    assert store.student_count(code) == 1 and sum(counts) == 1, counts
+    kept = counts.index(1)                          # (a) or (b): whichever reached the server first
+    for page in tabs:                               # reloaded: that answer, no buttons
         page.reload()
         page.get_by_text("your answer").first.wait_for(timeout=60_000)
         wait_ready(page)
         assert page.get_by_role("button", name=re.compile(r"^\([a-d]\) ")).count() == 0
-        assert f"(a) {step.challenge.choices[0]}" in page.get_by_text("your answer").first.inner_text()
+        mine = page.get_by_text("your answer").first.inner_text()
+        assert f"({chr(97 + kept)}) {step.challenge.choices[kept]}" in mine
     shot(second, "student_second_tab_390x844")
     ctx.close()
     # another phone (its own browser) is another student
@@ -186,3 +193,51 @@ def test_one_phone_two_tabs_one_vote(browser, server, db):
     assert store.student_count(code) == 2
     assert sum(store.tally(code, step.key, len(step.challenge.choices))) == 2
     other.close()
+
+
+FITS = """() => { const m = document.querySelector("[data-testid='stMain']");
+  return [m.scrollHeight - m.clientHeight, m.scrollWidth - m.clientWidth]; }"""
+
+
+def test_the_presenter_view_fits_1280x720_on_the_longest_steps(browser, server):
+    """The projector shows a whole step without scrolling or cutting anything off: the steps with
+    the longest question and choices (before the reveal) and the longest explanation (after it),
+    with the live chart, the QR code and the join link beside them."""
+    steps = course.steps()
+
+    def asked(s):
+        return len(s.challenge.question) + sum(len(c) for c in s.challenge.choices)
+
+    def answered(s):
+        return len(s.challenge.question) + len(s.challenge.hint) + len(s.challenge.right_choice or "")
+
+    picks = sorted({max(range(len(steps)), key=lambda i: asked(steps[i])),
+                    max(range(len(steps)), key=lambda i: answered(steps[i])),
+                    *sorted(range(len(steps)), key=lambda i: -answered(steps[i]))[:3]})
+    ctx = browser.new_context(viewport=PROJECTOR)
+    ctx.set_default_timeout(90_000)
+    page = ctx.new_page()
+    page.goto(f"{server}/Classroom?presenter=1")
+    wait_ready(page)
+    page.get_by_role("button", name="Start a live class").click()
+    page.get_by_text("Join:").first.wait_for()
+    for k in picks:
+        page.get_by_role("button", name=re.compile("More")).click()
+        box = page.get_by_role("combobox").first
+        box.click()
+        box.type(f"{k + 1}. {steps[k].topic}")
+        page.get_by_role("option", name=f"{k + 1}. {steps[k].topic}").click()
+        page.get_by_text(f"Step {k + 1} of {len(steps)}").first.wait_for()
+        page.keyboard.press("Escape")
+        for phase in ("question", "answer"):
+            if phase == "answer":
+                page.get_by_role("button", name="Reveal").click()
+                page.get_by_text("Answer: (").first.wait_for()
+            wait_ready(page)
+            page.locator(".js-plotly-plot").first.wait_for()
+            page.wait_for_timeout(700)                 # the chart's fragment has drawn
+            over_y, over_x = page.evaluate(FITS)
+            assert over_y <= 2 and over_x <= 2, (k + 1, phase, over_y, over_x)
+            no_exception(page)
+        shot(page, f"presenter_step{k + 1}_1280x720")
+    ctx.close()

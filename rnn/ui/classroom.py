@@ -391,9 +391,12 @@ def student_id() -> str | None:
 def cast(code: str, me: str, key: str, choice: int) -> None:
     try:
         counted = the_store().vote(code, me, key, choice)
-        st.session_state["cls_vote_note"] = None if counted else "You had already answered."
+        note = None if counted else ("You had already answered (from another tab or an earlier "
+                                     "visit): your first answer is the one that counts.")
     except ClassroomError as exc:
-        st.session_state["cls_vote_note"] = str(exc)
+        note = str(exc)
+    # kept while the class is on this question: the phone's next poll must not wipe it at once
+    st.session_state["cls_vote_note"] = (key, note) if note else None
 
 
 # A phone re-reads the room every STUDENT_POLL_FACTOR × classroom_poll_seconds: the teacher's
@@ -424,8 +427,9 @@ def _student_view(code: str, me: str) -> None:
     mine = the_store().my_vote(code, me, room.question)
     st.caption(f"Class {pretty_code(code)} · question {room.step + 1}")
     html_text(ch.question)
-    if note := st.session_state.pop("cls_vote_note", None):
-        st.warning(note)
+    note = st.session_state.get("cls_vote_note")
+    if note and note[0] == room.question:
+        st.warning(note[1])
     for i, choice in enumerate(ch.choices):
         label = f"({chr(97 + i)}) {choice}"
         if mine is None and not room.revealed:
