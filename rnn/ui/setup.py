@@ -26,6 +26,8 @@ APP_NAME = "RNN Playground"
 _CSS = ("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}"
         "[data-testid='stMarkdownContainer'] table{display:block;max-width:100%;overflow-x:auto}"
         ".katex-display{max-width:100%;overflow-x:auto;overflow-y:hidden;padding:0.1em 0}"
+        # a touch screen shows plotly's toolbar all the time, on top of the chart's title
+        "@media (max-width:640px){.js-plotly-plot .modebar-container{display:none}}"
         "</style>")
 _SETUP_MARK = "_rnn_setup_run"
 
