@@ -241,3 +241,22 @@ def test_the_presenter_view_fits_1280x720_on_the_longest_steps(browser, server):
             no_exception(page)
         shot(page, f"presenter_step{k + 1}_1280x720")
     ctx.close()
+
+
+def test_a_malformed_cookie_is_replaced_and_the_phone_can_vote(browser, server, db):
+    from rnn.classroom import SQLiteStore
+
+    store = SQLiteStore(db)
+    step = course.steps()[0]
+    code = store.create_room(step.key, 0).room.code
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    ctx.set_default_timeout(90_000)
+    ctx.add_cookies([{"name": "rnn_student", "value": "x", "url": server}])
+    page = ctx.new_page()
+    page.goto(f"{server}/Classroom?room={code}")
+    page.get_by_role("button", name=f"(a) {step.challenge.choices[0]}").click()
+    page.get_by_text("Answer sent").first.wait_for()
+    kept = {c["name"]: c["value"] for c in ctx.cookies()}["rnn_student"]
+    assert kept != "x" and re.fullmatch(r"[A-Za-z0-9_-]{8,64}", kept)
+    assert store.my_vote(code, kept, step.key) == 0
+    ctx.close()

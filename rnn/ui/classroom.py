@@ -359,7 +359,9 @@ def keep_in_browser(minted: str) -> None:
 <script>
 (function () {{
   const name = {COOKIE!r};
-  const has = () => document.cookie.split("; ").some(c => c.startsWith(name + "="));
+  // a cookie another tab set first is kept (one student); a malformed one is replaced
+  const has = () => document.cookie.split("; ").some(
+    c => c.startsWith(name + "=") && /^[A-Za-z0-9_-]{{8,64}}$/.test(c.slice(name.length + 1)));
   if (!has()) {{
     const secure = location.protocol === "https:" ? "; Secure" : "";
     document.cookie = name + "=" + {minted!r} + "; path=/; max-age={COOKIE_DAYS * 86400}; SameSite=Lax" + secure;
