@@ -188,4 +188,4 @@ def sections(exp) -> list[tuple[str, str]]:
 
 def train_py(exp) -> str:
     """The whole script."""
-    return "\n\n".join(code.rstrip("\n") for _, code in sections(exp)) + "\n"
+    return "\n\n\n".join(code.rstrip("\n") for _, code in sections(exp)) + "\n"

@@ -21,19 +21,14 @@ tests/test_export.py and bench/export.py.
 
 TEMPLATE = r'''
 #%% Header
-"""{{title}}: a plain PyTorch copy of an RNN Playground run.
+"""{{title}}: an RNN Playground run as plain PyTorch.
 
-{{about}}
-This file trains the same model on the same data from scratch, with the run's settings and seed,
-and prints one JSON line of validation metrics at the end, as `python -m rnn train` does. It needs
-only torch{{needs}}. Run it from this folder (data/ holds the run's splits):
-
-    python train.py                    # the run's settings (below)
-    python train.py --steps=50         # change any setting like this
-
-Notation is the course's: x⟨t⟩ the input at step t, a⟨t⟩ the hidden state, ŷ the output, W_ax
-the weights that read x⟨t⟩, W_aa those that read a⟨t−1⟩. PyTorch calls a⟨t⟩ h_t and stores W_ax
-as weight_ih, W_aa as weight_hh.
+{{about}} Trained from scratch with
+the run's settings and seed, it reaches the run's validation scores; its last line is one JSON
+object with the keys of `python -m rnn train`. Needs only torch{{needs}}. Run it from this
+folder (data/ holds the run's splits): `python train.py`, or `python train.py --steps=50` to
+change a setting. Notation: the course's. x⟨t⟩ input, a⟨t⟩ hidden state (PyTorch's h_t), ŷ
+output; W_ax reads x⟨t⟩ (PyTorch's weight_ih), W_aa reads a⟨t−1⟩ (weight_hh).
 """
 import ast  #@argv
 import json
@@ -81,8 +76,7 @@ for arg in sys.argv[1:]:  # python train.py --steps=50 --lr=0.001
 #%% Data
 # ---------------------------------------------------------------------------- data
 #@if !textgen
-def read_jsonl(name):
-    """One example per line, as the app generated it (tokens already split)."""
+def read_jsonl(name):  # one example per line, as the app generated it (tokens already split)
     with open(Path("data") / name, encoding="utf-8") as f:
         return [json.loads(line) for line in f]
 
@@ -348,16 +342,13 @@ class Cell(nn.Module):
 
 #%% The recurrent layer
 # ---------------------------------------------------------------------------- the recurrent layer
-def top(state):
-    """a⟨t⟩ of a state (the LSTM's state is the pair (a⟨t⟩, c⟨t⟩))."""
-    return state[0] if isinstance(state, tuple) else state
+#@if bi
+def reorder(x, index):
+    """x (N, L, F) with its steps reordered per sequence: out[i, t] = x[i, index[i, t]]."""
+    return x.gather(1, index[..., None].expand(-1, -1, x.shape[-1]))
 
 
-def reorder(x, index):  #@bi
-    """x (N, L, F) with its steps reordered per sequence: out[i, t] = x[i, index[i, t]]."""  #@bi
-    return x.gather(1, index[..., None].expand(-1, -1, x.shape[-1]))  #@bi
-  #@bi
-
+#@end
 class Recurrent(nn.Module):
     """`layers` layers of Cell, layer k reading layer k−1's a⟨t⟩; with directions = 2 each layer
     also reads right to left and outputs [a→⟨t⟩ ; a←⟨t⟩]. Runs step by step over time."""
@@ -376,22 +367,22 @@ class Recurrent(nn.Module):
         self.requires_grad_(False)
         #@end
 
-    def forward(self, x, lengths=None, state=None):  #@padded
-    def forward(self, x, state=None):  #@!padded
+    def forward(self, x, lengths=None, state=None):  #@translation
+    def forward(self, x, lengths):  #@padded !translation
+    def forward(self, x, state=None):  #@textgen
         """x (N, L, D) -> the top layer's a⟨t⟩ (N, L, directions·H), 0 past each sequence's end,  #@padded
-        and every cell's last state: at each sequence's true end given lengths, else the whole  #@padded
-        state after step L (with c⟨L⟩ for an LSTM). state: every cell's initial state or None."""  #@padded
-        """x (N, L, D) -> the top layer's a⟨t⟩ (N, L, H) and every cell's state after step L.  #@!padded
-        state: every cell's initial state, or None for zeros."""  #@!padded
+        and every cell's last a⟨t⟩, at each sequence's true end (without lengths: its whole  #@translation
+        state after step L, with c⟨L⟩ for an LSTM; state: every cell's first state or None)."""  #@translation
+        and every cell's a⟨t⟩ at each sequence's true end."""  #@padded !translation
+        """x (N, L, D) -> the top layer's a⟨t⟩ (N, L, H) and every cell's state after step L.  #@textgen
+        state: every cell's initial state, or None for zeros."""  #@textgen
         n, length, _ = x.shape
-        #@if padded
-        full = lengths is None
-        lengths = torch.full((n,), length) if full else lengths
-        real = torch.arange(length)[None, :] < lengths[:, None]  # (N, L): a real token, not padding
-        #@end
+        full = lengths is None  #@translation
+        lengths = torch.full((n,), length) if full else lengths  #@translation
+        real = torch.arange(length)[None, :] < lengths[:, None]  # (N, L): a real token, not padding  #@padded
         #@if bi
-        steps = torch.arange(length)
-        backwards = torch.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)  # read each sequence right to left (padding stays at its end)
+        steps = torch.arange(length)  # read each sequence right to left (padding stays at its end):
+        backwards = torch.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)
         #@end
         finals = []
         for layer in range(len(self.cells) // self.directions):
@@ -399,21 +390,25 @@ class Recurrent(nn.Module):
                 x = F.dropout(x, dropout, self.training)  #@dropout
             outputs = []
             for direction in range(self.directions):
-                index = layer * self.directions + direction
-                cell = self.cells[index]
-                seq = x  #@!bi
+                index = layer * self.directions + direction  #@textgen|translation
+                cell = self.cells[index]  #@textgen|translation
+                cell = self.cells[layer * self.directions + direction]  #@!textgen !translation
                 seq = x if direction == 0 else reorder(x, backwards)  #@bi
-                wx = seq @ cell.W_ax.T + cell.b_ax  # W_ax x⟨t⟩ + b_ax for every t at once
-                zeros = x.new_zeros(n, hidden)
-                a = (zeros, zeros) if state is None else state[index]  #@lstm
-                a = zeros if state is None else state[index]  #@!lstm
+                wx = seq @ cell.W_ax.T + cell.b_ax  # W_ax x⟨t⟩ + b_ax for every t at once  #@bi
+                wx = x @ cell.W_ax.T + cell.b_ax  # W_ax x⟨t⟩ + b_ax for every t at once  #@!bi
+                a = (x.new_zeros(n, hidden),) * 2  # (a⟨0⟩, c⟨0⟩)  #@lstm !textgen !translation
+                a = x.new_zeros(n, hidden)  # a⟨0⟩  #@!lstm !textgen !translation
+                a = (x.new_zeros(n, hidden),) * 2 if state is None else state[index]  #@lstm textgen|translation
+                a = x.new_zeros(n, hidden) if state is None else state[index]  #@!lstm textgen|translation
                 out = []
                 for t in range(length):
                     a = cell(wx[:, t], a)
-                    out.append(top(a))
+                    out.append(a[0])  # a⟨t⟩ (a is the pair (a⟨t⟩, c⟨t⟩))  #@lstm
+                    out.append(a)  #@!lstm
                 out = torch.stack(out, dim=1)  # (N, L, H)
-                finals.append(a if full else out[torch.arange(n), lengths - 1])  #@padded
-                finals.append(a)  #@!padded
+                finals.append(a if full else out[torch.arange(n), lengths - 1])  #@translation
+                finals.append(out[torch.arange(n), lengths - 1])  #@padded !translation
+                finals.append(a)  #@textgen
                 outputs.append(out)  #@!bi
                 outputs.append(out if direction == 0 else reorder(out, backwards))  #@bi
             x = torch.cat(outputs, dim=-1)
@@ -576,7 +571,8 @@ class Seq2Seq(nn.Module):
         enc, keys, mask, _ = memory
         e = self.tgt_embedding(y_prev)
         e = F.dropout(e, dropout, self.training)  #@dropout
-        c, alpha = self.attention(top(state[-1]), enc, keys, mask)  #@attn
+        c, alpha = self.attention(state[-1][0], enc, keys, mask)  # s⟨t−1⟩: the top layer's  #@attn lstm
+        c, alpha = self.attention(state[-1], enc, keys, mask)  # s⟨t−1⟩: the top layer's  #@attn !lstm
         e = torch.cat([e, c], dim=-1)  #@attn
         s, state = self.decoder(e.unsqueeze(1), state=state)
         features = torch.cat([s[:, 0], c], dim=-1)  #@attn
@@ -623,13 +619,14 @@ def evaluate(examples):
     loss = F.binary_cross_entropy(p, torch.tensor(labels, dtype=torch.float)).item()
     right = [int((q >= 0.5) == bool(y)) for q, y in zip(probs, labels)]
     result = {"accuracy": sum(right) / len(right), "loss": loss}
+    return result  #@!agreement
     #@if agreement
     for lo, hi in ((0, 5), (6, 10), (11, 19), (20, 29), (30, 39), (40, 50)):  # accuracy by gap
         hits = [r for r, x in zip(right, examples) if lo <= x["gap"] <= hi]
         if hits:
             result[f"acc_gap_{lo}-{hi}"] = sum(hits) / len(hits)
-    #@end
     return result
+    #@end
 #@end
 #@if ner
 @torch.no_grad()
@@ -802,8 +799,7 @@ torch.save(model.state_dict(), "model.pt")
 #@if classifier
 
 
-def words(text):
-    """Split a sentence into words and punctuation (roughly as the app does)."""
+def words(text):  # a sentence's words and punctuation (roughly as the app splits them)
     return re.findall(r"\w+(?:[-'’]\w+)*|[^\w\s]", text)
 
 
@@ -813,8 +809,7 @@ for text in {{examples}}:
 #@if ner
 
 
-def words(text):
-    """Split a sentence into words and punctuation (roughly as the app does)."""
+def words(text):  # a sentence's words and punctuation (roughly as the app splits them)
     return re.findall(r"\w+(?:[-'’]\w+)*|[^\w\s]", text)
 
 
