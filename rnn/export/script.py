@@ -56,9 +56,7 @@ def flags(exp) -> set[str]:
         out.add("sgd")
     if tc.keep_best:
         out.add("keepbest")
-    if not exp.task.higher_is_better:
-        pass
-    else:
+    if exp.task.higher_is_better:
         out.add("higher")
     if task != "textgen":
         out.add("padded")
@@ -110,7 +108,7 @@ def values(exp) -> dict[str, str]:
              f"{', attention: ' + cfg.attention if task == 'translation' else ''}; "
              f"{trained_steps(exp)} steps, seed {tc.seed}.")
     return {
-        "title": f"{TASK_TITLES[task]} with a {CELL_NAMES[cfg.arch]}",
+        "title": f"{TASK_TITLES[task]} with {'an' if cfg.arch in ('lstm', 'esn') else 'a'} {CELL_NAMES[cfg.arch]}",
         "about": about,
         "needs": ", and sacrebleu for BLEU and chrF" if task == "translation" else "",
         "hidden": repr(cfg.hidden), "embed": repr(cfg.embed), "layers": repr(cfg.layers),

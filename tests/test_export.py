@@ -1,0 +1,178 @@
+"""Export a run as a plain PyTorch train.py + notebook + data/ (issue 23; rnn/export).
+
+Every task x cell: a tiny run is trained here by the engine, exported, and its train.py run (one
+isolated ``python -I`` interpreter runs all 25 scripts in turn, each from its own folder, so torch
+is imported once; ``rnn`` cannot be imported there). Each script's last line must be the JSON of
+``train`` (same keys) with the run's validation loss: the script replays the engine's data order,
+initialisation, batches and optimizer, so the two agree to float rounding, far inside the issue's
+2 %. Bidirectional, stacked layers, dropout and the three attentions are spread over the
+combinations. Notebooks: one per task (cells rotated, so every cell runs in one) is executed with
+nbclient; every combination's notebook holds the same code as its train.py.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+pytest.importorskip("torch")
+nbformat = pytest.importorskip("nbformat")
+
+from rnn.data.splits import Splits  # noqa: E402
+from rnn.experiment import Experiment, ModelConfig, TrainConfig  # noqa: E402
+from rnn.export import export_experiment, export_files, export_zip, train_py  # noqa: E402
+from rnn.export.notebook import build_notebook  # noqa: E402
+from rnn.export.script import sections  # noqa: E402
+from rnn.tasks import get_task  # noqa: E402
+
+TASKS = ("ner", "textgen", "sentiment", "translation", "agreement")
+CELLS = ("rnn", "leaky", "esn", "gru", "lstm")
+DATASETS = {"ner": "names", "textgen": "names", "sentiment": "reviews", "translation": "dates",
+            "agreement": "short"}
+ATTENTIONS = ("none", "dot", "additive")
+TOLERANCE = 1e-3      # relative; the issue asks for 2 %, the replay is exact up to float rounding
+
+
+def combination(task: str, i: int) -> tuple[ModelConfig, dict]:
+    """The i-th cell for a task, with the layer options spread over the cells."""
+    arch = CELLS[i]
+    config = ModelConfig(arch=arch, hidden=8, embed=4, layers=2 if i in (1, 4) else 1,
+                         bidirectional=i % 2 == 1 and task != "textgen",
+                         dropout=0.2 if i == 3 else 0.0, attention=ATTENTIONS[i % 3],
+                         char_features=i != 2, learn_leak=arch == "leaky" and task == "ner",
+                         nonlinearity="relu" if arch == "rnn" and task == "agreement" else "tanh")
+    options = {"teacher_forcing": 0.5} if task == "translation" and i == 4 else {}
+    if task == "textgen" and i == 3:
+        options.update(carry=True, bptt=8)
+    return config, options
+
+
+@pytest.fixture(scope="module")
+def small_splits():
+    """A few examples of each task's built-in set (the scripts score all of val at the end)."""
+    out = {}
+    for task in TASKS:
+        full = get_task(task).load_builtin(DATASETS[task])
+        if task == "textgen":
+            out[task] = Splits(full.train[:1500], full.val[:300], full.test[:300])
+        else:
+            out[task] = Splits(full.train[:60], full.val[:24], full.test[:24])
+    return out
+
+
+def make_run(task: str, i: int, splits, steps: int = 2) -> Experiment:
+    config, options = combination(task, i)
+    train = TrainConfig(steps=steps, seconds=None, eval_every=1, batch_size=8, seed=i)
+    exp = Experiment.create(task, config, train, dataset=DATASETS[task], data=splits[task], options=options)
+    exp.train()
+    return exp
+
+
+DRIVER = textwrap.dedent("""
+    import contextlib, importlib.util, io, json, os, runpy, sys
+    assert importlib.util.find_spec("rnn") is None, "rnn is importable: the test is not isolated"
+    results = {}
+    for folder in sys.argv[1:]:
+        os.chdir(folder)
+        out = io.StringIO()
+        sys.argv = ["train.py"]
+        with contextlib.redirect_stdout(out):
+            runpy.run_path("train.py", run_name="__main__")
+        assert "rnn" not in sys.modules
+        results[folder] = out.getvalue().strip().splitlines()
+    print(json.dumps(results))
+""")
+
+
+def test_every_task_and_cell_exports_and_its_script_reproduces_the_run(small_splits, tmp_path):
+    expected, folders = {}, []
+    for task in TASKS:
+        for i in range(len(CELLS)):
+            exp = make_run(task, i, small_splits)
+            folder = export_experiment(exp, tmp_path / f"{task}-{CELLS[i]}")
+            assert "rnn" not in train_py(exp).replace("rnn train", "").split("import torch")[0].split(
+                '"""')[-1], "train.py must import no rnn"
+            final = exp.evaluate("val", capped=False)
+            final = {k: v for k, v in final.items() if not isinstance(v, dict)}
+            final.update(status=exp.status, steps=2, best_step=exp.best_step, out="x")
+            expected[str(folder)] = final
+            folders.append(str(folder))
+    (tmp_path / "driver.py").write_text(DRIVER)
+    proc = subprocess.run([sys.executable, "-I", str(tmp_path / "driver.py"), *folders],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads(proc.stdout.strip().splitlines()[-1])
+    for folder, lines in results.items():
+        got, want = json.loads(lines[-1]), expected[folder]
+        assert set(got) == set(want), folder
+        assert got["steps"] == 2 and got["status"] == "done", folder
+        assert got["best_step"] == want["best_step"], folder
+        assert got["loss"] == pytest.approx(want["loss"], rel=TOLERANCE), folder
+        headline = {"ner": "f1", "sentiment": "accuracy", "agreement": "accuracy",
+                    "translation": "exact_match", "textgen": "perplexity"}[folder.rsplit("/", 1)[-1].split("-")[0]]
+        assert got[headline] == pytest.approx(want[headline], rel=TOLERANCE, abs=1e-6), folder
+        assert any(line.startswith("step 2:") for line in lines), folder
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_the_notebook_runs_and_holds_the_scripts_code(small_splits, tmp_path, task):
+    """Every cell's notebook has train.py's code; the one of cell i = TASKS.index(task) runs."""
+    nbclient = pytest.importorskip("nbclient")
+    for i in range(len(CELLS)):
+        config, options = combination(task, i)
+        exp = Experiment.create(task, config, TrainConfig(steps=2, seconds=None), dataset=DATASETS[task],
+                                data=small_splits[task], options=options)
+        nb = build_notebook(exp)
+        nbformat.validate(nb)
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        assert code == [s.rstrip("\n") for t, s in sections(exp) if t != "argv"]
+        markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        assert "$$" in markdown and r"\langle t\rangle" in markdown      # the lesson's equations
+    exp = make_run(task, TASKS.index(task), small_splits)
+    folder = export_experiment(exp, tmp_path / "home")
+    path = next(folder.glob("*.ipynb"))
+    nb = nbformat.read(path, as_version=4)
+    settings = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "steps = " in c.source)
+    nb.cells.insert(settings + 1, nbformat.v4.new_code_cell("steps = 1"))      # a parameter cell
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(folder)}}).execute()
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    result = json.loads(text.strip().splitlines()[-1])
+    assert result["steps"] == 1 and result["status"] == "done"
+    assert "loss" in result and (folder / "model.pt").exists()
+
+
+def test_the_export_holds_the_data_the_readme_and_only_the_needed_code(small_splits, tmp_path):
+    exp = Experiment.create("sentiment", ModelConfig(arch="lstm", hidden=8, embed=4, layers=2, bidirectional=True),
+                            TrainConfig(steps=1, seconds=None), dataset="reviews", data=small_splits["sentiment"])
+    files = export_files(exp)
+    assert {"train.py", "README.md", "data/train.jsonl", "data/val.jsonl", "data/test.jsonl"} <= set(files)
+    rows = [json.loads(line) for line in files["data/train.jsonl"].decode().splitlines()]
+    assert [(r["tokens"], r["label"]) for r in rows] == [(x.tokens, x.label) for x in small_splits["sentiment"].train]
+    code = files["train.py"].decode()
+    assert "Γ_u" in code and "c̃⟨t⟩" in code and "Γ_f" in code and "Γ_o" in code
+    assert "class Seq2Seq" not in code and "class Tagger" not in code and "Γ_r" not in code
+    assert "reorder(" in code                                # bidirectional
+    compile(code, "train.py", "exec")
+    assert "python train.py" in files["README.md"].decode()
+    simple = make_run("sentiment", 0, small_splits)           # vanilla RNN, one layer, one direction
+    simple_code = train_py(simple)
+    assert "reorder(" not in simple_code and "F.dropout" not in simple_code
+    assert len(simple_code.splitlines()) < 260
+    import io
+    import zipfile
+    names = zipfile.ZipFile(io.BytesIO(export_zip(exp))).namelist()
+    assert "sentiment-lstm-reviews/train.py" in names and any(n.endswith(".ipynb") for n in names)
+
+
+def test_textgen_word_level_keeps_the_tokens(tmp_path):
+    full = get_task("textgen").load_builtin("prose")
+    splits = Splits(full.train[:3000], full.val[:400], full.test[:400])
+    exp = Experiment.create("textgen", ModelConfig(arch="gru", hidden=8, embed=4, level="word"),
+                            TrainConfig(steps=1, seconds=None), dataset="prose", data=splits)
+    files = export_files(exp)
+    from rnn.tasks.textgen import tokenize
+    assert files["data/val.txt"].decode().split() == tokenize(splits.val, "word")
