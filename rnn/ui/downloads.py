@@ -75,8 +75,8 @@ def export_zip_or_note(exp) -> bytes:
 def export_button(exp, key: str = "export", label: str = "Download as a PyTorch script / notebook") -> None:
     """One button: the model's run as a folder (zip) with a plain PyTorch train.py, a notebook,
     the data and a README; the script retrains it from scratch to the same validation score."""
-    if exp is None:
-        return
+    if not all(hasattr(exp, name) for name in ("task", "dataset", "model_config", "train_config")):
+        return                          # nothing to export (no model, or a stand-in of one)
     from rnn.export import folder_name
     st.download_button(label, data=lambda: export_zip_or_note(exp),
                        file_name=f"{folder_name(exp)}.zip", mime="application/zip", key=key,
