@@ -112,7 +112,9 @@ def values(exp) -> dict[str, str]:
         "about": about,
         "needs": ", and sacrebleu for BLEU and chrF" if task == "translation" else "",
         "hidden": repr(cfg.hidden), "embed": repr(cfg.embed), "layers": repr(cfg.layers),
-        "directions": "2" if bi else "1",
+        "directions": "2" if bi else "1", "dirs": ", directions" if bi else "", "one": ", 1" if bi else "",
+        "directions_note": "2: every layer also reads right to left (bidirectional)" if bi else
+                           "1: left to right only (2 would be bidirectional)",
         "dropout": repr(float(cfg.dropout)), "leak": repr(float(cfg.leak)),
         "spectral_radius": repr(float(cfg.spectral_radius)),
         "bptt": repr(int(opts.get("bptt") or WINDOW[cfg.level])) if task == "textgen" else "",

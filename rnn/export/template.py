@@ -51,7 +51,7 @@ from torch import nn
 hidden = {{hidden}}  # H: units per layer and direction
 embed = {{embed}}  # size of a token's vector e⟨t⟩
 layers = {{layers}}  # stacked recurrent layers
-directions = {{directions}}  # 2: every layer also reads right to left (bidirectional)
+directions = {{directions}}  # {{directions_note}}
 dropout = {{dropout}}  # on e⟨t⟩, between layers and before the output (training only)  #@dropout
 leak = {{leak}}  # α: the share of new content a leaky unit takes per step  #@leaky
 spectral_radius = {{spectral_radius}}  # ρ: the largest |eigenvalue| of the frozen W_aa  #@esn
@@ -349,6 +349,7 @@ def reorder(x, index):
 
 
 #@end
+#@if bi
 class Recurrent(nn.Module):
     """`layers` layers of Cell, layer k reading layer k−1's a⟨t⟩; with directions = 2 each layer
     also reads right to left and outputs [a→⟨t⟩ ; a←⟨t⟩]. Runs step by step over time."""
@@ -414,6 +415,55 @@ class Recurrent(nn.Module):
             x = torch.cat(outputs, dim=-1)
             x = torch.where(real[..., None], x, 0.0)  #@padded
         return x, finals
+#@end
+#@if !bi
+class Recurrent(nn.Module):
+    """`layers` layers of Cell, layer k reading layer k−1's a⟨t⟩. Runs step by step over time."""
+
+    def __init__(self, input_size, layers):
+        super().__init__()
+        self.cells = nn.ModuleList(Cell(input_size if k == 0 else hidden) for k in range(layers))
+        #@if esn
+        with torch.no_grad():  # an echo state network: W_aa scaled to spectral radius ρ, all frozen
+            for cell in self.cells:
+                cell.W_aa.mul_(spectral_radius / torch.linalg.eigvals(cell.W_aa.double()).abs().max().item())
+        self.requires_grad_(False)
+        #@end
+
+    def forward(self, x, lengths=None, state=None):  #@translation
+    def forward(self, x, lengths):  #@padded !translation
+    def forward(self, x, state=None):  #@textgen
+        """x (N, L, D) -> the top layer's a⟨t⟩ (N, L, directions·H), 0 past each sequence's end,  #@padded
+        and every cell's last a⟨t⟩, at each sequence's true end (without lengths: its whole  #@translation
+        state after step L, with c⟨L⟩ for an LSTM; state: every cell's first state or None)."""  #@translation
+        and every cell's a⟨t⟩ at each sequence's true end."""  #@padded !translation
+        """x (N, L, D) -> the top layer's a⟨t⟩ (N, L, H) and every cell's state after step L.  #@textgen
+        state: every cell's initial state, or None for zeros."""  #@textgen
+        n, length, _ = x.shape
+        full = lengths is None  #@translation
+        lengths = torch.full((n,), length) if full else lengths  #@translation
+        real = torch.arange(length)[None, :] < lengths[:, None]  # (N, L): a real token, not padding  #@padded
+        finals = []
+        for layer, cell in enumerate(self.cells):
+            if layer > 0:  #@dropout
+                x = F.dropout(x, dropout, self.training)  #@dropout
+            wx = x @ cell.W_ax.T + cell.b_ax  # W_ax x⟨t⟩ + b_ax for every t at once
+            a = (x.new_zeros(n, hidden),) * 2  # (a⟨0⟩, c⟨0⟩)  #@lstm !textgen !translation
+            a = x.new_zeros(n, hidden)  # a⟨0⟩  #@!lstm !textgen !translation
+            a = (x.new_zeros(n, hidden),) * 2 if state is None else state[layer]  #@lstm textgen|translation
+            a = x.new_zeros(n, hidden) if state is None else state[layer]  #@!lstm textgen|translation
+            out = []
+            for t in range(length):
+                a = cell(wx[:, t], a)
+                out.append(a[0])  # a⟨t⟩ (a is the pair (a⟨t⟩, c⟨t⟩))  #@lstm
+                out.append(a)  #@!lstm
+            x = torch.stack(out, dim=1)  # (N, L, H)
+            finals.append(a if full else x[torch.arange(n), lengths - 1])  #@translation
+            finals.append(x[torch.arange(n), lengths - 1])  #@padded !translation
+            finals.append(a)  #@textgen
+            x = torch.where(real[..., None], x, 0.0)  #@padded
+        return x, finals
+#@end
 
 #%% The model
 # ---------------------------------------------------------------------------- the model
@@ -425,7 +475,7 @@ class Classifier(nn.Module):
     def __init__(self, vocab_size):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed, padding_idx=0)  # word id -> e⟨t⟩
-        self.rnn = Recurrent(embed, layers, directions)
+        self.rnn = Recurrent(embed, layers{{dirs}})
         self.head = nn.Linear(directions * hidden, 1)
 
     def forward(self, ids, lengths):
@@ -453,8 +503,8 @@ class Tagger(nn.Module):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed, padding_idx=0)
         self.ngram_embedding = nn.Embedding(4096, embed, padding_idx=0)  #@chars
-        self.rnn = Recurrent(2 * embed + 7, layers, directions)  #@chars
-        self.rnn = Recurrent(embed, layers, directions)  #@!chars
+        self.rnn = Recurrent(2 * embed + 7, layers{{dirs}})  #@chars
+        self.rnn = Recurrent(embed, layers{{dirs}})  #@!chars
         self.head = nn.Linear(directions * hidden, 1)
 
     def forward(self, ids, lengths, grams, shapes):  #@chars
@@ -484,7 +534,7 @@ class LanguageModel(nn.Module):
     def __init__(self, vocab_size):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed)
-        self.rnn = Recurrent(embed, layers, directions)
+        self.rnn = Recurrent(embed, layers{{dirs}})
         self.head = nn.Linear(hidden, vocab_size)
 
     def forward(self, ids, state=None):
@@ -546,12 +596,12 @@ class Seq2Seq(nn.Module):
         super().__init__()
         self.src_embedding = nn.Embedding(src_vocab, embed, padding_idx=0)
         self.tgt_embedding = nn.Embedding(tgt_vocab, embed, padding_idx=0)
-        self.encoder = Recurrent(embed, layers, directions)
+        self.encoder = Recurrent(embed, layers{{dirs}})
         self.bridge = nn.Linear(directions * hidden, hidden)
         self.attention = Attention(hidden, directions * hidden)  #@attn
         context = directions * hidden  #@attn
         context = 0  #@!attn
-        self.decoder = Recurrent(embed + context, layers, 1)  # left to right only
+        self.decoder = Recurrent(embed + context, layers{{one}})  # left to right only
         self.out = nn.Linear(hidden + context, tgt_vocab)
 
     def encode(self, src, lengths):
