@@ -7,6 +7,7 @@ steps it trained); the data are written by rnn/export/__init__.py.
 from __future__ import annotations
 
 import re
+import textwrap
 
 from rnn.export.template import TEMPLATE
 
@@ -102,15 +103,23 @@ def values(exp) -> dict[str, str]:
     else:
         vocab_args = ""
     dataset = exp.dataset[5:] if exp.dataset.startswith("file:") else exp.dataset
-    about = (f"Task: {TASK_TITLES[task].lower()}, data: {'your file ' if exp.dataset.startswith('file:') else ''}"
-             f"{dataset!s}; cell: {CELL_NAMES[cfg.arch]}, {cfg.layers} layer(s), H = {cfg.hidden}"
-             f"{', bidirectional' if bi else ''}"
-             f"{', attention: ' + cfg.attention if task == 'translation' else ''}; "
-             f"{trained_steps(exp)} steps, seed {tc.seed}.")
+    source = f"your file {dataset}" if exp.dataset.startswith("file:") else dataset
+    layers = f"{cfg.layers} layer{'s' if cfg.layers > 1 else ''}"
+    about = textwrap.fill(
+        f"Task: {TASK_TITLES[task].lower()}, data: {source}; cell: {CELL_NAMES[cfg.arch]}, {layers}, "
+        f"H = {cfg.hidden}{', bidirectional' if bi else ''}"
+        f"{', attention: ' + cfg.attention if task == 'translation' else ''}; {trained_steps(exp)} steps, "
+        f"seed {tc.seed}. Trained from scratch with the run's settings and seed, this file reaches the "
+        f"run's validation scores; its last line is one JSON object with the keys of `python -m rnn "
+        f"train`. Needs only torch{', and sacrebleu for BLEU and chrF' if task == 'translation' else ''}. "
+        "Notation: the course's. x⟨t⟩ input, a⟨t⟩ hidden state (PyTorch's h_t), ŷ output; W_ax reads "
+        "x⟨t⟩ (PyTorch's weight_ih), W_aa reads a⟨t−1⟩ (weight_hh).", width=96, break_on_hyphens=False)
+    about += ("\n\nRun it from this folder (data/ holds the run's splits):\n"
+              "    python train.py                # the run's settings (below)\n"
+              "    python train.py --steps=50     # change any setting like this")
     return {
         "title": f"{TASK_TITLES[task]} with {'an' if cfg.arch in ('lstm', 'esn') else 'a'} {CELL_NAMES[cfg.arch]}",
         "about": about,
-        "needs": ", and sacrebleu for BLEU and chrF" if task == "translation" else "",
         "hidden": repr(cfg.hidden), "embed": repr(cfg.embed), "layers": repr(cfg.layers),
         "directions": "2" if bi else "1", "dirs": ", directions" if bi else "", "one": ", 1" if bi else "",
         "directions_note": "2: every layer also reads right to left (bidirectional)" if bi else

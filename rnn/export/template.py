@@ -23,12 +23,7 @@ TEMPLATE = r'''
 #%% Header
 """{{title}}: an RNN Playground run as plain PyTorch.
 
-{{about}} Trained from scratch with
-the run's settings and seed, it reaches the run's validation scores; its last line is one JSON
-object with the keys of `python -m rnn train`. Needs only torch{{needs}}. Run it from this
-folder (data/ holds the run's splits): `python train.py`, or `python train.py --steps=50` to
-change a setting. Notation: the course's. x⟨t⟩ input, a⟨t⟩ hidden state (PyTorch's h_t), ŷ
-output; W_ax reads x⟨t⟩ (PyTorch's weight_ih), W_aa reads a⟨t−1⟩ (weight_hh).
+{{about}}
 """
 import ast  #@argv
 import json
