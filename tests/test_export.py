@@ -214,3 +214,22 @@ def test_textgen_word_level_keeps_the_tokens(tmp_path):
     files = export_files(exp)
     from rnn.tasks.textgen import tokenize
     assert files["data/val.txt"].decode().split() == tokenize(splits.val, "word")
+
+
+@pytest.mark.parametrize("name", ["ner-gru", "textgen-lstm", "sentiment-rnn", "translation-lstm-none",
+                                  "agreement-esn"])
+def test_a_shipped_model_exports_with_its_settings(name):
+    """The pretrained models (checkpoints/) export too: their data, their budget, their sizes."""
+    from rnn.pretrained import BY_NAME, checkpoint_path
+    spec = BY_NAME[name]
+    exp = Experiment.load(checkpoint_path(name))
+    files = export_files(exp)
+    code = files["train.py"].decode()
+    compile(code, "train.py", "exec")
+    assert re.search(rf"^steps = {spec.steps}\b", code, re.M), name
+    assert re.search(rf"^hidden = {exp.model_config.hidden}\b", code, re.M), name
+    assert f"data: {spec.dataset};" in " ".join(code.split())
+    data = next(v for k, v in files.items() if k.startswith("data/train."))
+    assert len(data) > 1000
+    if name == "translation-lstm-none":
+        assert "class Attention" not in code
