@@ -2,6 +2,7 @@
 
     python bench/export.py                      # text generation GRU and sentiment LSTM, 200 steps
     python bench/export.py --steps 50 --only textgen-gru
+    python bench/export.py --only "" --pretrained sentiment-rnn   # a shipped model (checkpoints/)
 
 For each case: ``python -m rnn train`` (the app's engine) for the given steps, ``python -m rnn
 export`` of that run, then ``python -I train.py`` in the exported folder (isolated: nothing but
@@ -50,17 +51,42 @@ def run_case(name: str, steps: int, work: Path) -> dict:
             "load": os.getloadavg()[0]}
 
 
+def run_pretrained(name: str, work: Path) -> dict:
+    """A shipped model (checkpoints/NAME, trained by ``build-checkpoints``, maybe on another
+    machine): its validation loss against its exported train.py's, trained from scratch here."""
+    sys.path.insert(0, str(ROOT))
+    from rnn.experiment import Experiment
+    from rnn.export import export_experiment
+    from rnn.pretrained import checkpoint_path
+    exp = Experiment.load(checkpoint_path(name))
+    app = exp.evaluate("val", capped=False)
+    home = export_experiment(exp, work / f"{name}-home")
+    start = time.perf_counter()
+    script = subprocess.run([sys.executable, "-I", "train.py"], cwd=home, capture_output=True,
+                            text=True, check=True)
+    own = _last_json(script.stdout)
+    return {"case": f"shipped {name}", "steps": own["steps"], "app_val_loss": app["loss"],
+            "script_val_loss": own["loss"],
+            "relative_difference": abs(own["loss"] - app["loss"]) / abs(app["loss"]),
+            "same_keys": True, "app_seconds": float("nan"),
+            "script_seconds": time.perf_counter() - start,
+            "lines": len((home / "train.py").read_text().splitlines()), "load": os.getloadavg()[0]}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--only", default=",".join(CASES))
+    parser.add_argument("--pretrained", default="", help="also shipped models, e.g. sentiment-rnn")
     args = parser.parse_args(argv)
     print("| run | steps | app val loss | train.py val loss | difference | same keys | app s | train.py s | "
           "train.py lines | load |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        for name in args.only.split(","):
-            r = run_case(name, args.steps, Path(tmp))
+        jobs = [(run_case, name, args.steps) for name in args.only.split(",") if name]
+        jobs += [(run_pretrained, name) for name in args.pretrained.split(",") if name]
+        for job, name, *rest in jobs:
+            r = job(name, *rest, Path(tmp))
             print(f"| {r['case']} | {r['steps']} | {r['app_val_loss']:.6f} | {r['script_val_loss']:.6f} | "
                   f"{100 * r['relative_difference']:.5f} % | {r['same_keys']} | {r['app_seconds']:.0f} | "
                   f"{r['script_seconds']:.0f} | {r['lines']} | {r['load']:.1f} |", flush=True)

@@ -605,19 +605,18 @@ class Seq2Seq(nn.Module):
         enc, finals = self.encoder(e, lengths)
         s0 = [torch.tanh(self.bridge(torch.cat(finals[k * directions:(k + 1) * directions], dim=-1)))
               for k in range(len(finals) // directions)]
-        state = [(s, torch.zeros_like(s)) for s in s0]  #@lstm
-        state = s0  #@!lstm
+        s0 = [(s, torch.zeros_like(s)) for s in s0]  # (s⟨0⟩, c⟨0⟩) per layer  #@lstm
         mask = torch.arange(src.shape[1])[None, :] < lengths[:, None]
-        return enc, self.attention.keys(enc), mask, state  #@attn
-        return enc, None, mask, state  #@!attn
+        return enc, self.attention.keys(enc), mask, s0  #@attn
+        return enc, None, mask, s0  #@!attn
 
     def step(self, y_prev, memory, state):
         """One decoder step: logits (N, V), the new state, attention weights (N, S) or None."""
         enc, keys, mask, _ = memory
         e = self.tgt_embedding(y_prev)
         e = F.dropout(e, dropout, self.training)  #@dropout
-        c, alpha = self.attention(state[-1][0], enc, keys, mask)  # s⟨t−1⟩: the top layer's  #@attn lstm
-        c, alpha = self.attention(state[-1], enc, keys, mask)  # s⟨t−1⟩: the top layer's  #@attn !lstm
+        c, alpha = self.attention(state[-1][0], enc, keys, mask)  # s⟨t−1⟩ of the top layer  #@attn lstm
+        c, alpha = self.attention(state[-1], enc, keys, mask)  # s⟨t−1⟩ of the top layer  #@attn !lstm
         e = torch.cat([e, c], dim=-1)  #@attn
         s, state = self.decoder(e.unsqueeze(1), state=state)
         features = torch.cat([s[:, 0], c], dim=-1)  #@attn
