@@ -233,3 +233,9 @@ def test_a_shipped_model_exports_with_its_settings(name):
     assert len(data) > 1000
     if name == "translation-lstm-none":
         assert "class Attention" not in code
+    # a checkpoint trained before the trainer kept the best weights (no "best" record) ended on its
+    # last weights, and so does its script
+    kept = any(r.get("kind") == "best" for r in exp.history)
+    assert ("model.load_state_dict(best[2])" in code) == kept, name
+    if name == "ner-gru":
+        assert not kept

@@ -37,6 +37,17 @@ def trained_steps(exp) -> int:
     return int(exp.train_config.steps or 200)
 
 
+def keeps_best(exp) -> bool:
+    """Did (or will) the run end on the weights of its best validation score? A finished run says
+    so in its "best" record; one without (a checkpoint from before the trainer kept the best,
+    e.g. some shipped models) kept its last weights, and so does its script."""
+    if not exp.train_config.keep_best:
+        return False
+    if not any(r.get("kind") == "stop" for r in exp.history):
+        return True                                   # not trained yet: the trainer will keep it
+    return any(r.get("kind") == "best" and r.get("restored", True) for r in exp.history)
+
+
 def flags(exp) -> set[str]:
     """The names the template's ``#@`` conditions test, for this run."""
     task, cfg, tc, opts = exp.task.name, exp.model_config, exp.train_config, exp.options
@@ -55,7 +66,7 @@ def flags(exp) -> set[str]:
         out.add("wd")
     if tc.optimizer == "sgd":
         out.add("sgd")
-    if tc.keep_best:
+    if keeps_best(exp):
         out.add("keepbest")
     if exp.task.higher_is_better:
         out.add("higher")
