@@ -239,3 +239,26 @@ def test_a_shipped_model_exports_with_its_settings(name):
     assert ("model.load_state_dict(best[2])" in code) == kept, name
     if name == "ner-gru":
         assert not kept
+
+
+def test_a_run_stopped_by_hand_is_reproduced(small_splits, tmp_path):
+    """The Stop button ends a run without a last evaluation: its best weights come from the
+    evaluations before, and the script chooses among the same ones."""
+    config, _ = combination("sentiment", 3)
+    exp = Experiment.create("sentiment", config, TrainConfig(steps=50, seconds=None, eval_every=2, batch_size=8),
+                            dataset="reviews", data=small_splits["sentiment"])
+    exp.trainer = exp._make_trainer()
+    for _ in range(3):
+        exp.trainer._advance()
+    exp.trainer.stop()
+    exp.history, exp.status = list(exp.trainer.records), "done"
+    assert exp.best_step == 2
+    folder = export_experiment(exp, tmp_path / "home")
+    code = (folder / "train.py").read_text()
+    assert re.search(r"^steps = 3\b", code, re.M) and "or step == steps" not in code
+    proc = subprocess.run([sys.executable, "-I", "train.py"], cwd=folder, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got["best_step"] == 2 and got["steps"] == 3
+    assert got["loss"] == pytest.approx(exp.evaluate("val", capped=False)["loss"], rel=TOLERANCE)

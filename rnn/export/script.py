@@ -48,6 +48,15 @@ def keeps_best(exp) -> bool:
     return any(r.get("kind") == "best" and r.get("restored", True) for r in exp.history)
 
 
+def evaluates_last(exp) -> bool:
+    """Did the run score its last step? The trainer does when the budget ends; a run stopped by
+    hand (the Stop button) ends without it, and its best weights are chosen without that step."""
+    if not any(r.get("kind") == "stop" for r in exp.history):
+        return True
+    last = trained_steps(exp)
+    return any(r.get("kind") == "eval" and r.get("step") == last for r in exp.history)
+
+
 def flags(exp) -> set[str]:
     """The names the template's ``#@`` conditions test, for this run."""
     task, cfg, tc, opts = exp.task.name, exp.model_config, exp.train_config, exp.options
@@ -68,6 +77,8 @@ def flags(exp) -> set[str]:
         out.add("sgd")
     if keeps_best(exp):
         out.add("keepbest")
+    if evaluates_last(exp):
+        out.add("lasteval")
     if exp.task.higher_is_better:
         out.add("higher")
     if task != "textgen":

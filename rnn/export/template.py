@@ -10,7 +10,8 @@
   ``padded`` (tasks with padded batches), ``classifier`` (sentiment/agreement), ``carry``,
   ``char``/``word`` (textgen), ``attn``, ``dot``, ``additive``, ``tf`` (teacher forcing < 1),
   ``chars`` (NER spelling features), ``keepbest``, ``learnleak``, ``relu``, ``sgd``, ``stop``,
-  ``higher`` (the monitored score is better when higher);
+  ``higher`` (the monitored score is better when higher), ``lasteval`` (the run scored its
+  last step);
 * ``#%% Title`` starts a section: a notebook cell (``argv`` sections stay out of the notebook).
 
 The code mirrors the engine (rnn/cells, rnn/layer.py, rnn/models, rnn/tasks, rnn/train) step for
@@ -825,7 +826,8 @@ for step in range(1, steps + 1):
     loss.backward()
     torch.nn.utils.clip_grad_norm_(params, clip)  # one norm over all gradients  #@clip
     optimizer.step()
-    if step % eval_every == 0 or step == steps:
+    if step % eval_every == 0 or step == steps:  #@lasteval
+    if step % eval_every == 0:  # (the run was stopped by hand, without a last evaluation)  #@!lasteval
         scores = evaluate(val_scored)
         print(f"step {step}: training loss {loss.item():.4f}, validation {{monitor}} {scores['{{monitor}}']:.4f}")
         if math.isfinite(scores["{{monitor}}"]) and (best is None or scores["{{monitor}}"] > best[0]):  #@higher
