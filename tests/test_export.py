@@ -262,3 +262,25 @@ def test_a_run_stopped_by_hand_is_reproduced(small_splits, tmp_path):
     got = json.loads(proc.stdout.strip().splitlines()[-1])
     assert got["best_step"] == 2 and got["steps"] == 3
     assert got["loss"] == pytest.approx(exp.evaluate("val", capped=False)["loss"], rel=TOLERANCE)
+
+
+def test_a_continued_run_is_scored_where_it_was(small_splits, tmp_path):
+    """"Continue" after a budget ended: the run was also scored where that budget ended, and the
+    script scores the same steps (the best weights may come from one of them)."""
+    config, _ = combination("agreement", 0)
+    exp = Experiment.create("agreement", config, TrainConfig(steps=3, seconds=None, eval_every=2, batch_size=8),
+                            dataset="short", data=small_splits["agreement"])
+    exp.train()
+    exp.extend_budget(steps=2)
+    exp.train()
+    assert [r["step"] for r in exp.history if r["kind"] == "eval"] == [2, 3, 4, 5]
+    folder = export_experiment(exp, tmp_path / "home")
+    assert "step in {3}" in (folder / "train.py").read_text()
+    proc = subprocess.run([sys.executable, "-I", "train.py"], cwd=folder, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert [line.split(":")[0] for line in proc.stdout.splitlines() if line.startswith("step ")] == \
+        ["step 2", "step 3", "step 4", "step 5"]
+    assert got["best_step"] == exp.best_step and got["steps"] == 5
+    assert got["loss"] == pytest.approx(exp.evaluate("val", capped=False)["loss"], rel=TOLERANCE)

@@ -57,6 +57,14 @@ def evaluates_last(exp) -> bool:
     return any(r.get("kind") == "eval" and r.get("step") == last for r in exp.history)
 
 
+def extra_evals(exp) -> list[int]:
+    """Steps the run scored besides every eval_every-th and its last: where a budget ended before
+    the run was continued (the best weights may come from one of them)."""
+    every, last = exp.train_config.eval_every, trained_steps(exp)
+    return sorted({int(r["step"]) for r in exp.history if r.get("kind") == "eval"
+                   and r["step"] % every and r["step"] != last})
+
+
 def flags(exp) -> set[str]:
     """The names the template's ``#@`` conditions test, for this run."""
     task, cfg, tc, opts = exp.task.name, exp.model_config, exp.train_config, exp.options
@@ -79,6 +87,8 @@ def flags(exp) -> set[str]:
         out.add("keepbest")
     if evaluates_last(exp):
         out.add("lasteval")
+    if extra_evals(exp):
+        out.add("extraevals")
     if exp.task.higher_is_better:
         out.add("higher")
     if task != "textgen":
@@ -155,7 +165,7 @@ def values(exp) -> dict[str, str]:
         "weight_decay": repr(float(tc.weight_decay)), "clip": repr(float(tc.clip or 0.0)),
         "eval_every": repr(int(tc.eval_every)), "eval_items": repr(eval_items),
         "eval_tokens": repr(MAX_EVAL_TOKENS), "seed": repr(int(tc.seed)),
-        "vocab_args": vocab_args, "monitor": MONITOR[task],
+        "vocab_args": vocab_args, "extra_evals": repr(set(extra_evals(exp)) or None), "monitor": MONITOR[task],
         "joiners": repr(tuple(opts.get("joiners") or (" ", " "))),
         "examples": repr(EXAMPLES.get(task, [])),
         "positive": "plural" if task == "agreement" else "positive",

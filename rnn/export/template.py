@@ -11,7 +11,7 @@
   ``char``/``word`` (textgen), ``attn``, ``dot``, ``additive``, ``tf`` (teacher forcing < 1),
   ``chars`` (NER spelling features), ``keepbest``, ``learnleak``, ``relu``, ``sgd``, ``stop``,
   ``higher`` (the monitored score is better when higher), ``lasteval`` (the run scored its
-  last step);
+  last step), ``extraevals`` (it also scored other steps: a budget that ended, then "Continue");
 * ``#%% Title`` starts a section: a notebook cell (``argv`` sections stay out of the notebook).
 
 The code mirrors the engine (rnn/cells, rnn/layer.py, rnn/models, rnn/tasks, rnn/train) step for
@@ -826,8 +826,10 @@ for step in range(1, steps + 1):
     loss.backward()
     torch.nn.utils.clip_grad_norm_(params, clip)  # one norm over all gradients  #@clip
     optimizer.step()
-    if step % eval_every == 0 or step == steps:  #@lasteval
-    if step % eval_every == 0:  # (the run was stopped by hand, without a last evaluation)  #@!lasteval
+    if step % eval_every == 0 or step == steps:  #@lasteval !extraevals
+    if step % eval_every == 0 or step == steps or step in {{extra_evals}}:  # and where the run's budget once ended  #@lasteval extraevals
+    if step % eval_every == 0:  # (the run was stopped by hand, without a last evaluation)  #@!lasteval !extraevals
+    if step % eval_every == 0 or step in {{extra_evals}}:  # and where the run's budget once ended (then stopped by hand)  #@!lasteval extraevals
         scores = evaluate(val_scored)
         print(f"step {step}: training loss {loss.item():.4f}, validation {{monitor}} {scores['{{monitor}}']:.4f}")
         if math.isfinite(scores["{{monitor}}"]) and (best is None or scores["{{monitor}}"] > best[0]):  #@higher
