@@ -17,7 +17,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from rnn.export.script import ExportError, sections, train_py, trained_steps
+from rnn.export.script import ExportError, train_py, trained_steps
 
 __all__ = ["ExportError", "export_experiment", "export_files", "export_zip", "folder_name",
            "train_py"]
@@ -123,7 +123,3 @@ def export_zip(exp) -> bytes:
         for rel, data in export_files(exp).items():
             zf.writestr(f"{name}/{rel}", data)
     return buf.getvalue()
-
-
-def _sections(exp):            # for the notebook module
-    return sections(exp)
