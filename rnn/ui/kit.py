@@ -29,6 +29,7 @@ from rnn.lessons import common
 from rnn.models.config import ModelConfig
 from rnn.train.trainer import TrainConfig
 from rnn.ui.compare import compare_panel
+from rnn.ui.downloads import export_button
 from rnn.ui.errors import engine_errors
 from rnn.ui.live_training import training_panel
 from rnn.ui.setup import setup_page, show_figure, ui_settings
@@ -394,6 +395,7 @@ def task_page(task: str, title: str, icon: str, *, header: str, model: ModelConf
         st.error(source["problem"], icon=":material/error:")
     st.caption(f"Try and Inspect use {label}." if exp is not None else
                "No model for these settings yet: train one in the Train tab.")
+    export_button(exp, key=f"{task}_export_active", label=f"Download {label} as a PyTorch script / notebook")
     if exp is not None:
         own = label.startswith("your model")
         differences = common.setting_differences(exp.model_config, model_cfg, exp.dataset,
