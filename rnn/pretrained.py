@@ -64,6 +64,9 @@ SPECS: list[PretrainedSpec] = [
       for arch in ("rnn", "leaky", "esn", "gru", "lstm")],
     *[PretrainedSpec(f"agreement-rnn-{n}layers", "agreement", "long", {"arch": "rnn", "layers": n}, 1500)
       for n in (2, 3)],
+    # the overwrite level (issue 25): 1-3 subjects in a row, the verb of the last one; same budget
+    *[PretrainedSpec(f"agreement-{arch}-overwrite", "agreement", "overwrite", {"arch": arch}, 1500)
+      for arch in ("rnn", "leaky", "esn", "gru", "lstm")],
     # the vanilla RNN and the ESN trained on short gaps only (0-5), scored on long ones
     *[PretrainedSpec(f"agreement-{arch}-short", "agreement", "short", {"arch": arch}, 1500)
       for arch in ("rnn", "esn")],
