@@ -96,7 +96,8 @@ def test_spectrum_of_known_matrices():
 
 
 def test_leaky_unit_norms_follow_its_chain_rule():
-    """dL/da⟨t−1⟩ = (1 − α) dL/da⟨t⟩ + W_aaᵀ (α ⊙ tanh' ⊙ dL/da⟨t⟩) for the leaky unit."""
+    """dL/da⟨t−1⟩ = α dL/da⟨t⟩ + W_aaᵀ ((1 − α) ⊙ tanh' ⊙ dL/da⟨t⟩) for the leaky unit (α the share
+    of the old state kept, as in the course notes)."""
     torch.manual_seed(2)
     layer = RecurrentLayer("leaky", 3, 4, leak=0.3)
     tr = layer.trace(torch.randn(2, 6, 3))
@@ -107,6 +108,6 @@ def test_leaky_unit_norms_follow_its_chain_rule():
     grad, manual = 2 * hs[-1], []
     for t in range(5, -1, -1):
         manual.append(float(grad.norm()))
-        grad = 0.7 * grad + (0.3 * (1 - v[:, t] ** 2) * grad) @ W
+        grad = 0.3 * grad + (0.7 * (1 - v[:, t] ** 2) * grad) @ W
     np.testing.assert_allclose(norms, manual[::-1], rtol=1e-5)
     assert norms[0] > 0
