@@ -1,4 +1,4 @@
-"""Built-in agreement data: does the verb take the singular or the plural? (seed 003's example)
+"""Built-in agreement data: does the verb take the singular or the plural? (the course notes' example, sequence models, GRU)
 
     "The cat , which ... the dogs ... , was full ."     "The cats , which ... the dog ... , were full ."
 

@@ -1,6 +1,6 @@
 """The memory-and-gates lesson's words: its explanations and its predict-first experiments.
 
-Facts, equations and examples come from the course notes (shared/seeds 000-003); each challenge's
+Facts, equations and examples come from the course notes (shared/seeds/); each challenge's
 claim is checked on the shipped checkpoints by rnn/lessons/gates_contracts.py. No Streamlit here.
 """
 from __future__ import annotations

@@ -49,7 +49,7 @@ def unit_story_figure(tokens: Sequence[str], values: Mapping[str, object], gates
                       unit: int, state_name: str = "c⟨t⟩", title: str | None = None) -> go.Figure:
     """Top: the memory unit's value after each word, one line per sentence in ``values`` (label ->
     (L,) values; e.g. the typed sentence and the same one with the subject's number flipped).
-    Bottom: the gates that keep or rewrite it (0..1), for the first sentence. The seeds' picture:
+    Bottom: the gates that keep or rewrite it (0..1), for the first sentence. The course notes' picture:
     set at the subject, held through the clause, read at the verb."""
     title = title or f"Memory unit {unit} of {state_name} across the sentence"
     lines = {k: np.asarray(v, dtype=float).ravel() for k, v in (values or {}).items() if v is not None}
