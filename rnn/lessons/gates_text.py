@@ -59,10 +59,11 @@ DEPTH_TEXT = (
 DEPTH_EQUATION = (r"a^{[l]\langle t\rangle} = g\left(W_a^{[l]}\,\left[a^{[l]\langle t-1\rangle},\; "
                   r"a^{[l-1]\langle t\rangle}\right] + b_a^{[l]}\right)")
 DEPTH_AFTER = (
-    "with a^[0]⟨t⟩ = x⟨t⟩. (The notes' worked case writes a^[2]⟨3⟩ from a^[1]⟨2⟩ and a^[1]⟨3⟩; the "
-    "first should be the layer's own a^[2]⟨2⟩.) Depth adds computation between x⟨t⟩ and ŷ at every "
-    "step; it does not shorten the path from the subject to the verb through time: see the "
-    "experiment on the Compare tab.")
+    r"with $a^{[0]\langle t\rangle} = x^{\langle t\rangle}$. (The notes' worked case writes "
+    r"$a^{[2]\langle 3\rangle}$ from $a^{[1]\langle 2\rangle}$ and $a^{[1]\langle 3\rangle}$; the "
+    r"first should be the layer's own $a^{[2]\langle 2\rangle}$.) Depth adds computation between "
+    "x⟨t⟩ and ŷ at every step; it does not shorten the path from the subject to the verb through "
+    "time: see the experiment on the Compare tab.")
 COMPARE_TEXT = ("**Step 1, one subject.** All five cells, trained the same way on gaps 0–50 "
                 "(1500 steps, batch 32, H = 64, seed 0), and an RNN and an ESN trained on gaps "
                 "0–5 only; scored on fresh sentences at each gap.")

@@ -17,8 +17,8 @@ def gap_accuracy_figure(curves: Mapping[str, Mapping[int, float]],
     dotted line, named in the y axis title so no label sits on a point). Lines that coincide (several
     cells at 1.0) stay visible: each has its own marker symbol, and the markers shrink from the
     first line to the last, so they nest instead of hiding each other."""
-    fig = new_figure(title, "gap: words between the subject and its verb",
-                     "accuracy (dotted: chance, 0.5)")
+    fig = new_figure(title, "gap: words from the subject to its verb", "accuracy (dotted: chance)",
+                     height=620)
     dashes = {"Leaky RNN": "dash", "Echo state net": "dot", "RNN trained on gaps 0-5": "dashdot",
               "ESN trained on gaps 0-5": "dashdot"}
     colours = {"RNN": PALETTE[0], "Leaky RNN": PALETTE[5], "Echo state net": PALETTE[3],
@@ -42,6 +42,10 @@ def gap_accuracy_figure(curves: Mapping[str, Mapping[int, float]],
         return empty_figure(title)
     fig.add_hline(y=0.5, line=dict(dash="dot", color="#555555"))
     fig.update_yaxes(range=[0.3, 1.05])
+    # the legend below the plot: above it (the app's default) seven names wrap into rows that
+    # cover the title on a phone
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, x=0, xanchor="left"),
+                      margin=dict(b=200, t=title_margin(fig.layout.title.text or "", legend=False)))
     return fig
 
 
@@ -69,7 +73,7 @@ def unit_story_figure(tokens: Sequence[str], values: Mapping[str, object], gates
                                  mode="lines+markers", line=dict(color=PALETTE[(i + 1) % len(PALETTE)],
                                                                   width=2.5),
                                  hovertemplate="at %{x}: %{y:.2f}<extra></extra>"), row=2, col=1)
-    wrapped = wrap_title(title, 60)
+    wrapped = wrap_title(title)            # the default width: fits a 390 px phone
     fig.update_layout(title_text=wrapped, height=560 if rows == 2 else 400,
                       margin_t=title_margin(wrapped) + 30)
     fig.update_yaxes(title_text=state_name, row=1, col=1)
