@@ -261,6 +261,24 @@ def _line(exp, text: str) -> tuple[list[str], list[float]]:
     return list(r["tokens"]), [float(p) for p in r["prob_after_each"]]
 
 
+
+WORDS_PRIME = "Beautiful is better than ugly ."
+
+
+def textgen_words_eos() -> Outcome:
+    """The shipped word-level LM: <eos> after a finished sentence, <unk> and <eos> in samples, an
+    unseen typed word reported as unknown."""
+    exp = shipped("textgen-lstm-words")
+    first = exp.predict(WORDS_PRIME, greedy=True, length=1)["steps"][0]
+    samples = [exp.predict("", length=60, seed=seed)["steps"] for seed in range(3)]
+    tokens = {s["token"] for steps in samples for s in steps}
+    unknown = exp.predict("The zyzzyva is", length=1)["unknown_prime"]
+    holds = first["token"] == "<eos>" and {"<eos>", "<unk>"} <= tokens and unknown == ["zyzzyva"]
+    return Outcome(holds, {"next": first["top"][:3], "sampled_specials": sorted(tokens & {"<eos>", "<unk>"}),
+                           "unknown": unknown},
+                   f"next after the prime: {first['top'][:3]}; specials sampled: "
+                   f"{sorted(tokens & {'<eos>', '<unk>'})}; unknown typed: {unknown}")
+
 def sentiment_not_good() -> Outcome:
     """The shipped LSTM's line on "The acting was not good.": where does it fall most?"""
     tokens, p = _line(shipped("sentiment-lstm"), Q.NOT_GOOD)
