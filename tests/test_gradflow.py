@@ -111,3 +111,15 @@ def test_leaky_unit_norms_follow_its_chain_rule():
         grad = 0.3 * grad + (0.7 * (1 - v[:, t] ** 2) * grad) @ W
     np.testing.assert_allclose(norms, manual[::-1], rtol=1e-5)
     assert norms[0] > 0
+
+
+def test_accuracy_sweep_runs_every_cell_and_length_once():
+    """The sweep both lab pages show (Gradient flow, Memory and gates): every cell at every T,
+    through the given (cached) cell function, with a progress call before each training."""
+    from rnn.lessons import gradflow_lab as lab
+    calls, progress = [], []
+    out = lab.accuracy_sweep(lab.LabSettings(), cell=lambda s, a, t: calls.append((a, t)) or t / 100,
+                             on_cell=lambda i, n, a, t: progress.append((i, n)))
+    assert calls == [(a, t) for a in lab.ARCHS for t in lab.TS]
+    assert progress[0] == (0, len(calls)) and len(progress) == len(calls)
+    assert out[lab.LABELS["gru"]][50] == 0.5

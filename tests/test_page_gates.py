@@ -132,3 +132,16 @@ def test_overwrite_level_compare_inspect_and_the_deep_rnn_equation():
     roles = table_with(at, "subject nouns")
     assert roles["gate (mean over units)"] == ["Γ_u (update)"]
     assert number(roles["subject nouns"][0]) > number(roles["the same nouns inside a clause"][0])
+
+
+def test_compare_shows_the_gradient_sweep_reused_from_gradient_flow():
+    """The accuracy-vs-T sweep of the Gradient flow page, on this page too: a button (the sweep
+    itself is 21 trainings; its computation is tested in tests/test_gradflow_lab*), and a kept
+    result drawn with the Gradient flow page's own figure and table."""
+    at = open_tab(PAGE, "Compare", timeout=180)
+    assert any(b.key == "agreement_sweep_btn" for b in at.button)
+    result = {"RNN": {5: 1.0, 10: 1.0, 20: 0.25}, "GRU": {5: 1.0, 10: 1.0, 20: 1.0},
+              "LSTM": {5: 1.0, 10: 1.0, 20: 1.0}}
+    at = open_tab(PAGE, "Compare", timeout=180, agreement_sweep=result)
+    table = table_with(at, "largest T solved")
+    assert dict(zip(table["cell"], table["largest T solved"])) == {"RNN": "10", "GRU": "20", "LSTM": "20"}

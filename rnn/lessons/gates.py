@@ -16,7 +16,7 @@ from rnn.data.agreement import NOUNS, PLURALS, build_agreement, gap_sweep, subje
 from rnn.lessons.gates_text import (CALC_NOTE, CHALLENGES, COMPARE_TEXT, DEPTH_AFTER,  # noqa: F401
                                     DEPTH_CHALLENGE, DEPTH_EQUATION, DEPTH_OWN, DEPTH_TEXT, GATES_TEXT,
                                     INSPECT_TEXT, INTRO, OVERWRITE_TEXT, PAGE, PYTORCH_NAMES,
-                                    REMEDIES, TASK_TEXT)
+                                    REMEDIES, SWEEP_TEXT, TASK_TEXT)
 from rnn.tasks import get_task
 
 TASK = "agreement"

@@ -71,6 +71,11 @@ OVERWRITE_TEXT = ("**Step 2, several subjects.** The same five cells, same setti
                   "*overwrite*: one to three subjects in a row, the verb of the last one. Scored on "
                   "fresh sentences at each gap after the last subject, and on the test sentences "
                   "(gaps 20–50) by how many subjects they have.")
+SWEEP_TEXT = (
+    "**The same story through the gradient** (the sweep of the *Gradient flow* page, reused): "
+    "a vanilla RNN, a GRU and an LSTM (H = 32, keep-gate bias 3) each trained for the same 300 Adam "
+    "steps to recall a symbol seen T steps earlier, for T from 5 to 100. Where the RNN's gradient "
+    "has faded over T steps it stays near chance; the gated cells' gradient reaches the symbol.")
 DEPTH_OWN = " Train your own with the sidebar's *Stacked layers* slider."
 INSPECT_TEXT = (
     "The finder scores every unit of the memory (c⟨t⟩ for the LSTM, a⟨t⟩ = c⟨t⟩ for the GRU) on "
