@@ -117,6 +117,6 @@ def test_word_level_opens_the_shipped_word_model(tab):
     """Issue 25: Tokens = word opens the shipped word-level LSTM (no notice instead of a model),
     so <eos> and <unk> can be seen live."""
     at = open_tab(PAGE, tab, textgen_level="word", textgen_dataset="prose",
-                  tg_prime="Beautiful is better than ugly .")
+                  tg_prime="Simple is better than complex .")
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("pretrained model `textgen-lstm-words`" in c.value for c in at.caption)

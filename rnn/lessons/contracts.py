@@ -262,7 +262,7 @@ def _line(exp, text: str) -> tuple[list[str], list[float]]:
 
 
 
-WORDS_PRIME = "Beautiful is better than ugly ."
+WORDS_PRIME = "Simple is better than complex ."
 
 
 def textgen_words_eos() -> Outcome:

@@ -23,7 +23,7 @@ EXAMPLES = {
     "never boring": "The plot is never boring.",
     "… but a dull plot": "Good acting but a dull plot.",
     "… but good acting": "A dull plot but good acting.",
-    "good, but great": "the acting was good , but the plot was great .",
+    "… but great": "the acting was good , but the plot was great .",
     "long review": ("The room was wonderful, the staff were kind and the view was lovely, "
                     "but the bed was awful."),
 }
