@@ -229,3 +229,17 @@ def test_split_verb_takes_the_last_subjects_verb():
     assert verb == "were" and tokens[-1] == "," and "was" in tokens
     tokens, verb = split_verb("the cat was full , and the boys".split())
     assert verb is None and tokens[-1] == "boys"
+
+
+def test_inspect_flips_the_last_subject_and_reads_gates_by_role():
+    from rnn.lessons import gates
+    from rnn.pretrained import load_pretrained
+    two = "the cat , which saw the dogs , was full , and the boys , near the girl , were".split()
+    flipped = gates.flip_subject(two)
+    assert flipped[flipped.index("and") + 2] == "boy" and flipped[1] == "cat"
+    assert gates.flip_subject("the cats , which saw the dog ,".split())[1] == "cat"
+    items = build_agreement("overwrite", sizes=SMALL).test[:40]
+    roles = gates.gates_by_role(load_pretrained("agreement-gru-overwrite"), items)
+    assert set(roles) == {"Γ_u (update)"} and set(roles["Γ_u (update)"]) == set(gates.ROLES)
+    assert all(0.0 <= v <= 1.0 for v in roles["Γ_u (update)"].values())
+    assert gates.gates_by_role(load_pretrained("agreement-leaky-overwrite"), items) == {}
