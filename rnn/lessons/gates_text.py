@@ -34,9 +34,10 @@ INTRO = (
     "must be *overwritten* at each new subject and held through its clause, where the same nouns "
     "come back as attractors. The course notes (chapter 10, §10.10) give this as the key insight "
     "of gated RNNs: they can *forget* the old state, besides accumulating information, which leaky "
-    "units can also do. Here GRU and LSTM pass and the leaky unit and the RNN fail (Compare), and "
-    "the GRU's update gate Γ_u opens wider at a subject than at the same noun inside a clause "
-    "(Inspect).")
+    "units can also do. Here the shipped GRU and LSTM pass and the leaky unit and the RNN fail "
+    "(Compare; over five training seeds the gated cells learned it every time, the ungated ones "
+    "now and then), and the GRU's update gate Γ_u opens wider at a subject than at the same noun "
+    "inside a clause (Inspect).")
 TASK_TEXT = (
     "**The task** (many-to-one): read a sentence up to its verb and say singular (was, is, has) "
     "or plural (were, are, have). The clause between subject and verb has exactly *gap* words, "
