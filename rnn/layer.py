@@ -91,7 +91,8 @@ class RecurrentLayer(nn.Module):
             output is [h_forward, h_backward], size 2H.
         dropout: dropout on the output of every layer except the last (as torch.nn.RNN does).
         nonlinearity: "tanh" | "relu", vanilla RNN, leaky unit and ESN.
-        leak: the leaky unit's α in (0, 1] (α = 1 is the vanilla RNN), same for every unit.
+        leak: the leaky unit's α in [0, 1), the share of the old state kept each step (the course
+            notes' α; α = 0 is the vanilla RNN), same for every unit.
         learn_leak: leaky unit only: learn α per unit (stored as θ, α = σ(θ)), starting at ``leak``.
         spectral_radius: ESN only: ρ, the largest |eigenvalue| W_aa is scaled to at init.
     """
@@ -129,8 +130,8 @@ class RecurrentLayer(nn.Module):
 
     def _init_leak(self, leak: float) -> None:
         """α per layer and direction, (H,): buffer ``alpha_l0`` or parameter ``alpha_logit_l0``."""
-        if not 0.0 < leak <= 1.0:
-            raise ValueError(f"leak α must be in (0, 1], got {leak!r}")
+        if not 0.0 <= leak < 1.0:
+            raise ValueError(f"leak α (the share of the old state kept) must be in [0, 1), got {leak!r}")
         for _, _, sfx in self._suffixes():
             if self.learn_leak:
                 theta = torch.full((self.hidden_size,), alpha_logit(leak))
@@ -234,7 +235,8 @@ class RecurrentLayer(nn.Module):
             gx = F.linear(seq, w_ih, b_ih).transpose(0, 1).contiguous()   # (L, N, 3H), all t at once
             return sequence.gru(gx, h0, w_hh, b_hh).transpose(0, 1)
         gx = F.linear(seq, w_ih, b_ih + b_hh).transpose(0, 1).contiguous()  # (L, N, H)
-        alpha = self.alpha(layer, direction) if self.arch == "leaky" else None
+        # the kernel takes the share of NEW content, 1 − α
+        alpha = 1 - self.alpha(layer, direction) if self.arch == "leaky" else None
         return sequence.recurrence(gx, h0, w_hh, alpha, self.nonlinearity).transpose(0, 1)
 
     def trace(self, x: Tensor, lengths: Tensor | None = None, state=None) -> Trace:

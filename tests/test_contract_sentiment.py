@@ -25,3 +25,13 @@ def test_contract_sentiment_long_review():
 def test_contract_sentiment_cell_race():
     outcome = check("sentiment.cell_race")
     assert outcome.holds, f"{ALL['sentiment.cell_race'].claim}\nmeasured: {outcome.summary}"
+
+
+# Issue 25: the shipped GRU and LSTM read the clause after "but" (>= 95 % by A2's polarity for
+# all four polarity combinations of "the S1 was A1 , but the S2 was A2 .").
+def test_contract_sentiment_but_great():
+    outcome = check("sentiment.but_great")
+    assert outcome.holds, f"{ALL['sentiment.but_great'].claim}\nmeasured: {outcome.summary}"
+    for arch in ("gru", "lstm"):
+        shares = {k: v for k, v in outcome.measured[arch].items() if " but " in k}
+        assert len(shares) == 4 and min(shares.values()) >= 0.95

@@ -25,3 +25,8 @@ def test_contract_textgen_temperature_low():
 def test_contract_textgen_top_k():
     outcome = check("textgen.top_k")
     assert outcome.holds, f"{ALL['textgen.top_k'].claim}\nmeasured: {outcome.summary}"
+
+
+def test_contract_textgen_words_eos():
+    outcome = check("textgen.words_eos")
+    assert outcome.holds, f"{ALL['textgen.words_eos'].claim}\nmeasured: {outcome.summary}"

@@ -236,7 +236,7 @@ def test_sizes_and_budget_beyond_the_limits():
 
 # ------------------------------------------------------------------ divergence and clipping
 def test_diverging_learning_rate_stops_keeps_weights_and_predictions_finite(tmp_path):
-    config = dict(optimizer="sgd", lr=1e6, clip=None, snapshot_every=1)
+    config = dict(optimizer="sgd", lr=1e9, clip=None, snapshot_every=1)
     exp = tiny("sentiment", steps=20, **config)
     exp.train_for(30)
     assert exp.status == "diverged"

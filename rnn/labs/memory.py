@@ -72,10 +72,10 @@ class MemoryConfig:
     """The small model: one-hot (or (value, marker)) -> RecurrentLayer -> linear head at step T.
 
     arch: "rnn" | "leaky" | "esn" | "gru" | "lstm" (the cells of ``rnn.models.config.ARCHS``).
-    leak: the seeds' α of a leaky unit (002 §10.9.2, 004): h_t = leak h_{t-1} + (1 - leak) v_t
-        with v_t = tanh(W_hh h_{t-1} + W_ih x_t + b), 0 <= leak < 1. Arch "rnn" with a leak, or
-        arch "leaky" (default leak 0.5), runs ``RecurrentLayer("leaky")``, whose α is the
-        fraction of NEW content taken: α = 1 - leak.
+    leak: the course notes' α of a leaky unit (chapter 10, §10.9.2): h_t = leak h_{t-1} +
+        (1 - leak) v_t with v_t = tanh(W_hh h_{t-1} + W_ih x_t + b), 0 <= leak < 1. Arch "rnn"
+        with a leak, or arch "leaky" (default leak 0.5), runs ``RecurrentLayer("leaky")`` with
+        the same α.
     echo_state: freeze the random recurrent weights (scaled to ``radius``, default 1.0) and
         train only the head: an echo state network. Arch "esn" is the same thing.
     radius: rescale W_hh at init to this spectral radius (None keeps torch's init).
@@ -117,7 +117,7 @@ class MemoryModel(nn.Module):
         radius = config.radius if config.radius is not None else (1.0 if config.frozen else None)
         arch, options = config.arch, {}
         if config.leaky:
-            arch, options = "leaky", {"leak": 1.0 - (0.5 if config.leak is None else config.leak)}
+            arch, options = "leaky", {"leak": 0.5 if config.leak is None else config.leak}
         if arch == "esn":
             options = {"spectral_radius": radius}
         with torch.random.fork_rng(devices=[]):  # seeded init without touching global RNG
@@ -233,8 +233,8 @@ def beta(model: MemoryModel) -> float | None:
     """beta_W * beta_h, the per-step factor of the bound, or None where no such bound holds.
 
     Vanilla RNN and ESN: beta_W = ||W_hh||_2 and beta_h = 1 (|tanh'| <= 1, relu' in {0, 1}).
-    Leaky unit: the Jacobian is (1 - α) I + α diag(phi') W_hh (α the fraction of new content,
-    the seeds' 1 - leak), so (1 - α) + α beta_W beta_h.
+    Leaky unit: the Jacobian is α I + (1 - α) diag(phi') W_hh (α the share of the old state kept,
+    the course notes' α), so α + (1 - α) beta_W beta_h.
     Gated cells (GRU, LSTM): None; their Jacobians pass through input-dependent gates and, for
     the LSTM, the cell state, so the vanilla bound does not apply.
     """
@@ -244,7 +244,7 @@ def beta(model: MemoryModel) -> float | None:
     if model.layer.arch != "leaky":
         return b
     alpha = model.layer.alpha().detach()     # per unit: bound each term by its worst unit
-    return (1 - float(alpha.min())) + float(alpha.max()) * b
+    return float(alpha.max()) + (1 - float(alpha.min())) * b
 
 
 def bound_curve(b: float, T: int) -> np.ndarray:

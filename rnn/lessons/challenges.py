@@ -29,6 +29,7 @@ NOT_GOOD = "The acting was not good."
 BUT_DULL, DULL_BUT = "Good acting but a dull plot.", "A dull plot but good acting."
 LONG_REVIEW = ("The room was wonderful, the staff were kind and the view was lovely, "
                "but the bed was awful.")
+BUT_GREAT = "the acting was good , but the plot was great ."     # both clauses positive (issue 25)
 NINETY = "one hundred and ninety"
 
 # The questions themselves are data: rnn/lessons/questions/<page>.toml, one file per page.

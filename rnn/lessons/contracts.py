@@ -261,6 +261,24 @@ def _line(exp, text: str) -> tuple[list[str], list[float]]:
     return list(r["tokens"]), [float(p) for p in r["prob_after_each"]]
 
 
+
+WORDS_PRIME = "Simple is better than complex ."
+
+
+def textgen_words_eos() -> Outcome:
+    """The shipped word-level LM: <eos> after a finished sentence, <unk> and <eos> in samples, an
+    unseen typed word reported as unknown."""
+    exp = shipped("textgen-lstm-words")
+    first = exp.predict(WORDS_PRIME, greedy=True, length=1)["steps"][0]
+    samples = [exp.predict("", length=60, seed=seed)["steps"] for seed in range(3)]
+    tokens = {s["token"] for steps in samples for s in steps}
+    unknown = exp.predict("The zyzzyva is", length=1)["unknown_prime"]
+    holds = first["token"] == "<eos>" and {"<eos>", "<unk>"} <= tokens and unknown == ["zyzzyva"]
+    return Outcome(holds, {"next": first["top"][:3], "sampled_specials": sorted(tokens & {"<eos>", "<unk>"}),
+                           "unknown": unknown},
+                   f"next after the prime: {first['top'][:3]}; specials sampled: "
+                   f"{sorted(tokens & {'<eos>', '<unk>'})}; unknown typed: {unknown}")
+
 def sentiment_not_good() -> Outcome:
     """The shipped LSTM's line on "The acting was not good.": where does it fall most?"""
     tokens, p = _line(shipped("sentiment-lstm"), Q.NOT_GOOD)
@@ -287,15 +305,32 @@ def sentiment_but() -> Outcome:
 
 
 def sentiment_long_review() -> Outcome:
-    """Crossings of 0.5 along the long review, for each shipped classifier."""
+    """Each shipped classifier on the long review: above 0.5 after "lovely", last fall below 0.5
+    at or after "but", ends below 0.5."""
     m = {}
     for arch in ("rnn", "gru", "lstm"):
-        _, p = _line(shipped(f"sentiment-{arch}"), Q.LONG_REVIEW)
-        m[arch] = {"crossings": _crossings(p), "end": p[-1]}
-    holds = (m["rnn"]["crossings"] > max(m["gru"]["crossings"], m["lstm"]["crossings"])
-             and all(v["end"] < 0.5 for v in m.values()))
-    return Outcome(holds, m, "; ".join(f"{a}: {v['crossings']} crossings, ends {v['end']:.2f}"
-                                       for a, v in m.items()))
+        tokens, p = _line(shipped(f"sentiment-{arch}"), Q.LONG_REVIEW)
+        falls = [i for i in range(len(p)) if p[i] < 0.5 and (i == 0 or p[i - 1] >= 0.5)]
+        m[arch] = {"after_lovely": p[tokens.index("lovely")], "last_fall": tokens[falls[-1]] if falls else None,
+                   "last_fall_at": falls[-1] if falls else None, "but_at": tokens.index("but"),
+                   "crossings": _crossings(p), "end": p[-1]}
+    holds = all(v["after_lovely"] > 0.5 and v["last_fall_at"] is not None
+                and v["last_fall_at"] >= v["but_at"] and v["end"] < 0.5 for v in m.values())
+    return Outcome(holds, m, "; ".join(f"{a}: {v['after_lovely']:.2f} after lovely, last fall at "
+                                       f"“{v['last_fall']}”, ends {v['end']:.2f}" for a, v in m.items()))
+
+
+def sentiment_but_great() -> Outcome:
+    """"the acting was good , but the plot was great ." and the four polarity combinations of
+    "the S1 was A1 , but the S2 was A2 ." (rnn.lessons.sentiment.second_clause_share)."""
+    from rnn.lessons.sentiment import second_clause_share
+    m = {}
+    for arch in ("gru", "lstm"):
+        exp = shipped(f"sentiment-{arch}")
+        m[arch] = {"but_great": _line(exp, Q.BUT_GREAT)[1][-1], **second_clause_share(exp)}
+    holds = all(v["but_great"] > 0.5 and v["worst"] >= 0.95 for v in m.values())
+    return Outcome(holds, m, "; ".join(f"{a}: P = {v['but_great']:.2f}, by A2 " + ", ".join(
+        f"{k} {x:.2f}" for k, x in v.items() if " but " in k) for a, v in m.items()))
 
 
 CELL_RACE_STEPS, CELL_RACE_EVERY = 300, 100

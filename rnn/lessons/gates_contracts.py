@@ -69,3 +69,29 @@ def depth() -> dict:
     scores = {r["stacked layers"]: r["accuracy, gaps 20-50"] for r in rows}
     assert all(s < CHANCE_BAND for s in scores.values()), rows
     return {"accuracy_gaps_20_50_by_layers": scores}
+
+
+GATED_PASS = 0.95       # issue 25: the gated cells' bar on the overwrite level
+MARGIN = 0.10           # ... and how far below the weaker of them the ungated cells must stay
+WRITE_LEAN = 0.15       # Γ_u at subjects minus Γ_u at the same nouns inside clauses
+
+
+def overwrite() -> dict:
+    scores = gates.by_subjects({a: load_pretrained(f"agreement-{a}-overwrite")
+                                for a in ("rnn", "leaky", "gru", "lstm")})
+    test = {a: s["all"] for a, s in scores.items()}
+    weaker = min(test["gru"], test["lstm"])
+    assert weaker >= GATED_PASS, test
+    assert test["leaky"] <= weaker - MARGIN and test["rnn"] <= weaker - MARGIN, test
+    return {"accuracy_overwrite_test": test, "by_subjects": scores}
+
+
+def gru_writes() -> dict:
+    from rnn.data.agreement import build_agreement
+    items = build_agreement("overwrite").test[:300]
+    gru = gates.gates_by_role(load_pretrained("agreement-gru-overwrite"), items)["Γ_u (update)"]
+    lstm = gates.gates_by_role(load_pretrained("agreement-lstm-overwrite"), items)
+    subject, inside = gates.ROLES[0], gates.ROLES[1]
+    assert gru[subject] - gru[inside] >= WRITE_LEAN, gru
+    assert lstm["Γ_u (update)"][subject] > lstm["Γ_u (update)"][inside], lstm
+    return {"gru": gru, "lstm": lstm}

@@ -387,8 +387,8 @@ def task_page(task: str, title: str, icon: str, *, header: str, model: ModelConf
     options = sidebar_extra() if sidebar_extra else {}
     train_cfg = training_sidebar(train, task=task)
     source = data_sidebar(task)
-    name = pretrained(model_cfg) if pretrained else pretrained_name(task, model_cfg.arch,
-                                                                    model_cfg.bidirectional)
+    name = pretrained(model_cfg) if pretrained else pretrained_name(
+        task, model_cfg.arch, model_cfg.bidirectional, tokens=model_cfg.level)
     exp, label = active_experiment(f"{task}_exp", name)
     st.header(header, divider="gray")
     if source.get("problem"):                  # the sidebar is long: say it where people look
