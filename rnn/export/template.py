@@ -49,7 +49,7 @@ embed = {{embed}}  # size of a token's vector e⟨t⟩
 layers = {{layers}}  # stacked recurrent layers
 directions = {{directions}}  # {{directions_note}}
 dropout = {{dropout}}  # on e⟨t⟩, between layers and before the output (training only)  #@dropout
-leak = {{leak}}  # α: the share of new content a leaky unit takes per step  #@leaky
+leak = {{leak}}  # α: the share of the old state a leaky unit keeps per step  #@leaky
 spectral_radius = {{spectral_radius}}  # ρ: the largest |eigenvalue| of the frozen W_aa  #@esn
 bptt = {{bptt}}  # tokens per training window (truncated backpropagation through time)  #@textgen
 teacher_forcing = {{teacher_forcing}}  # chance of feeding the true previous word  #@tf
@@ -260,10 +260,10 @@ class Cell(nn.Module):
 
         v⟨t⟩ = tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a)          the new content  #@!relu
         v⟨t⟩ = relu(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a)          the new content  #@relu
-        a⟨t⟩ = (1 − α) * a⟨t−1⟩ + α * v⟨t⟩                    keep 1 − α of the old state
+        a⟨t⟩ = α * a⟨t−1⟩ + (1 − α) * v⟨t⟩                    keep α of the old state
 
-    α is fixed per unit (a fixed update gate Γ_u that ignores its input).  #@!learnleak
-    α = σ(θ) is learned per unit (a Γ_u that ignores its input).  #@learnleak
+    α is fixed per unit (1 − α is a fixed update gate Γ_u that ignores its input).  #@!learnleak
+    α = σ(θ) is learned per unit (1 − α is a Γ_u that ignores its input).  #@learnleak
     """
 
     def __init__(self, input_size):
@@ -278,7 +278,7 @@ class Cell(nn.Module):
         alpha = self.alpha  #@!learnleak
         v = torch.tanh(wx + a @ self.W_aa.T + self.b_aa)  #@!relu
         v = torch.relu(wx + a @ self.W_aa.T + self.b_aa)  #@relu
-        return (1 - alpha) * a + alpha * v
+        return alpha * a + (1 - alpha) * v
 #@end
 #@if gru
 class Cell(nn.Module):
