@@ -142,7 +142,9 @@ def _task_specific(task: str, values: dict, d: dict) -> dict:
     if task == "textgen":
         out["level"] = st.radio("Tokens", ("char", "word"), horizontal=True, key=f"{task}_level",
                                 index=1 if d.get("level") == "word" else 0, bind=URL,
-                                format_func={"char": "characters", "word": "words"}.get)
+                                help="char: one token per character; word: one per word "
+                                     "(`--level` on the command line). The address holds the "
+                                     "same word, so a link opens the same level.")
     if task == "ner":
         out["char_features"] = st.toggle("Spelling features (capitals, suffixes)",
                                          bool(d.get("char_features", True)),
