@@ -1,11 +1,11 @@
 """The memory-and-gates lesson's words: its explanations and its predict-first experiments.
 
 Facts, equations and examples come from the course notes (shared/seeds/); each challenge's
-claim is checked on the shipped checkpoints by rnn/lessons/gates_contracts.py. No Streamlit here.
+claim is checked on the shipped checkpoints by tests/contracts/gates.py. No Streamlit here.
 """
 from __future__ import annotations
 
-from rnn.lessons.challenge import load_questions
+from rnn.lessons.challenge_schema import load_questions
 
 PAGE = "7_Memory_and_gates.py"
 

@@ -15,7 +15,7 @@ import numpy as np
 # should_load=False)), and once took it from there half-imported while another session's thread
 # was still importing it ("partially initialized module 'pandas' has no attribute 'Series'", seen
 # when 30 sessions opened pages at once); this module then imported pandas first to be safe. The
-# app no longer imports pandas at all (tables are Markdown, rnn/tables.py; CSV by the csv module),
+# app no longer imports pandas at all (tables are Markdown, rnn/markdown_tables.py; CSV by the csv module),
 # so plotly never finds it and the race cannot happen, and the server saves pandas and pyarrow's
 # ~150 MB (BENCHMARKS.md, issue 16). tests/test_startup.py checks that no page imports it. If
 # something ever must import pandas in the server, import it fully here again, before plotly.

@@ -27,7 +27,7 @@ def metrics_csv(history: Iterable[dict]) -> bytes:
     """One row per step/eval record; columns are the union of the records' fields, in the order
     each first appears; a field a record lacks (or None) is an empty cell. Empty history: b"\n"
     (as pandas wrote it)."""
-    from rnn.tables import columns_of
+    from rnn.markdown_tables import columns_of
 
     records = [r for r in history if r.get("kind") in ("step", "eval")]
     columns = columns_of(records)
