@@ -5,9 +5,10 @@ whose parameters are the layer's recurrent weights (the leaky unit adds its α p
 direction). ``forward`` and ``padded_forward`` train fast on ``rnn.cells.sequence.run``: the
 LSTM on torch's fused oneDNN kernel, the vanilla RNN, the GRU and the leaky unit on one autograd
 function per sequence, with a hand-written backward through time (torch has no fused CPU kernel
-for them). A task model builds its layer with ``RecurrentLayer.from_config(config, input_size)``. ``trace`` runs the equations of ``rnn.cells`` on those same parameters, step by step, and
-keeps every hidden state, cell state and gate, per layer and direction. Its outputs equal
+for them). ``trace`` runs the equations of ``rnn.cells`` on those same parameters, step by step,
+and keeps every hidden state, cell state and gate, per layer and direction. Its outputs equal
 ``forward``'s within float error, and gradients flow from a traced loss into the parameters.
+A model builds its layer from its config: ``RecurrentLayer.from_config(config, input_size)``.
 
 The echo state network (arch "esn") is a vanilla tanh RNN whose W_ax, W_aa and biases are random,
 W_aa scaled to a chosen spectral radius ρ, and frozen (requires_grad False): only what reads
