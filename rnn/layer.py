@@ -229,19 +229,15 @@ class RecurrentLayer(nn.Module):
             outs = []
             for d in range(self.num_directions):
                 seq = inp if d == 0 else _gather_steps(inp, backwards)
-                out = self._run_kernel(seq, layer, d, h0[layer][d] if h0 else None)  # (N, L, H)
+                alpha = self.alpha(layer, d) if self.arch == "leaky" else None
+                out = sequence.run(self.arch, seq, self.weights(layer, d), h0[layer][d] if h0 else None,
+                                   alpha=alpha, nonlinearity=self.nonlinearity, train=self.training)
                 finals.append(out[:, -1] if full else out[rows, last])    # h at the true last step
                 outs.append(out if d == 0 else _gather_steps(out, backwards))
             inp = torch.cat(outs, dim=-1) if len(outs) > 1 else outs[0]   # (N, L, D*H)
             if mask is not None:
                 inp = torch.where(mask[..., None], inp, 0.0)
         return inp, torch.stack(finals)
-
-    def _run_kernel(self, seq: Tensor, layer: int, direction: int, h0) -> Tensor:
-        """One layer and direction over a whole (N, L, D) sequence, fast: out (N, L, H)."""
-        alpha = self.alpha(layer, direction) if self.arch == "leaky" else None
-        return sequence.run(self.arch, seq, self.weights(layer, direction), h0, alpha=alpha,
-                            nonlinearity=self.nonlinearity, train=self.training)
 
     def trace(self, x: Tensor, lengths: Tensor | None = None, state=None) -> Trace:
         """Run the explainable cells on the fused weights; same arguments as ``forward``.
