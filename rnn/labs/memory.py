@@ -18,6 +18,7 @@ from torch import Tensor, nn
 
 from rnn.gradflow import hidden_grads, operator_norm, spectrum
 from rnn.layer import RecurrentLayer
+from rnn.models.config import ModelConfig
 from rnn.train import optim
 
 ADD_TOL = 0.1  # an adding-problem answer counts as correct within this distance
@@ -115,22 +116,31 @@ class MemoryModel(nn.Module):
             raise ValueError("a leaky unit needs arch 'rnn' or 'leaky' and 0 <= leak < 1")
         self.task, self.config = task, config
         radius = config.radius if config.radius is not None else (1.0 if config.frozen else None)
-        arch, options = config.arch, {}
-        if config.leaky:
-            arch, options = "leaky", {"leak": 0.5 if config.leak is None else config.leak}
-        if arch == "esn":
-            options = {"spectral_radius": radius}
+        layer = self.layer_config()
         with torch.random.fork_rng(devices=[]):  # seeded init without touching global RNG
             torch.manual_seed(seed)
-            self.layer = RecurrentLayer(arch, task.input_size, config.hidden,
-                                        nonlinearity=config.nonlinearity, **options)
+            self.layer = RecurrentLayer.from_config(layer, task.input_size)
             self.head = nn.Linear(config.hidden, task.output_size)
-        if radius is not None and arch != "esn":
+        if radius is not None and layer.arch != "esn":   # the ESN's layer scales its own
             rescale_spectral_radius(self.layer.w_hh(), radius)
         if config.keep_bias is not None:
             _set_keep_bias(self.layer, config.keep_bias)
         if config.frozen:
             self.layer.requires_grad_(False)
+
+    def layer_config(self) -> ModelConfig:
+        """The recurrent layer as a task model's config: one layer, one direction, no dropout.
+
+        A leak on arch "rnn" makes it the leaky unit; an ESN gets its radius (default 1.0).
+        """
+        config = self.config
+        if config.leaky:
+            return ModelConfig("leaky", config.hidden, nonlinearity=config.nonlinearity,
+                               leak=0.5 if config.leak is None else config.leak)
+        if config.arch == "esn":
+            return ModelConfig("esn", config.hidden, nonlinearity=config.nonlinearity,
+                               spectral_radius=1.0 if config.radius is None else config.radius)
+        return ModelConfig(config.arch, config.hidden, nonlinearity=config.nonlinearity)
 
     def forward(self, x: Tensor) -> Tensor:
         """x (N, T, input_size) -> (N, output_size), read from h_T."""
@@ -162,10 +172,10 @@ def _set_keep_bias(layer: RecurrentLayer, value: float) -> None:
     i, f, g, o and the GRU's as r, z, n: either way the keep gate (f, z) is the second block."""
     if layer.arch not in ("lstm", "gru"):
         raise ValueError("keep_bias applies to the gated cells (LSTM, GRU) only")
-    h, fused = layer.hidden_size, layer.fused
+    h, (_, _, b_ih, b_hh) = layer.hidden_size, layer.weights(0, 0)
     with torch.no_grad():
-        fused.bias_ih_l0[h:2 * h] = value
-        fused.bias_hh_l0[h:2 * h] = 0.0
+        b_ih[h:2 * h] = value
+        b_hh[h:2 * h] = 0.0
 
 
 def loss_and_accuracy(task: MemoryTask, out: Tensor, y: Tensor) -> tuple[Tensor, float]:

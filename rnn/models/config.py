@@ -68,11 +68,6 @@ class ModelConfig:
         if not 0.0 < float(self.spectral_radius) <= 100.0:
             raise ValueError(f"spectral_radius must be in (0, 100], got {self.spectral_radius!r}")
 
-    def cell_options(self) -> dict:
-        """The keyword arguments every ``RecurrentLayer`` of a task model takes from this config."""
-        return {"nonlinearity": self.nonlinearity, "leak": float(self.leak),
-                "learn_leak": bool(self.learn_leak), "spectral_radius": float(self.spectral_radius)}
-
     def to_dict(self) -> dict:
         return asdict(self)
 
