@@ -148,7 +148,7 @@ def section_taxonomy() -> None:
             with col:
                 show_diagram(diagrams.taxonomy_svg(kind))
                 lesson_link(page, title, note)
-    st.markdown("Two more lessons look inside the networks:")
+    st.markdown("Three more lessons look inside the networks:")
     for page, title, note in EXTRA_LESSONS:
         lesson_link(page, title, note)
 

@@ -1,9 +1,11 @@
 """Subject-verb agreement across a gap (issue 13): every cell, three seeds, accuracy by gap bucket.
 
-Each run: trained on the `long` data set (gaps 0-50 mixed; or `--dataset short`, gaps 0-5),
-H = 64, embed 32, batch 32, Adam lr 3e-3, clip 1, 1500 steps, the given seed. Scored on the `long`
-test split (gaps 20-50, 2000 sentences: column "long test") and on a fixed sweep of fresh sentences,
-20 at every gap from 0 to 50, by gap bucket. Seconds and steps per second are printed too (they
+Each run: trained on the `long` data set (gaps 0-50 mixed; or `--dataset short`, gaps 0-5; or
+`--dataset overwrite`, 1-3 subjects in a row), H = 64, embed 32, batch 32, Adam lr 3e-3, clip 1,
+1500 steps, the given seed. Scored on the `long` test split (gaps 20-50, 2000 sentences: column
+"long test"; for `overwrite`, its own test split: "overwrite test", and that split by the number
+of subjects: "1 subj", "2-3 subj") and on a fixed sweep of fresh sentences, 20 at every gap from
+0 to 50 (for `overwrite` with 1-3 subjects), by gap bucket. Seconds and steps per second are printed too (they
 depend on the machine's load; compare cells only within one run).
 
     python bench/agreement.py [--seeds 0 1 2] [--cells rnn leaky esn gru lstm] [--steps 1500]
@@ -41,20 +43,28 @@ def one_run(arch: str, seed: int, steps: int, layers: int = 1, dataset: str = "l
     start = time.perf_counter()
     exp.train()
     seconds = time.perf_counter() - start
-    long_test = exp.evaluate(data=build_agreement("long").test)["accuracy"]
-    per_gap = get_task("agreement").accuracy_by_gap(exp.model, exp.vocabs, gap_sweep(range(51), 20))
+    extra = {}
+    if dataset == "overwrite":
+        test = build_agreement("overwrite").test
+        extra["overwrite test"] = exp.evaluate(data=test)["accuracy"]
+        extra["1 subj"] = exp.evaluate(data=[x for x in test if x.subjects == 1])["accuracy"]
+        extra["2-3 subj"] = exp.evaluate(data=[x for x in test if x.subjects > 1])["accuracy"]
+    else:
+        extra["long test"] = exp.evaluate(data=build_agreement("long").test)["accuracy"]
+    sweep = gap_sweep(range(51), 20, dataset="overwrite" if dataset == "overwrite" else "long")
+    per_gap = get_task("agreement").accuracy_by_gap(exp.model, exp.vocabs, sweep)
     buckets = {b: statistics.mean(a for g, a in per_gap.items() if bucket_of(g) == b) for b in BUCKETS}
     return {"arch": arch, "layers": layers, "dataset": dataset, "seed": seed, "steps": steps,
             "seconds": round(seconds, 1), "steps_per_s": round(steps / seconds, 1), "status": exp.status,
-            "long test": round(long_test, 3), **{b: round(v, 3) for b, v in buckets.items()}}
+            **{k: round(v, 3) for k, v in extra.items()}, **{b: round(v, 3) for b, v in buckets.items()}}
 
 
 def table(runs: list[dict]) -> str:
-    cols = [*BUCKETS, "long test"]
+    cols = [*BUCKETS, *(k for k in ("long test", "overwrite test", "1 subj", "2-3 subj") if k in runs[0])]
     lines = ["| cell | " + " | ".join(cols) + " | steps/s |", "|---" * (len(cols) + 2) + "|"]
     for arch, layers, data in dict.fromkeys((r["arch"], r["layers"], r["dataset"]) for r in runs):
         rs = [r for r in runs if (r["arch"], r["layers"], r["dataset"]) == (arch, layers, data)]
-        name = arch + (f" ×{layers} layers" if layers > 1 else "") + (f" (trained on {data})" if data != "long" else "")
+        name = arch + (f" ×{layers} layers" if layers > 1 else "") + (f" (trained on {data})" if data not in ("long", "overwrite") else "")
         cells = [f"{statistics.mean(r[c] for r in rs):.2f} ({' / '.join(f'{r[c]:.2f}' for r in rs)})"
                  for c in cols]
         speed = statistics.median(r["steps_per_s"] for r in rs)
@@ -68,7 +78,7 @@ def main(argv=None) -> int:
     parser.add_argument("--cells", nargs="+", default=["rnn", "leaky", "esn", "gru", "lstm"])
     parser.add_argument("--layers", type=int, nargs="+", default=[1])
     parser.add_argument("--steps", type=int, default=1500)
-    parser.add_argument("--dataset", choices=("long", "short"), default="long")
+    parser.add_argument("--dataset", choices=("long", "short", "overwrite"), default="long")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     print(json.dumps({"loadavg_start": loadavg(), "torch": torch.__version__}), flush=True)

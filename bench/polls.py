@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import json
 import os
 import random
@@ -40,6 +41,8 @@ if __package__ in (None, ""):
 from bench.browser import Server
 from bench.clients import WsSession
 from bench.common import OUT, loadavg, median, p95
+from rnn.classroom import new_student_id
+from rnn.ui.classroom import COOKIE
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 PAGE = "Classroom"
@@ -63,6 +66,39 @@ class Teacher(WsSession):
             self.charts.append((time.time(), int(sum(xs))))
 
 
+class Student(WsSession):
+    """A phone whose browser already keeps its student id as the classroom's cookie (a real
+    browser gets it on its first visit: the page sets it and reloads; see rnn/ui/classroom.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.me = new_student_id()
+
+    async def connect(self) -> None:
+        from websockets.asyncio.client import connect
+        self.ws = await connect(self.ws_url, subprotocols=["streamlit"], max_size=2**27,
+                                open_timeout=60, ping_interval=20, ping_timeout=60,
+                                additional_headers={"Cookie": f"{COOKIE}={self.me}"})
+        self._reader = asyncio.create_task(self._read())
+
+    def _delta(self, delta) -> None:
+        super()._delta(delta)
+        if delta.WhichOneof("type") == "new_element" and \
+                delta.new_element.WhichOneof("type") == "html":
+            self.texts.add("html", delta.new_element.html.body)      # the question on the phone
+
+
+async def reach(kids, teacher: WsSession, button: str, seen, timeout: float = 30) -> list:
+    """The teacher presses ``button``; seconds until each phone has received a text for which
+    ``seen(text)`` is true (None: not within ``timeout``). The phones only poll: nothing is
+    pushed to them, so this is the delay a class sees after the teacher's click."""
+    t0 = time.perf_counter()
+    await teacher.click(button)
+    got = await asyncio.gather(*(k.wait_text(seen, t0, timeout, kinds=("alert", "html"))
+                                 for k in kids))
+    return [None if g is None else g[0] - t0 for g in got]
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS          # utime + stime
@@ -82,7 +118,10 @@ async def run(students: int = 30, trainings: int = 2, idle: float = 10.0, spread
     env = {"RNN_PLAYGROUND_HOSTED": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "RNN_PLAYGROUND_CLASSROOM_DB": str(db)}
     server = Server(env, log_name="polls-streamlit.log")
-    out: dict = {"students": students, "trainings": trainings, "loadavg_before": loadavg()}
+    from rnn.ui.classroom import STUDENT_POLL_FACTOR
+    from rnn.settings import Settings
+    out: dict = {"students": students, "trainings": trainings, "loadavg_before": loadavg(),
+                 "student_poll_s": STUDENT_POLL_FACTOR * Settings().classroom_poll_seconds}
     sessions: list[WsSession] = []
     try:
         server.wait_port()
@@ -92,7 +131,7 @@ async def run(students: int = 30, trainings: int = 2, idle: float = 10.0, spread
         await teacher.click("button:key:cls_start")
         code = sqlite3.connect(db).execute("SELECT code FROM rooms").fetchone()[0]
         # students arrive
-        kids = [WsSession(server.url, f"s{i}") for i in range(students)]
+        kids = [Student(server.url, f"s{i}") for i in range(students)]
         sessions += kids
         loads = await asyncio.gather(*(k.open(PAGE, f"room={code}") for k in kids))
         out["student_load_s"] = {"median": median(loads), "max": max(loads)}
@@ -132,8 +171,7 @@ async def run(students: int = 30, trainings: int = 2, idle: float = 10.0, spread
             1 for tr in trainers for t, kind, _ in tr.texts.items if kind == "progress" and t >= perf1)
         # every vote counted?
         rows = sqlite3.connect(db).execute("SELECT student, at FROM votes ORDER BY at").fetchall()
-        me = {k.name: dict(p.split("=", 1) for p in k.query.split("&") if "=" in p).get("me")
-              for k in kids}
+        me = {k.name: k.me for k in kids}
         by_student = {v: k for k, v in me.items()}
         latencies, to_commit, commit_to_chart = [], [], []
         for rank, (student, at) in enumerate(rows, start=1):
@@ -164,6 +202,23 @@ async def run(students: int = 30, trainings: int = 2, idle: float = 10.0, spread
         out["every_vote_counted"] = (len(rows) == students == out["students_told_sent"]
                                      == out["teacher_last_total"] == len(counted))
         out["p95_under_2s"] = bool(counted) and p95(counted) < 2.0
+        # the teacher reveals, then moves on: how long until every phone shows it
+        from rnn.lessons import course
+        first, second = course.steps()[0], course.steps()[1]
+        reveal = await reach(kids, teacher, "button:key:cls_reveal",
+                             lambda t: t.startswith(f"**Answer: ({chr(97 + first.challenge.answer)})"))
+        question = html.escape(second.challenge.question)[:40]
+        nxt = await reach(kids, teacher, "button:key:cls_next", lambda t: question in t)
+        for name, got in (("reveal", reveal), ("next", nxt)):
+            ok = [x for x in got if x is not None]
+            out[f"{name}_to_phones_s"] = {"phones_reached": len(ok),
+                                          "median": median(ok) if ok else None,
+                                          "p95": p95(ok) if ok else None,
+                                          "max": max(ok) if ok else None}
+        out["reveal_and_next_p95_within_2s"] = all(
+            out[f"{n}_to_phones_s"]["phones_reached"] == students
+            and out[f"{n}_to_phones_s"]["p95"] <= 2.0 for n in ("reveal", "next"))
+        out["loadavg_after"] = loadavg()
     finally:
         for s in sessions:
             await s.close()
@@ -191,7 +246,15 @@ def table(r: dict) -> str:
         f"{f(r['click_to_commit_s']['median'])} / {f(r['click_to_commit_s']['p95'])}, "
         f"{f(r['commit_to_teacher_chart_s']['median'])} / {f(r['commit_to_teacher_chart_s']['p95'])} | "
         f"{f(ack['median'])} / "
-        f"{f(ack['p95'])} | {r['idle_cpu_share']:.0%} / {r['vote_cpu_share']:.0%} |"])
+        f"{f(ack['p95'])} | {r['idle_cpu_share']:.0%} / {r['vote_cpu_share']:.0%} |",
+        "",
+        "| students | phones polling every (s) | Reveal → phones median / p95 / max (s) | "
+        "Next → phones median / p95 / max (s) | every phone within 2 s at p95 |",
+        "|---|---|---|---|---|",
+        f"| {r['students']} | {r['student_poll_s']:g} | "
+        + " | ".join(f"{f(r[k]['median'])} / {f(r[k]['p95'])} / {f(r[k]['max'])}"
+                     for k in ("reveal_to_phones_s", "next_to_phones_s"))
+        + f" | {'yes' if r['reveal_and_next_p95_within_2s'] else 'NO'} |"])
 
 
 def main(argv=None) -> None:

@@ -2,7 +2,7 @@
 
     python -m bench.screenshots OUT_DIR [--width 1280 --height 720] [--pages 1_Named_entities,...]
 
-Starts its own server (tests/browser.py), opens each page with ``?tab=NAME`` for each lesson tab,
+Starts its own server (bench/sync_browser.py), opens each page with ``?tab=NAME`` for each lesson tab,
 waits until Streamlit is idle, and saves ``OUT_DIR/<page>__<tab>.png`` (full page). Pages without
 tabs get one shot. Not a test: it asserts nothing; compare runs by eye (before/after a change).
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_ready  # noqa: E402
+from bench.sync_browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_ready  # noqa: E402
 
 TABS = ("Learn", "Train", "Try", "Inspect", "Compare")
 

@@ -6,6 +6,7 @@ import streamlit as st
 from rnn import diagrams, plots
 from rnn.lessons import challenges
 from rnn.lessons import textgen as lesson
+from rnn.lessons.common import a_cell
 from rnn.models.config import ModelConfig
 from rnn.plots.textgen_page import unit_text_figure
 from rnn.train.trainer import TrainConfig
@@ -36,7 +37,8 @@ with page.learn:
 
 with page.train:
     if page.train.open:
-        st.markdown(f"Train a **{page.model_cfg.arch.upper()}** on **{page.source['name']}** "
+        article, name = a_cell(page.model_cfg.arch).split(" ", 1)
+        st.markdown(f"Train {article} **{name}** on **{page.source['name']}** "
                     f"({page.model_cfg.level} level). The dotted line is the uniform guess, ln |V|.")
         data = page.source["data"]
         vocab = lesson.vocab_size(data.train, page.model_cfg.level) if isinstance(data.train, str) else None
@@ -78,11 +80,16 @@ with page.try_:
                 k = st.slider("Step", 1, len(steps), key="tg_step") if len(steps) > 1 else 1
                 st.markdown(lesson.step_sentence(results[0], k - 1))
                 step = steps[k - 1]
-                show_figure(plots.topk_bars(step["top"], chosen=step["token"],
+                # top-k / top-p set the rest to probability 0: those could not have come next
+                top = lesson.possible_next(step["top"])
+                show_figure(plots.topk_bars(top, chosen=step["token"],
                                             title=f"Sampling distribution at step {k} "
                                                   "(orange: the token drawn)"), key="tg_topk")
-                if step["token"] not in [t for t, _ in step["top"]]:
-                    st.caption(f"The drawn token was not among the {len(step['top'])} most likely: "
+                if len(top) < len(step["top"]):
+                    st.caption(f"Only {len(top)} token{'s' if len(top) != 1 else ''} could be drawn "
+                               "here: top-k and top-p gave every other token probability 0.")
+                elif step["token"] not in [t for t, _ in top]:
+                    st.caption(f"The drawn token was not among the {len(top)} most likely: "
                                "sampling sometimes picks from the long tail.")
 
 with page.inspect:

@@ -51,6 +51,7 @@ def capped(text: str) -> str:
     return text[:limit]
 
 pair, pair_label = active_pair()
+st.header("Bidirectional: reading the sentence both ways", divider="gray")
 learn, train, try_, inspect, compare = lesson_tabs()
 
 with learn:

@@ -42,6 +42,7 @@ def flow_chart(data, key: str, title: str | None = None) -> None:
     show_table(lab.decay_table(data), formats={lab.RATIO: ".2e"})
 
 
+st.header("Gradient flow: why long memories are hard to learn", divider="gray")
 learn, train, try_, inspect, compare = lesson_tabs()
 
 with learn:

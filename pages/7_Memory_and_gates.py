@@ -8,7 +8,9 @@ from rnn.plots.gates import (gap_accuracy_figure, plural_after_each_word, unit_s
 from rnn.train.trainer import TrainConfig
 from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_tabs, setup_page,
                     show_figure, show_table, training_panel, training_sidebar)
-from rnn.ui.kit import apply_challenge, challenge_list
+from rnn.lessons import gradflow_lab
+from rnn.ui import gradflow as gradflow_ui
+from rnn.ui.kit import apply_challenge, challenge_list, run_in_gate
 from rnn.ui.task_page import active_experiment, builtin_data, make_factory, pretrained_experiment
 
 setup_page("Memory and gates", ":material/memory:")
@@ -16,12 +18,14 @@ setup_page("Memory and gates", ":material/memory:")
 TASK, EXP_KEY = "agreement", "agreement_exp"
 model_cfg = architecture_sidebar(TASK, ModelConfig(arch="lstm", hidden=64, embed=32))
 train_cfg = training_sidebar(TrainConfig(seconds=90, steps=1500), task=TASK)
-dataset = st.sidebar.radio("Data", ("long", "short"), key="agreement_dataset", horizontal=True,
-                           help="long: trained on gaps 0–50, scored on 20–50. short: gaps 0–5.")
+dataset = st.sidebar.radio("Data", lesson.DATASETS, key="agreement_dataset", horizontal=True,
+                           bind="query-params",
+                           help="long: one subject, trained on gaps 0–50, scored on 20–50. short: "
+                                "gaps 0–5. overwrite: 1–3 subjects in a row, the verb of the last.")
 source = {"dataset": dataset, "data": builtin_data(TASK, dataset), "name": dataset}
 make = make_factory(TASK, model_cfg, train_cfg, source)
 signature = repr((model_cfg, train_cfg, dataset))
-exp, model_label = active_experiment(EXP_KEY, lesson.pretrained_for(model_cfg))
+exp, model_label = active_experiment(EXP_KEY, lesson.pretrained_for(model_cfg, dataset))
 # widgets forget their value while their tab is closed; session_state keeps it
 st.session_state["agreement_text"] = st.session_state.get("agreement_text", lesson.DEFAULT_TEXT)
 
@@ -32,14 +36,30 @@ def shipped_curves():
     return lesson.gap_curves(shipped)
 
 
+@st.cache_data(show_spinner="Scoring the shipped models on several subjects…")
+def overwrite_results():
+    shipped = {label: pretrained_experiment(name) for label, name in lesson.OVERWRITE.items()}
+    return lesson.gap_curves(shipped, dataset="overwrite"), lesson.by_subjects(shipped)
+
+
+@st.cache_data(show_spinner="Reading the gates…", max_entries=16)
+def shipped_gate_roles(name: str, data_name: str):
+    return lesson.gates_by_role(pretrained_experiment(name), builtin_data(TASK, data_name).test[:300])
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def sweep_cell(s: gradflow_lab.LabSettings, arch: str, T: int) -> float:
+    return gradflow_lab.accuracy_at(s, arch, T)
+
+
 @st.cache_data(show_spinner="Scoring the stacked RNNs…")
 def depth_table():
     return lesson.depth_rows({n: pretrained_experiment(lesson.depth_checkpoint(n)) for n in lesson.DEPTHS})
 
 
 @st.cache_data(show_spinner="Finding the memory unit…", max_entries=16)
-def shipped_memory_unit(name: str):
-    return lesson.find_memory_unit(pretrained_experiment(name), builtin_data(TASK, "long").val[:400])
+def shipped_memory_unit(name: str, data_name: str = "long"):
+    return lesson.find_memory_unit(pretrained_experiment(name), builtin_data(TASK, data_name).val[:400])
 
 
 st.header("Memory and gates: carrying a word across a gap", divider="gray")
@@ -63,16 +83,18 @@ with learn:
         st.subheader("Gate calculator: one step, every gate")
         c1, c2, c3 = st.columns(3)
         calc = c1.radio("Cell", ("gru", "lstm", "rnn"), key="agreement_calc_cell",
-                        format_func=lesson.LABELS.get)
-        units = c1.slider("Units in a⟨t⟩", 2, 4, 3, key="agreement_calc_units")
-        x = [c2.slider(f"x⟨t⟩[{k}]", -2.0, 2.0, v, 0.1, key=f"agreement_calc_x{k}")
+                        format_func=lesson.LABELS.get, bind="query-params")
+        units = c1.slider("Units in a⟨t⟩", 2, 4, 3, key="agreement_calc_units", bind="query-params")
+        x = [c2.slider(f"x⟨t⟩[{k}]", -2.0, 2.0, v, 0.1, key=f"agreement_calc_x{k}", bind="query-params")
              for k, v in enumerate((1.0, -0.5))]
-        a = [c3.slider(f"a⟨t−1⟩[{k}]", -1.0, 1.0, 0.5 - 0.4 * k, 0.1, key=f"agreement_calc_a{k}")
-             for k in range(units)]
+        a = [c3.slider(f"a⟨t−1⟩[{k}]", -1.0, 1.0, round(0.5 - 0.4 * k, 1), 0.1, key=f"agreement_calc_a{k}",
+                       bind="query-params") for k in range(units)]
         with engine_errors():
             show_table(lesson.calculator_table(lesson.gate_calculator(calc, a, x)))
             st.caption(lesson.CALC_NOTE)
         st.markdown(lesson.DEPTH_TEXT)
+        st.latex(lesson.DEPTH_EQUATION)
+        st.markdown(lesson.DEPTH_AFTER)
         challenge_list(lesson.CHALLENGES, TASK)
 
 with train:
@@ -115,13 +137,22 @@ with inspect:
             with engine_errors():
                 own = exp is st.session_state.get(EXP_KEY)
                 found = (lesson.find_memory_unit(exp, exp.ensure_data().val[:400]) if own
-                         else shipped_memory_unit(lesson.pretrained_for(model_cfg)))
+                         else shipped_memory_unit(lesson.pretrained_for(model_cfg, dataset),
+                                                  "overwrite" if dataset == "overwrite" else "long"))
                 story = lesson.unit_story(exp, st.session_state["agreement_text"], found)
                 st.markdown(lesson.unit_sentence(found, story))
                 show_figure(unit_story_figure(story["tokens"], story["values"], story["gates"], found["unit"],
                                               lesson.STATE_NAMES[found["state"]]), key="agreement_story")
                 st.caption("" if story["gates"] else "This cell has no gate: pick GRU or LSTM.")
                 show_figure(unit_scores_figure(found["scores"], found["unit"]), key="agreement_scores")
+                if exp.model_config.arch in ("gru", "lstm"):
+                    st.markdown(lesson.GATES_TEXT)
+                    data_name = exp.dataset if exp.dataset in lesson.DATASETS else "long"
+                    roles = (lesson.gates_by_role(exp, exp.ensure_data().test[:300]) if own
+                             else shipped_gate_roles(lesson.pretrained_for(model_cfg, dataset), data_name))
+                    show_table(lesson.gate_role_rows(roles))
+                    st.caption(f"Measured on 300 *{data_name}* test sentences. Pick *overwrite* in "
+                               "the sidebar for several subjects per sentence.")
 
 with compare:
     if compare.open:
@@ -131,7 +162,35 @@ with compare:
             show_figure(gap_accuracy_figure(curves), key="agreement_fig_gap")
             st.caption(lesson.overlap_note(curves))
             show_table(lesson.summary_rows(curves))
+        st.markdown(lesson.OVERWRITE_TEXT)
+        with engine_errors():
+            ow_curves, ow_subjects = overwrite_results()
+            show_figure(gap_accuracy_figure(ow_curves, "Several subjects: accuracy against the gap "
+                                            "after the last one"), key="agreement_fig_overwrite")
+            st.caption(lesson.overlap_note(ow_curves))
+            show_table(lesson.subject_rows(ow_subjects))
+        st.subheader("The gradient over the gap")
+        st.markdown(lesson.SWEEP_TEXT)
+        sweep_settings = gradflow_lab.LabSettings()
+        if st.button("Run the sweep (21 short trainings)", key="agreement_sweep_btn",
+                     icon=":material/play_arrow:"):
+            bar = st.progress(0.0, text="training…")
+
+            def progress(i, n, arch, T):
+                bar.progress(i / n, text=f"{gradflow_lab.LABELS[arch]}, T = {T}")
+
+            with engine_errors():
+                result = run_in_gate(lambda: gradflow_lab.accuracy_sweep(sweep_settings, sweep_cell, progress),
+                                     "gradflow")
+                if result is not None:
+                    st.session_state["agreement_sweep"] = result
+            bar.empty()
+        if st.session_state.get("agreement_sweep"):
+            gradflow_ui.show_sweep(st.session_state["agreement_sweep"], sweep_settings.task().chance)
+        else:
+            st.caption(gradflow_lab.SWEEP_NOTE)
         st.subheader("Deep RNNs: 1, 2 and 3 stacked vanilla RNN layers")
+        st.latex(lesson.DEPTH_EQUATION)
         st.markdown(f"**Predict first:** {lesson.DEPTH_CHALLENGE.question}")
         if st.toggle("Show the shipped stacked RNNs' result", key="agreement_depth"):
             with engine_errors():

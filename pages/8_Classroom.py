@@ -16,7 +16,7 @@ import streamlit as st
 
 from rnn.classroom import ROOM_PARAM, ClassroomError, normalise_code
 from rnn.ui import setup_page
-from rnn.ui.classroom import (join_form, navigation, presenter, start_class, step_view, steps,
+from rnn.ui.classroom import (join_form, leave_presenter, navigation, presenter, start_class, step_view, steps,
                               store_problem, student_id, student_view, teacher_room, teacher_view,
                               the_store, page_style)
 
@@ -37,7 +37,8 @@ if room is not None and code_in_url in (None, room.code):
 elif code_in_url is not None:
     try:
         code = the_store().room(normalise_code(code_in_url)).code      # a message, not a traceback
-        student_view(code, student_id())
+        if (me := student_id()) is not None:       # None: the browser is being given its id
+            student_view(code, me)
     except ClassroomError as exc:
         st.error(str(exc), icon=":material/error:")
         join_form()
@@ -49,18 +50,16 @@ else:
                    "students vote from their phones.")
     k = min(st.session_state.get("cls_step", 0), len(steps()) - 1)
     step_view(k, st.session_state.get("cls_show_result", False))
-    show, start, _ = st.columns([1, 1, 1], vertical_alignment="center")
-    show.toggle("Show the result", key="cls_show_result")
-    start.button("Start a live class", key="cls_start", on_click=start_class, type="primary",
-                 icon=":material/groups:", disabled=the_store() is None)
+    row = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+    row.toggle("Show the result", key="cls_show_result")
+    row.button("Start a live class", key="cls_start", on_click=start_class, type="primary",
+               icon=":material/groups:", disabled=the_store() is None)
+    if presenter():
+        with row:
+            leave_presenter()
     navigation(k)
     with st.expander("Join a class as a student"):
         join_form()
-if presenter():
-    if st.button("Leave the presenter view", key="cls_presenter_off", icon=":material/close:",
-                 type="tertiary"):
-        del st.query_params["presenter"]
-        st.rerun()
 with st.sidebar:
     if not presenter() and (code_in_url is None or room is not None):
         st.caption("On a projector: large type, one step per screen.")

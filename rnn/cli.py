@@ -4,6 +4,7 @@
     python -m rnn evaluate runs/ner
     python -m rnn sample runs/names --prime "Ma" --temperature 0.8
     python -m rnn predict runs/ner "Teddy Roosevelt was a great President."
+    python -m rnn export runs/ner --out ner-at-home   # train.py + notebook + data/ that reproduce it
     python -m rnn build-checkpoints            # the pretrained models shipped in checkpoints/
     python -m rnn worker --redis redis://host:6379/0 --processes 2   # hosted: train queued jobs
 
@@ -46,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("model")
     predict.add_argument("text")
     predict.add_argument("--beam", type=int, default=1, help="translation: beam width (1 = greedy)")
+    export = sub.add_parser("export", help="write a run as a plain PyTorch train.py, a notebook and its data")
+    export.add_argument("model", help="the run's folder (model.safetensors + meta.json)")
+    export.add_argument("--out", required=True, help="the folder to write")
+    export.add_argument("--data", help="the run's own file, for a run trained on an uploaded file")
     build = sub.add_parser("build-checkpoints", help="rebuild the pretrained models in checkpoints/")
     build.add_argument("--out", default="checkpoints")
     build.add_argument("--only", nargs="*", help="names of the checkpoints to rebuild")

@@ -180,5 +180,18 @@ def cmd_build_checkpoints(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    """The run as a folder: train.py (plain torch), a notebook, data/ and a README (rnn/export)."""
+    from rnn.export import export_experiment
+    exp = Experiment.load(args.model)
+    if args.data:
+        exp.splits = exp.task.load_file(args.data, name=Path(args.data).name, seed=exp.train_config.seed,
+                                        max_bytes=_max_bytes())
+    out = export_experiment(exp, args.out)
+    print(f"wrote {out}: train.py, {', '.join(sorted(p.name for p in out.glob('*.ipynb')))}, data/, "
+          f"README.md (run it: cd {out} && python train.py)", file=sys.stderr)
+    return 0
+
+
 COMMANDS = {"train": cmd_train, "evaluate": cmd_evaluate, "sample": cmd_sample, "predict": cmd_predict,
-            "build-checkpoints": cmd_build_checkpoints}
+            "export": cmd_export, "build-checkpoints": cmd_build_checkpoints}

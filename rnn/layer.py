@@ -2,12 +2,13 @@
 
 One ``RecurrentLayer`` owns one ``torch.nn.RNN/GRU/LSTM`` (``layer.fused``, batch_first=True)
 whose parameters are the layer's recurrent weights (the leaky unit adds its α per layer and
-direction). ``forward`` and ``padded_forward`` train fast: the LSTM on torch's fused oneDNN
-kernel, the vanilla RNN, the GRU and the leaky unit on ``rnn.cells.sequence`` (one autograd
-function per sequence, with a hand-written backward through time: torch has no fused CPU kernel for
-them). ``trace`` runs the equations of ``rnn.cells`` on those same parameters, step by step, and
-keeps every hidden state, cell state and gate, per layer and direction. Its outputs equal
+direction). ``forward`` and ``padded_forward`` train fast on ``rnn.cells.sequence.run``: the
+LSTM on torch's fused oneDNN kernel, the vanilla RNN, the GRU and the leaky unit on one autograd
+function per sequence, with a hand-written backward through time (torch has no fused CPU kernel
+for them). ``trace`` runs the equations of ``rnn.cells`` on those same parameters, step by step,
+and keeps every hidden state, cell state and gate, per layer and direction. Its outputs equal
 ``forward``'s within float error, and gradients flow from a traced loss into the parameters.
+A model builds its layer from its config: ``RecurrentLayer.from_config(config, input_size)``.
 
 The echo state network (arch "esn") is a vanilla tanh RNN whose W_ax, W_aa and biases are random,
 W_aa scaled to a chosen spectral radius ρ, and frozen (requires_grad False): only what reads
@@ -17,8 +18,11 @@ its states learns.
 torch runs an unpacked LSTM with oneDNN's fused kernel but a packed one step by step, so packing
 made a sentiment training step about 2x slower (bench/overhead.py, BENCHMARKS.md).
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
@@ -28,6 +32,9 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from rnn.cells import (GRUCell, LeakyRNNCell, LSTMCell, RNNCell, gru_step, leaky_step, lstm_step,
                        rnn_step, sequence)
 from rnn.cells.leaky import alpha_logit
+
+if TYPE_CHECKING:  # rnn.models imports this module
+    from rnn.models.config import ModelConfig
 
 # arch -> (torch module holding the weights, explainable cell class, step function, gates in W_hh);
 # the names themselves live in rnn.models.config.ARCHS (tests/test_cells_leaky.py checks both agree)
@@ -44,19 +51,12 @@ _CELLS = {
 # and GRU are faster than rnn.cells.sequence, whose fixed cost per call is larger (about 0.2 ms
 # against 0.1 ms for one step of H = 64; the two meet near 8-16 steps).
 SHORT = 16
+WEIGHT_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")  # torch's, without the suffix
 
 
-def _torch_lstm(seq: Tensor, state: tuple, weights: list, *, train: bool) -> Tensor:
-    """torch's fused LSTM kernel on one layer and one direction: seq (N, L, D) -> out (N, L, H).
-
-    Why a private call: torch.nn.LSTM has no public call that takes the weights as arguments,
-    and each direction must read its own reordered input (see ``padded_forward``).
-    ``torch._VF.lstm`` is the call ``torch.nn.LSTM.forward`` makes itself. On a torch upgrade, compare
-    with LSTM.forward in torch/nn/modules/rnn.py: a renamed or reordered argument fails
-    tests/test_layer.py (the trace and torch.nn.LSTM both disagree with it).
-    """
-    return torch._VF.lstm(seq, state, weights, has_biases=True, num_layers=1, dropout=0.0,
-                          train=train, bidirectional=False, batch_first=True)[0]
+def weight_suffix(layer: int, direction: int) -> str:
+    """torch's name suffix of one layer's and direction's weights: "_l0", "_l1_reverse", ..."""
+    return f"_l{layer}" + ("_reverse" if direction == 1 else "")
 
 
 @dataclass
@@ -91,7 +91,8 @@ class RecurrentLayer(nn.Module):
             output is [h_forward, h_backward], size 2H.
         dropout: dropout on the output of every layer except the last (as torch.nn.RNN does).
         nonlinearity: "tanh" | "relu", vanilla RNN, leaky unit and ESN.
-        leak: the leaky unit's α in (0, 1] (α = 1 is the vanilla RNN), same for every unit.
+        leak: the leaky unit's α in [0, 1), the share of the old state kept each step (the course
+            notes' α; α = 0 is the vanilla RNN), same for every unit.
         learn_leak: leaky unit only: learn α per unit (stored as θ, α = σ(θ)), starting at ``leak``.
         spectral_radius: ESN only: ρ, the largest |eigenvalue| W_aa is scaled to at init.
     """
@@ -121,16 +122,31 @@ class RecurrentLayer(nn.Module):
         if arch == "esn":
             self._init_echo_state(float(spectral_radius))
 
+    @classmethod
+    def from_config(cls, config: ModelConfig, input_size: int, *,
+                    bidirectional: bool | None = None) -> RecurrentLayer:
+        """The layer a model's config describes: its cell, H, layers, directions, dropout and the
+        cell's options (nonlinearity, leak α, learned α, spectral radius ρ).
+
+        input_size: D_in, what the model feeds in (an embedding, or an embedding and a context).
+        bidirectional: overrides the config's (False for a model that must not see the future).
+        """
+        return cls(config.arch, input_size, config.hidden, num_layers=config.layers,
+                   bidirectional=config.bidirectional if bidirectional is None else bidirectional,
+                   dropout=config.dropout, nonlinearity=config.nonlinearity,
+                   leak=float(config.leak), learn_leak=bool(config.learn_leak),
+                   spectral_radius=float(config.spectral_radius))
+
     def _suffixes(self):
         """torch's weight-name suffixes in its order: (layer, direction, "_l0" / "_l0_reverse")."""
         for layer in range(self.num_layers):
             for d in range(self.num_directions):
-                yield layer, d, f"_l{layer}" + ("_reverse" if d == 1 else "")
+                yield layer, d, weight_suffix(layer, d)
 
     def _init_leak(self, leak: float) -> None:
         """α per layer and direction, (H,): buffer ``alpha_l0`` or parameter ``alpha_logit_l0``."""
-        if not 0.0 < leak <= 1.0:
-            raise ValueError(f"leak α must be in (0, 1], got {leak!r}")
+        if not 0.0 <= leak < 1.0:
+            raise ValueError(f"leak α (the share of the old state kept) must be in [0, 1), got {leak!r}")
         for _, _, sfx in self._suffixes():
             if self.learn_leak:
                 theta = torch.full((self.hidden_size,), alpha_logit(leak))
@@ -151,7 +167,7 @@ class RecurrentLayer(nn.Module):
 
     def alpha(self, layer: int = 0, direction: int = 0) -> Tensor:
         """The leaky unit's α of one layer and direction, (H,)."""
-        sfx = f"_l{layer}" + ("_reverse" if direction == 1 else "")
+        sfx = weight_suffix(layer, direction)
         if self.learn_leak:
             return torch.sigmoid(getattr(self, f"alpha_logit{sfx}"))
         return getattr(self, f"alpha{sfx}")
@@ -213,29 +229,15 @@ class RecurrentLayer(nn.Module):
             outs = []
             for d in range(self.num_directions):
                 seq = inp if d == 0 else _gather_steps(inp, backwards)
-                out = self._run_kernel(seq, layer, d, h0[layer][d] if h0 else None)  # (N, L, H)
+                alpha = self.alpha(layer, d) if self.arch == "leaky" else None
+                out = sequence.run(self.arch, seq, self.weights(layer, d), h0[layer][d] if h0 else None,
+                                   alpha=alpha, nonlinearity=self.nonlinearity, train=self.training)
                 finals.append(out[:, -1] if full else out[rows, last])    # h at the true last step
                 outs.append(out if d == 0 else _gather_steps(out, backwards))
             inp = torch.cat(outs, dim=-1) if len(outs) > 1 else outs[0]   # (N, L, D*H)
             if mask is not None:
                 inp = torch.where(mask[..., None], inp, 0.0)
         return inp, torch.stack(finals)
-
-    def _run_kernel(self, seq: Tensor, layer: int, direction: int, h0) -> Tensor:
-        """One layer and direction over a whole (N, L, D) sequence, fast: out (N, L, H)."""
-        w_ih, w_hh, b_ih, b_hh = self._weights(layer, direction)
-        if h0 is None:
-            h0 = seq.new_zeros(seq.shape[0], self.hidden_size)
-        if self.arch == "lstm":
-            state = h0 if isinstance(h0, tuple) else (h0, torch.zeros_like(h0))
-            return _torch_lstm(seq, tuple(s[None] for s in state), [w_ih, w_hh, b_ih, b_hh],
-                               train=self.training)
-        if self.arch == "gru":
-            gx = F.linear(seq, w_ih, b_ih).transpose(0, 1).contiguous()   # (L, N, 3H), all t at once
-            return sequence.gru(gx, h0, w_hh, b_hh).transpose(0, 1)
-        gx = F.linear(seq, w_ih, b_ih + b_hh).transpose(0, 1).contiguous()  # (L, N, H)
-        alpha = self.alpha(layer, direction) if self.arch == "leaky" else None
-        return sequence.recurrence(gx, h0, w_hh, alpha, self.nonlinearity).transpose(0, 1)
 
     def trace(self, x: Tensor, lengths: Tensor | None = None, state=None) -> Trace:
         """Run the explainable cells on the fused weights; same arguments as ``forward``.
@@ -264,7 +266,7 @@ class RecurrentLayer(nn.Module):
 
     def _run_direction(self, inp: Tensor, layer: int, direction: int, mask, state):
         """One direction of one layer: (steps dict of (N, L, H), list of h_t, final state)."""
-        w_ih, w_hh, b_ih, b_hh = self._weights(layer, direction)
+        w_ih, w_hh, b_ih, b_hh = self.weights(layer, direction)
         gx = F.linear(inp, w_ih, b_ih)  # (N, L, G*H): W_ih x_t + b_ih for every t at once
         n, length = inp.shape[:2]
         if state is None:
@@ -298,15 +300,14 @@ class RecurrentLayer(nn.Module):
             steps = {k: v * mask[..., None] for k, v in steps.items()}
         return steps, hidden
 
-    def _weights(self, layer: int, direction: int):
+    def weights(self, layer: int = 0, direction: int = 0) -> tuple:
         """(W_ih, W_hh, b_ih, b_hh) of one layer and direction: the fused module's parameters."""
-        sfx = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-        return tuple(getattr(self.fused, f"{name}{sfx}")
-                     for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+        sfx = weight_suffix(layer, direction)
+        return tuple(getattr(self.fused, name + sfx) for name in WEIGHT_NAMES)
 
     def w_hh(self, layer_index: int = 0, direction: int = 0) -> Tensor:
         """The recurrent weight W_hh of one layer and direction, (G*H, H), gates stacked as torch."""
-        return self._weights(layer_index, direction)[1]
+        return self.weights(layer_index, direction)[1]
 
     def cell(self, layer_index: int, direction: int = 0):
         """An RNNCell/LeakyRNNCell/GRUCell/LSTMCell holding copies of one layer's and direction's
@@ -317,12 +318,10 @@ class RecurrentLayer(nn.Module):
         if self.arch == "leaky":
             kwargs["learn_alpha"] = self.learn_leak
         cell = cell_cls(in_size, self.hidden_size, **kwargs)
-        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-        weights = dict(zip(names, self._weights(layer_index, direction)))
+        weights = dict(zip(WEIGHT_NAMES, self.weights(layer_index, direction)))
         if self.arch == "leaky":
-            sfx = f"_l{layer_index}" + ("_reverse" if direction == 1 else "")
             name = "alpha_logit" if self.learn_leak else "alpha"
-            weights[name] = getattr(self, name + sfx)
+            weights[name] = getattr(self, name + weight_suffix(layer_index, direction))
         cell.load_state_dict({k: v.detach().clone() for k, v in weights.items()})
         return cell
 

@@ -46,6 +46,9 @@ SPECS: list[PretrainedSpec] = [
     # the unidirectional twin of ner-lstm, for the bidirectional lab (same size, data, seed, budget)
     PretrainedSpec("ner-lstm-uni", "ner", "names", {"arch": "lstm", "bidirectional": False}, 600),
     *_per_arch("textgen", "textgen", "names", 1000, hidden=128),
+    # a word-level language model (issue 25): its vocabulary, <unk> and <eos>, shown live
+    PretrainedSpec("textgen-lstm-words", "textgen", "prose", {"arch": "lstm", "hidden": 128,
+                                                               "level": "word"}, 1500),
     *_per_arch("sentiment", "sentiment", "reviews", 500),
     *_per_arch("translation", "translation", "numbers", 1500, attention="additive"),
     # the attention race's other runner (challenge translation.length_race): no attention, still
@@ -64,6 +67,9 @@ SPECS: list[PretrainedSpec] = [
       for arch in ("rnn", "leaky", "esn", "gru", "lstm")],
     *[PretrainedSpec(f"agreement-rnn-{n}layers", "agreement", "long", {"arch": "rnn", "layers": n}, 1500)
       for n in (2, 3)],
+    # the overwrite level (issue 25): 1-3 subjects in a row, the verb of the last one; same budget
+    *[PretrainedSpec(f"agreement-{arch}-overwrite", "agreement", "overwrite", {"arch": arch}, 1500)
+      for arch in ("rnn", "leaky", "esn", "gru", "lstm")],
     # the vanilla RNN and the ESN trained on short gaps only (0-5), scored on long ones
     *[PretrainedSpec(f"agreement-{arch}-short", "agreement", "short", {"arch": arch}, 1500)
       for arch in ("rnn", "esn")],
@@ -80,9 +86,12 @@ def checkpoint_path(name: str) -> Path:
 
 
 def pretrained_name(task: str, arch: str, bidirectional: bool | None = None,
-                    level: str = "easy") -> str | None:
+                    level: str = "easy", tokens: str = "char") -> str | None:
     """The shipped checkpoint closest to a page's settings (None if the task has none).
-    ``level``: "easy" (the built-in sets) or "long" (their long-range levels)."""
+    ``level``: "easy" (the built-in sets) or "long" (their long-range levels). ``tokens``: a
+    language model's "char" or "word" level (the word level has one shipped model, an LSTM)."""
+    if task == "textgen" and tokens == "word":
+        return "textgen-lstm-words" if level == "easy" else None
     if task == "ner" and bidirectional is False:
         return "ner-lstm-uni" if arch == "lstm" and level == "easy" else None
     name = f"{task}-{arch}" + ("-long" if level == "long" else "")

@@ -50,7 +50,7 @@ class Settings:
     classroom_max_rooms:      classes running at the same time on this server
     classroom_max_students:   students in one class
     classroom_max_votes:      votes kept on this server, all running classes together
-    classroom_poll_seconds:   how often the teacher's vote chart re-reads the votes (students' views: 4x)
+    classroom_poll_seconds:   how often the teacher's vote chart re-reads the votes (students' views: 2x)
     """
 
     hosted: bool = False

@@ -12,7 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from rnn.tables import MISSING, parse_markdown_table
+from rnn.markdown_tables import MISSING, parse_markdown_table
 
 PAGES = pathlib.Path(__file__).resolve().parents[1] / "pages"
 TABS = ["Learn", "Train", "Try", "Inspect", "Compare"]

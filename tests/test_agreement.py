@@ -195,3 +195,51 @@ def test_shipped_checkpoints_show_the_gap_issue_13_asks_for():
     rnn, gru, lstm = (load_pretrained(f"agreement-{a}").evaluate(data=test)["accuracy"]
                       for a in ("rnn", "gru", "lstm"))
     assert gru >= 0.90 and lstm >= 0.90 and rnn <= lstm - 0.15, (rnn, gru, lstm)
+
+
+def test_overwrite_set_labels_the_last_subject():
+    """Issue 25: 1-3 main-clause subjects, each earlier one with its own agreeing verb; the label is
+    the number of the last subject, ``gap`` tokens before the cut-off verb; the earlier subjects'
+    numbers tell nothing about it."""
+    from rnn.data.agreement import subject_positions
+    ow = build_agreement("overwrite", seed=0, sizes=SMALL)
+    for split, items in zip(("train", "val", "test"), ow):
+        lo, hi = GAPS["overwrite"][split]
+        assert all(lo <= x.gap <= hi for x in items)
+        for x in items:
+            subjects = subject_positions(x.tokens)
+            assert len(subjects) == x.subjects and 1 <= x.subjects <= 3
+            last = subjects[-1]
+            assert (x.tokens[last] in PLURALS) == bool(x.label)
+            assert len(x.tokens) - 1 - last == x.gap
+            # each earlier subject's verb agrees with it, and is the only agreeing verb of its clause
+            for start, end in zip(subjects, subjects[1:]):
+                verbs = [t for t in x.tokens[start:end] if t in VERB_NUMBER]
+                assert verbs == [verbs[0]] and VERB_NUMBER[verbs[0]] == int(x.tokens[start] in PLURALS)
+            assert not any(t in VERB_NUMBER for t in x.tokens[last:])
+    train = ow.train
+    assert Counter(x.subjects for x in train).keys() == {1, 2, 3}
+    multi = [x for x in train if x.subjects > 1]
+    same = sum((x.tokens[1] in PLURALS) == bool(x.label) for x in multi) / len(multi)
+    assert 0.4 < same < 0.6                       # the first subject does not give the answer
+
+
+def test_split_verb_takes_the_last_subjects_verb():
+    tokens, verb = split_verb("the cat , which saw the dogs , was full , and the boys , again , were happy .".split())
+    assert verb == "were" and tokens[-1] == "," and "was" in tokens
+    tokens, verb = split_verb("the cat was full , and the boys".split())
+    assert verb is None and tokens[-1] == "boys"
+
+
+def test_inspect_flips_the_last_subject_and_reads_gates_by_role():
+    from rnn.lessons import gates
+    from rnn.pretrained import load_pretrained
+    two = "the cat , which saw the dogs , was full , and the boys , near the girl , were".split()
+    flipped = gates.flip_subject(two)
+    assert flipped[flipped.index("and") + 2] == "boy" and flipped[1] == "cat"
+    assert gates.flip_subject("the cats , which saw the dog ,".split())[1] == "cat"
+    items = build_agreement("overwrite", sizes=SMALL).test[:40]
+    roles = gates.gates_by_role(load_pretrained("agreement-gru-overwrite"), items)
+    assert set(roles) == {"Γ_u (update)"} and set(roles["Γ_u (update)"]) == set(gates.ROLES)
+    assert all(0.0 <= v <= 1.0 for v in roles["Γ_u (update)"].values())
+    assert gates.gates_by_role(load_pretrained("agreement-leaky-overwrite"), items) == {}

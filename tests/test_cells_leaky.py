@@ -27,15 +27,15 @@ def test_leaky_cell_computes_its_equation(learn):
     x, h = torch.randn(4, 3), torch.randn(4, 5)
     new, gates = cell.forward_with_gates(x, h)
     v = vanilla(x, h)                                       # tanh(W_aa a + W_ax x + b)
-    torch.testing.assert_close(new, 0.7 * h + 0.3 * v)
+    torch.testing.assert_close(new, 0.3 * h + 0.7 * v)          # α = 0.3 of the OLD state kept
     torch.testing.assert_close(gates["v"], v)
     torch.testing.assert_close(gates["alpha"], torch.full((4, 5), 0.3))
     assert cell(x[0], h[0]).shape == (5,)                   # unbatched, like torch's cells
 
 
-def test_leaky_cell_with_alpha_one_is_the_vanilla_rnn_outputs_and_gradients():
+def test_leaky_cell_with_alpha_zero_is_the_vanilla_rnn_outputs_and_gradients():
     torch.manual_seed(1)
-    leaky, vanilla = LeakyRNNCell(4, 6, alpha=1.0), RNNCell(4, 6)
+    leaky, vanilla = LeakyRNNCell(4, 6, alpha=0.0), RNNCell(4, 6)
     vanilla.load_state_dict({k: v for k, v in leaky.state_dict().items() if k != "alpha"})
     x, h = torch.randn(3, 4), torch.randn(3, 6)
     outs, grads = [], []
@@ -61,7 +61,7 @@ def test_learned_alpha_stays_in_unit_interval_and_gets_a_gradient():
     assert float(cell.get_alpha().detach().max()) <= 1.0
 
 
-@pytest.mark.parametrize("bad", [0.0, -0.5, 1.5, float("nan")])
+@pytest.mark.parametrize("bad", [1.0, -0.5, 1.5, float("nan")])
 def test_bad_alpha_is_refused_with_a_message(bad):
     with pytest.raises(ValueError, match="α"):
         LeakyRNNCell(2, 3, alpha=bad)
@@ -106,15 +106,15 @@ def test_leaky_trace_shows_alpha_and_new_content():
     assert set(steps) == {"h", "v", "alpha"}
     torch.testing.assert_close(steps["alpha"], torch.full((2, 6, 4), 0.25))
     h_prev = torch.cat([torch.zeros(2, 1, 4), steps["h"][:, :-1]], 1)
-    torch.testing.assert_close(steps["h"], 0.75 * h_prev + 0.25 * steps["v"])
+    torch.testing.assert_close(steps["h"], 0.25 * h_prev + 0.75 * steps["v"])   # α = 0.25 of the old state
     cell = layer.cell(0)
     assert isinstance(cell, LeakyRNNCell)
     torch.testing.assert_close(cell.get_alpha(), layer.alpha(0, 0))
 
 
-def test_leak_one_layer_is_the_vanilla_layer():
+def test_leak_zero_layer_is_the_vanilla_layer():
     torch.manual_seed(3)
-    leaky = RecurrentLayer("leaky", 3, 5, 2, True, leak=1.0)
+    leaky = RecurrentLayer("leaky", 3, 5, 2, True, leak=0.0)
     torch.manual_seed(3)
     vanilla = RecurrentLayer("rnn", 3, 5, 2, True)
     x = torch.randn(2, 4, 3)
@@ -180,5 +180,5 @@ def test_config_knows_the_new_cells_and_old_configs_still_load():
     assert (cfg.leak, cfg.learn_leak, cfg.spectral_radius) == (0.5, False, 0.9)
     with pytest.raises(ValueError, match="spectral_radius"):
         ModelConfig(arch="esn", spectral_radius=0)
-    with pytest.raises(ValueError, match="below 1 when learned"):
-        ModelConfig(arch="leaky", leak=1.0, learn_leak=True)
+    with pytest.raises(ValueError, match="above 0 when learned"):
+        ModelConfig(arch="leaky", leak=0.0, learn_leak=True)

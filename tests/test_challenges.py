@@ -1,15 +1,16 @@
 """The question bank (rnn/lessons/challenges.py) is well formed: every challenge is a poll with a
-right answer, names a contract that exists and is asserted by a ``test_contract_*`` test, and its
-"Try it" state uses widget keys and values the page really has. Fast: nothing is trained here."""
-import importlib
+right answer, names a contract that exists (tests/contracts/) and is asserted by
+tests/test_contracts.py, and its "Try it" state uses widget keys and values the page really has.
+Fast: nothing is trained here."""
 import inspect
 import re
 from pathlib import Path
 
 import pytest
 
-from rnn.lessons.challenge import Challenge
-from rnn.lessons.challenges import ALL, CONTRACT_MODULES, for_page
+from rnn.lessons.challenge_schema import Challenge
+from contracts import contract_of, questions
+from rnn.lessons.challenges import ALL, for_page
 
 ROOT = Path(__file__).resolve().parents[1]
 TABS = {"Learn", "Train", "Try", "Inspect", "Compare"}
@@ -61,23 +62,22 @@ def test_every_challenge_is_a_poll_with_a_claim_and_a_contract(key):
     assert c.tab in TABS
     assert len(c.choices) >= 2 and len(set(c.choices)) == len(c.choices)
     assert c.answer is not None and c.right_choice in c.choices
-    module = importlib.import_module(CONTRACT_MODULES.get(c.page, "rnn.lessons.contracts"))
-    fn = getattr(module, c.contract, None)
-    assert callable(fn), f"{key}: no contract function {c.contract!r}"
+    bank = {q.key: b for b, q in questions()}[key]
+    try:
+        fn = contract_of(bank, c)
+    except AttributeError:
+        fn = None
+    assert callable(fn), f"{key}: no contract function {c.contract!r} in tests/contracts/{bank}.py"
     assert all(p.default is not inspect.Parameter.empty
                for p in inspect.signature(fn).parameters.values()), "contracts run with no arguments"
 
 
 def test_every_challenge_is_asserted_by_a_contract_test():
-    """One test_contract_* test per question of rnn.lessons.contracts; the gates page's module
-    has its own parametrised test (tests/test_contract_gates.py)."""
-    text = "\n".join(p.read_text() for p in (ROOT / "tests").glob("test_contract_*.py"))
-    asserted = set(re.findall(r'def test_contract_\w+\(\):\n\s+outcome = check\("([\w.]+)"\)', text))
-    ours = {k for k, c in ALL.items() if c.page not in CONTRACT_MODULES}
-    assert asserted == ours
-    for page, module in CONTRACT_MODULES.items():
-        if any(c.page == page for c in ALL.values()):
-            assert module.rsplit(".", 1)[-1] in text, f"no contract test imports {module}"
+    """tests/test_contracts.py runs one test per question of every bank: the pages' questions
+    and the course's own all have a contract there."""
+    from rnn.lessons.course import OWN
+    contract_keys = {c.key for _, c in questions() if c.contract}
+    assert set(ALL) | set(OWN) <= contract_keys
 
 
 @pytest.mark.parametrize("key", sorted(ALL))

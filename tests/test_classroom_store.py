@@ -302,7 +302,8 @@ def test_vote_chart_hides_the_answer_until_the_reveal():
     assert "✓" in after.data[0].y[1] and after.data[0].y[0].startswith("(a) ")
     long = vote_figure(["It also tags unknown ordinary words (“invented”, “spell”) as names"], [1],
                        label_width=20)
-    assert long.data[0].y[0] == "(a) It also tags…" and "spell" in long.data[0].customdata[0]
+    assert long.data[0].y[0] == "(a) It also tags unknown<br>ordinary words…"     # two lines
+    assert "spell" in long.data[0].customdata[0]
     empty = vote_figure(choices, [], answer=0)          # no votes yet: zeros, no division by 0
     assert list(empty.data[0].x) == [0, 0, 0] and "0 votes" in empty.layout.title.text
 

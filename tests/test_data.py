@@ -166,7 +166,7 @@ NEGATIONS = {"not", "never"}
 
 def _clause_polarity(words):
     """Polarity of one clause: its opinion word, flipped by a negation (not / never / ...n't)."""
-    opinion = {**{w: 1 for w in S.POSITIVE}, **{w: 0 for w in S.NEGATIVE}}
+    opinion = {**{w: 1 for w in S.POSITIVE}, **{w: 0 for w in S.NEGATIVE}, "better": 1, "worse": 0}
     for pol, verbs in S.VERBS.items():
         for past, base in verbs:
             opinion[past] = opinion[base] = pol
@@ -227,16 +227,43 @@ def test_sentiment_labels_follow_the_rule_and_are_balanced():
     assert build_sentiment(seed=0) == splits and build_sentiment(seed=1) != splits
 
 
+def _polarity_or_none(words):
+    """A clause's polarity, or None for a neutral one ("the plot was long")."""
+    opinion = {*S.POSITIVE, *S.NEGATIVE, "better", "worse"} | {v for vs in S.VERBS.values() for p in vs for v in p}
+    return _clause_polarity(words) if any(w in opinion for w in words) else None
+
+
 def test_sentiment_order_matters():
-    """Both orders of the same two clauses around "but" occur, with opposite labels."""
+    """Both orders of the same two clauses around "but" occur, with opposite labels when the two
+    clauses have opposite polarities."""
     labels = {}
     for e in build_sentiment(seed=0).train:
         text = " ".join(e.tokens).rstrip(" .")
         if " , but " in text and not text.startswith(tuple(l for l in S.LEADS if l)):
             a, b = text.split(" , but ")
             labels[(a.lower(), b.lower())] = e.label
-    flipped = [(k, v) for k, v in labels.items() if (k[1], k[0]) in labels]
+    flipped = [(k, v) for k, v in labels.items() if (k[1], k[0]) in labels
+               and {_polarity_or_none(k[0].split()), _polarity_or_none(k[1].split())} == {0, 1}]
     assert all(labels[(b, a)] != v for (a, b), v in flipped)
+
+
+def test_sentiment_losing_clause_gives_nothing_away():
+    """Issue 25: in "A , but B" the label cannot be read off A: "not A" is right about half the
+    time, and all four polarity combinations (and neutral first clauses) occur."""
+    combos, not_a = {}, []
+    for e in build_sentiment(seed=0).train:
+        text = " ".join(e.tokens).lower().rstrip(" .")
+        for lead in S.LEADS:
+            if lead and text.startswith(lead.lower() + " "):
+                text = text[len(lead) + 1:]
+        if " , but " in text:
+            a, b = text.split(" , but ")
+            pa = _polarity_or_none(a.split())
+            combos[(pa, e.label)] = combos.get((pa, e.label), 0) + 1
+            if pa is not None:
+                not_a.append(e.label == 1 - pa)
+    assert {(1, 1), (1, 0), (0, 1), (0, 0), (None, 0), (None, 1)} <= set(combos)
+    assert 0.45 < sum(not_a) / len(not_a) < 0.7
 
 
 # --------------------------------------------------------------------------- corpora

@@ -96,7 +96,8 @@ def test_spectrum_of_known_matrices():
 
 
 def test_leaky_unit_norms_follow_its_chain_rule():
-    """dL/da⟨t−1⟩ = (1 − α) dL/da⟨t⟩ + W_aaᵀ (α ⊙ tanh' ⊙ dL/da⟨t⟩) for the leaky unit."""
+    """dL/da⟨t−1⟩ = α dL/da⟨t⟩ + W_aaᵀ ((1 − α) ⊙ tanh' ⊙ dL/da⟨t⟩) for the leaky unit (α the share
+    of the old state kept, as in the course notes)."""
     torch.manual_seed(2)
     layer = RecurrentLayer("leaky", 3, 4, leak=0.3)
     tr = layer.trace(torch.randn(2, 6, 3))
@@ -107,6 +108,18 @@ def test_leaky_unit_norms_follow_its_chain_rule():
     grad, manual = 2 * hs[-1], []
     for t in range(5, -1, -1):
         manual.append(float(grad.norm()))
-        grad = 0.7 * grad + (0.3 * (1 - v[:, t] ** 2) * grad) @ W
+        grad = 0.3 * grad + (0.7 * (1 - v[:, t] ** 2) * grad) @ W
     np.testing.assert_allclose(norms, manual[::-1], rtol=1e-5)
     assert norms[0] > 0
+
+
+def test_accuracy_sweep_runs_every_cell_and_length_once():
+    """The sweep both lab pages show (Gradient flow, Memory and gates): every cell at every T,
+    through the given (cached) cell function, with a progress call before each training."""
+    from rnn.lessons import gradflow_lab as lab
+    calls, progress = [], []
+    out = lab.accuracy_sweep(lab.LabSettings(), cell=lambda s, a, t: calls.append((a, t)) or t / 100,
+                             on_cell=lambda i, n, a, t: progress.append((i, n)))
+    assert calls == [(a, t) for a in lab.ARCHS for t in lab.TS]
+    assert progress[0] == (0, len(calls)) and len(progress) == len(calls)
+    assert out[lab.LABELS["gru"]][50] == 0.5

@@ -133,7 +133,7 @@ def test_budget_beyond_the_limit_is_capped_with_a_warning(tmp_path, capsys, monk
 # ------------------------------------------------------------------ divergence
 def test_diverging_run_reports_diverged_and_saves_a_usable_model(tmp_path, capsys):
     rc, out, err = cli(capsys, "train", "--task", "sentiment", "--steps", "20", *TINY, "--optimizer", "sgd",
-                       "--lr", "1000000", "--clip", "0", "--out", tmp_path / "d")
+                       "--lr", "1e9", "--clip", "0", "--out", tmp_path / "d")
     assert rc == 0, err
     final = last_json(out)
     assert final["status"] == "diverged" and "warning: diverged at step" in err

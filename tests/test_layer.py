@@ -164,3 +164,39 @@ def test_trace_at_the_inspect_tabs_largest_size_equals_the_fused_path():
     x = torch.randn(1, 40, 64)
     with torch.no_grad():
         assert torch.allclose(layer.trace(x).output, layer(x)[0], atol=1e-5)
+
+
+@pytest.mark.parametrize("arch", ["leaky", "esn", "gru"])
+def test_from_config_builds_the_layer_the_config_describes(arch):
+    """Every field a task model's config holds for its layer reaches it: the same weights, seeded,
+    as the constructor spelled out, and the one override (a model that must not see the future)."""
+    from rnn.models.config import ModelConfig
+
+    config = ModelConfig(arch=arch, hidden=6, layers=2, bidirectional=True, dropout=0.25,
+                         nonlinearity="relu", leak=0.3, learn_leak=arch == "leaky",
+                         spectral_radius=1.4)
+    torch.manual_seed(0)
+    built = RecurrentLayer.from_config(config, 5)
+    torch.manual_seed(0)
+    spelled = RecurrentLayer(arch, 5, 6, num_layers=2, bidirectional=True, dropout=0.25,
+                             nonlinearity="relu", leak=0.3, learn_leak=arch == "leaky",
+                             spectral_radius=1.4)
+    assert built.state_dict().keys() == spelled.state_dict().keys()
+    assert all(torch.equal(v, spelled.state_dict()[k]) for k, v in built.state_dict().items())
+    assert (built.num_layers, built.num_directions, built.dropout, built.nonlinearity) == (
+        2, 2, 0.25, "relu")
+    if arch == "leaky":   # α learned per unit, starting at the config's leak
+        torch.testing.assert_close(built.alpha(1, 1), torch.full((6,), 0.3))
+        assert "alpha_logit_l1_reverse" in dict(built.named_parameters())
+    if arch == "esn":     # W_aa scaled to the config's ρ
+        radius = torch.linalg.eigvals(built.w_hh(1, 1).double()).abs().max()
+        assert abs(float(radius) - 1.4) < 1e-6
+    one_way = RecurrentLayer.from_config(config, 5, bidirectional=False)
+    assert one_way.num_directions == 1 and one_way.output_size == 6
+
+
+def test_weights_are_named_as_torch_names_them():
+    layer = RecurrentLayer("lstm", 3, 4, 2, True)
+    w_ih, w_hh, b_ih, b_hh = layer.weights(1, 1)
+    assert w_ih is layer.fused.weight_ih_l1_reverse and b_hh is layer.fused.bias_hh_l1_reverse
+    assert layer.weights(0, 0)[1] is layer.fused.weight_hh_l0

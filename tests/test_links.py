@@ -44,8 +44,8 @@ def _value(at, key):
     return _widget(at, key).value
 
 
-# a widget with format_func writes the label it shows, not the option
-URL_FORM = {"textgen_level": {"word": "words", "char": "characters"}}
+# a widget with format_func writes the label it shows, not the option (none of the linked ones now)
+URL_FORM: dict[str, dict] = {}
 
 
 def as_url(value) -> str:

@@ -175,7 +175,7 @@ def test_leaky_and_esn_cells_in_the_lab():
     assert ratio["leaky"] > 100 * ratio["rnn"]
     leaky = MemoryModel(MemoryTask(T=5), MemoryConfig(arch="leaky", leak=0.8))
     assert leaky.layer.arch == "leaky"
-    torch.testing.assert_close(leaky.layer.alpha(), torch.full((32,), 0.2))  # α = 1 - the seeds' α
+    torch.testing.assert_close(leaky.layer.alpha(), torch.full((32,), 0.8))  # the course notes' α, as given
     legacy = MemoryModel(MemoryTask(T=5), MemoryConfig(arch="rnn", leak=0.8))
     assert legacy.layer.arch == "leaky" and beta(legacy) == pytest.approx(beta(leaky))
     esn = MemoryModel(MemoryTask(T=8), MemoryConfig(arch="esn", radius=1.3))

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pagetest import fresh_cache, page_path  # noqa: F401  (fixture)
-from rnn.classroom import SQLiteStore
+from rnn.classroom import SQLiteStore, new_student_id
 from rnn.lessons import course
 
 PAGE = page_path("8_Classroom.py")
@@ -19,6 +19,18 @@ def own_db(tmp_path, monkeypatch):
     db = tmp_path / "polls.sqlite3"
     monkeypatch.setenv("RNN_PLAYGROUND_CLASSROOM_DB", str(db))
     return db
+
+
+@pytest.fixture(autouse=True)
+def cookies(monkeypatch):
+    """AppTest has no browser and so no cookies: a test's "browser" sends the cookie it keeps in
+    the session state's ``_test_cookie`` (the real one is read from ``st.context.cookies``)."""
+    import streamlit as st
+
+    from rnn.ui import classroom as ui
+
+    monkeypatch.setattr(ui, "browser_cookies", lambda: (
+        {ui.COOKIE: st.session_state["_test_cookie"]} if "_test_cookie" in st.session_state else {}))
 
 
 def run(x) -> AppTest:
@@ -45,11 +57,13 @@ def teacher() -> AppTest:
     return at
 
 
-def student(code: str, me: str | None = None) -> AppTest:
+def student(code: str, me: str | None = None, cookie: bool = True) -> AppTest:
+    """A phone opening the join link; its browser keeps the student id ``me`` (a new one by
+    default) as its cookie. ``cookie=False``: a browser that has none yet."""
     at = AppTest.from_file(PAGE, default_timeout=30)
     at.query_params["room"] = code
-    if me:
-        at.query_params["me"] = me
+    if cookie:
+        at.session_state["_test_cookie"] = me if me is not None else new_student_id()
     return run(at)
 
 
@@ -152,10 +166,11 @@ def test_reload_keeps_the_student_one_voter(own_db):
     at = teacher()
     run(at.button(key="cls_start").click())
     code = at.session_state["cls_teacher"]["code"]
-    s = student(code)
-    me = s.query_params["me"]
+    me = new_student_id()
+    s = student(code, me=me)
+    assert "me" not in s.query_params                 # the id is the browser's cookie, not the URL's
     run(s.button(key="cls_vote_0_1").click())
-    again = student(code, me=me)               # the same phone reloads the page
+    again = student(code, me=me)               # the same phone reloads the page, or opens a tab
     assert not [b for b in again.button if b.key and b.key.startswith("cls_vote_")]
     assert "your answer" in texts(again)
     assert sum(SQLiteStore(own_db).tally(code, STEPS[0].key, 4)) == 1
@@ -179,15 +194,31 @@ def test_presenter_view_flag():
     assert any("font-size:2.0rem" in h.proto.body for h in at.get("html"))
 
 
+def test_a_browser_without_the_cookie_is_given_one_before_it_can_vote(own_db):
+    """No cookie yet: the page hands the browser a new id to keep and reloads; no buttons, no
+    student in the room until the browser comes back with it."""
+    at = teacher()
+    run(at.button(key="cls_start").click())
+    code = at.session_state["cls_teacher"]["code"]
+    s = student(code, cookie=False)
+    minted = s.session_state["cls_student_minted"]
+    keep = [h.proto.body for h in s.get("html") if "Joining the class" in h.proto.body]
+    assert keep and f"'{minted}'" in keep[0] and "document.cookie" in keep[0]
+    assert not [b for b in s.button if b.key and b.key.startswith("cls_vote_")]
+    assert SQLiteStore(own_db).student_count(code) == 0
+    run(s)                                             # a rerun before the reload: the same id
+    assert s.session_state["cls_student_minted"] == minted
+
+
 @pytest.mark.parametrize("me", ["'; DROP TABLE votes; --", "x", "a" * 500, "<script>", ""])
-def test_a_forged_student_id_in_the_link_is_replaced(own_db, me):
+def test_a_forged_student_cookie_is_refused(own_db, me):
     at = teacher()
     run(at.button(key="cls_start").click())
     code = at.session_state["cls_teacher"]["code"]
     s = student(code, me=me)
-    assert s.query_params["me"] != me and STEPS[0].challenge.question in texts(s)
-    run(s.button(key="cls_vote_0_0").click())
-    assert SQLiteStore(own_db).tally(code, STEPS[0].key, 4)[0] == 1
+    assert not [b for b in s.button if b.key and b.key.startswith("cls_vote_")]
+    assert "<script>" not in "".join(h.proto.body.split("<script>", 1)[0] for h in s.get("html"))
+    assert SQLiteStore(own_db).student_count(code) == 0
 
 
 def test_an_expired_class_tells_the_teacher_and_the_students(own_db, monkeypatch):
@@ -218,7 +249,13 @@ def test_ending_the_class_and_revealing_an_ended_one(own_db):
     run(at2.button(key="cls_start").click())
     code2 = at2.session_state["cls_teacher"]["code"]
     assert code2 != code
+    run(at2.button(key="cls_end").click())              # asks first: nothing ended yet
+    assert "cls_teacher" in at2.session_state and SQLiteStore(own_db).room(code2)
+    assert "votes are deleted" in texts(at2)
+    run(at2.button(key="cls_end_cancel").click())       # kept
+    assert "cls_teacher" in at2.session_state and SQLiteStore(own_db).room(code2)
     run(at2.button(key="cls_end").click())
+    run(at2.button(key="cls_end_confirm").click())      # confirmed: ended
     assert "cls_teacher" not in at2.session_state
     assert student(code2).error                          # its students are told it has ended
 
@@ -234,3 +271,23 @@ def test_an_unwritable_database_leaves_the_course_working(tmp_path, monkeypatch)
     assert f"Step 2 of {len(STEPS)}" in texts(at)
     s = student("ABCDEFGH")                         # a student link shows the same note
     assert s.warning and not s.exception
+
+
+def test_open_the_experiment_writes_every_setting_into_the_address():
+    """The address "Open the experiment" opens alone (a fresh session, nothing in session_state)
+    sets every widget the step needs: the link is the whole experiment."""
+    from rnn.ui.classroom import experiment_params
+
+    checked = 0
+    for step in STEPS:
+        state = dict(step.challenge.state)
+        if not state:
+            continue
+        at = AppTest.from_file(page_path(step.page_path.split("/")[-1]), default_timeout=60)
+        for key, value in experiment_params(step).items():
+            at.query_params[key] = value
+        run(at)
+        for key, value in state.items():
+            assert at.session_state[key] == value, (step.key, key)
+        checked += 1
+    assert checked >= 5

@@ -4,7 +4,7 @@ verb's number, Inspect finds the memory unit, Compare draws accuracy against the
 cells and the stacked RNNs' table, and every experiment button sets the page up as it says."""
 import pytest
 
-from pagetest import fresh_cache, figures, open_tab, page_path, numbers, table_with, titles, train_a_few_ticks  # noqa: F401 (fixture)
+from pagetest import fresh_cache, figures, number, open_tab, page_path, numbers, table_with, titles, train_a_few_ticks  # noqa: F401 (fixture)
 from rnn.lessons import gates as lesson
 
 PAGE = page_path("7_Memory_and_gates.py")
@@ -115,3 +115,33 @@ def test_query_string_with_a_bad_cell_falls_back():
     at.query_params["tab"] = "Try"
     at.run()
     assert not at.exception
+
+
+def test_overwrite_level_compare_inspect_and_the_deep_rnn_equation():
+    """Issue 25: the overwrite level's shipped models on Compare (a chart and a by-subjects table),
+    Inspect's gates at subjects against inside clauses, the deep RNN's a^[l]⟨t⟩ equation."""
+    at = open_tab(PAGE, "Compare", agreement_dataset="overwrite", timeout=180)
+    assert not at.exception and not at.error
+    assert any("Several subjects" in t for t in titles(at)), titles(at)
+    table = table_with(at, "accuracy, 2-3 subjects")
+    scores = dict(zip(table["cell"], map(number, table["accuracy, all"])))
+    assert scores["GRU"] >= 0.95 and scores["LSTM"] >= 0.95 and scores["RNN"] <= 0.85
+    assert any(r"a^{[l]\langle t\rangle}" in x.value for x in at.latex)
+    at = open_tab(PAGE, "Inspect", agreement_dataset="overwrite", agreement_arch="GRU", timeout=180)
+    assert not at.exception and any("pretrained model `agreement-gru-overwrite`" in c.value for c in at.caption)
+    roles = table_with(at, "subject nouns")
+    assert roles["gate (mean over units)"] == ["Γ_u (update)"]
+    assert number(roles["subject nouns"][0]) > number(roles["the same nouns inside a clause"][0])
+
+
+def test_compare_shows_the_gradient_sweep_reused_from_gradient_flow():
+    """The accuracy-vs-T sweep of the Gradient flow page, on this page too: a button (the sweep
+    itself is 21 trainings; its computation is tested in tests/test_gradflow_lab*), and a kept
+    result drawn with the Gradient flow page's own figure and table."""
+    at = open_tab(PAGE, "Compare", timeout=180)
+    assert any(b.key == "agreement_sweep_btn" for b in at.button)
+    result = {"RNN": {5: 1.0, 10: 1.0, 20: 0.25}, "GRU": {5: 1.0, 10: 1.0, 20: 1.0},
+              "LSTM": {5: 1.0, 10: 1.0, 20: 1.0}}
+    at = open_tab(PAGE, "Compare", timeout=180, agreement_sweep=result)
+    table = table_with(at, "largest T solved")
+    assert dict(zip(table["cell"], table["largest T solved"])) == {"RNN": "10", "GRU": "20", "LSTM": "20"}

@@ -44,5 +44,12 @@ def test_compare_opens_on_the_shipped_long_level_results(task):
     shown = tables(at)
     shipped = [t for t in shown if "model" in t and "Vanilla RNN" in t["model"]]
     assert shipped, shown
-    assert any(levels.WHY_CELLS_DIFFER[:50] in m.value for m in at.markdown)
+    # "Why the vanilla RNN falls behind" only where the shipped table shows it behind (issue 22:
+    # on translation all three cells score about 0.83 exact match)
+    metric = levels.SHIPPED_LONG_METRIC[task]
+    column = levels.SHIPPED_LONG_COLUMNS[task][metric]
+    finals = dict(zip(shipped[0]["model"], (float(v) for v in shipped[0][column])))
+    why = any(levels.WHY_CELLS_DIFFER[:50] in m.value for m in at.markdown)
+    assert why == levels.vanilla_falls_behind(finals, metric), (task, finals)
+    assert why or task == "translation", (task, finals)      # the others do fall behind
     assert any("fused CPU kernel" in c.value for c in at.caption)     # races by steps, and why

@@ -111,3 +111,13 @@ def test_without_the_line_stop_greedy_shows_its_loop():
                        tg_length=60, tg_stop=False)
     names = [n for n in looping.code[0].value.split("\n") if n]
     assert len(names) >= 3 and len(set(names[:3])) == 1, names      # the same name again and again
+
+
+@pytest.mark.parametrize("tab", ["Try", "Inspect"])
+def test_word_level_opens_the_shipped_word_model(tab):
+    """Issue 25: Tokens = word opens the shipped word-level LSTM (no notice instead of a model),
+    so <eos> and <unk> can be seen live."""
+    at = open_tab(PAGE, tab, textgen_level="word", textgen_dataset="prose",
+                  tg_prime="Simple is better than complex .")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("pretrained model `textgen-lstm-words`" in c.value for c in at.caption)

@@ -102,7 +102,9 @@ def test_attention_axes_label_the_eos_row():
 
 def test_length_figure_lines_per_model():
     fig = exact_match_by_length_figure({"no attention": {"4": 0.5, "1": 1.0}, "dot attention": {}})
-    assert len(fig.data) == 1 and list(fig.data[0].x) == [1, 4]
+    assert len(fig.data) == 1 and list(fig.data[0].x) == [1, 2, 3, 4]
+    assert list(fig.data[0].y) == [1.0, None, None, 0.5]     # no line across lengths 2-3: no data
+    assert fig.data[0].connectgaps is False
     assert not exact_match_by_length_figure({}).data
 
 

@@ -13,7 +13,9 @@ sequence of one layer and direction:
   dW_aa = sum_t dpre⟨t⟩ᵀ a⟨t-1⟩.
 
 The input projections W_ax x⟨t⟩ + b of all steps are one matmul done by the caller (ordinary
-autograd), so these functions take ``gx`` (L, N, G*H), time-major. Outputs and gradients equal the
+autograd), so ``recurrence`` and ``gru`` take ``gx`` (L, N, G*H), time-major. ``run`` is what
+``RecurrentLayer`` calls: one layer and direction of any cell on a batch-first sequence, the
+LSTM on torch's fused oneDNN kernel (``rnn.private_apis.fused_lstm``), the others here. Outputs and gradients equal the
 explainable cells' (rnn/cells/*.py) within float error; tests/test_cells_sequence.py checks
 them with torch.autograd.gradcheck and against torch.nn. Not twice differentiable (no
 double backward); the trace mode (``RecurrentLayer.trace``) is, and gradient-flow measurements use it.
@@ -21,8 +23,11 @@ double backward); the trace mode (``RecurrentLayer.trace``) is, and gradient-flo
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor
 from torch.autograd.function import once_differentiable
+
+from rnn.private_apis import fused_lstm
 
 
 class _Recurrence(torch.autograd.Function):
@@ -159,3 +164,27 @@ def recurrence(gx: Tensor, h0: Tensor, w_hh: Tensor, alpha: Tensor | None = None
 def gru(gx: Tensor, h0: Tensor, w_hh: Tensor, b_hh: Tensor) -> Tensor:
     """torch.nn.GRU's recurrence over a sequence; gx (L, N, 3H) = W_ih x⟨t⟩ + b_ih. -> (L, N, H)."""
     return _GRU.apply(gx, h0, w_hh, b_hh)
+
+
+def run(arch: str, seq: Tensor, weights: tuple, h0=None, *, alpha: Tensor | None = None,
+        nonlinearity: str = "tanh", train: bool = False) -> Tensor:
+    """One layer and direction of a recurrent layer over a whole sequence, fast: out (N, L, H).
+
+    arch: "rnn" | "leaky" | "esn" | "gru" | "lstm"; seq (N, L, D), batch first;
+    weights: (W_ih, W_hh, b_ih, b_hh) in torch.nn's layout; h0: (N, H), or (h0, c0) for the LSTM,
+    None for zeros; alpha: the leaky unit's α (the share of the old state kept), (H,), else None;
+    train: the LSTM kernel's training flag.
+    """
+    w_ih, w_hh, b_ih, b_hh = weights
+    if h0 is None:
+        h0 = seq.new_zeros(seq.shape[0], w_hh.shape[1])
+    if arch == "lstm":
+        h0, c0 = h0 if isinstance(h0, tuple) else (h0, torch.zeros_like(h0))
+        return fused_lstm(seq, h0[None], c0[None], [w_ih, w_hh, b_ih, b_hh], train=train)
+    if arch == "gru":
+        gx = F.linear(seq, w_ih, b_ih).transpose(0, 1).contiguous()   # (L, N, 3H), all t at once
+        return gru(gx, h0, w_hh, b_hh).transpose(0, 1)
+    gx = F.linear(seq, w_ih, b_ih + b_hh).transpose(0, 1).contiguous()  # (L, N, H)
+    # the kernel takes the share of NEW content, 1 − α
+    return recurrence(gx, h0, w_hh, None if alpha is None else 1 - alpha,
+                      nonlinearity).transpose(0, 1)

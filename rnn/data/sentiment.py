@@ -13,11 +13,15 @@ Labelling rule (every generated review follows it exactly; 1 = positive, 0 = neg
    * "A and B": both clauses have the same polarity;
    * a single clause: its own polarity.
    So "Good acting but a dull plot." is negative and "Although the plot was dull, the acting
-   was superb." is positive. The clause that loses always has the opposite polarity, so a model
-   that just counts good and bad words is right only by chance on them.
+   was superb." is positive.
+3. The clause that loses tells nothing about the label (issue 25): its polarity is the opposite
+   of the winner's in half the contrasts, the same in a third ("the acting was good , but the plot
+   was great", "the food was bad , but the dessert was even worse": a contrast of degree), and
+   neutral in the rest ("the plot was long , but ..."). If it were always the opposite, "not the
+   first clause" would be a perfect shortcut and a model could ignore the clause after "but".
 
 Labels are balanced (each review's label is drawn 50/50 first, then a review is built to match)
-and the three splits contain no review twice.
+and the three splits contain no review twice. A quarter of the reviews end without a full stop.
 """
 from __future__ import annotations
 
@@ -50,6 +54,11 @@ INTENSIFIERS = ["very", "really", "extremely", "incredibly", "truly", "quite", "
 VERBS = {1: [("loved", "love"), ("liked", "like"), ("enjoyed", "enjoy"), ("adored", "adore")],
          0: [("hated", "hate"), ("disliked", "dislike")]}
 LEADS = ["", "", "", "Honestly ,", "Overall ,", "To be fair ,", "In short ,"]
+# words that describe without judging: a clause built on one of them has no polarity
+NEUTRAL_WORDS = """long short simple quiet new different unusual familiar modern small large
+busy late early""".split()
+NO_STOP = 0.25                   # share of reviews typed without the final "."
+OTHER_POLARITY = (("opposite", 0.5), ("same", 0.35), ("neutral", 0.15))   # the losing clause
 
 
 @dataclass(slots=True)         # no __dict__ per example: data sets hold 5,000-23,000
@@ -105,11 +114,29 @@ class _Writer:
         article = "" if plural or subject in MASS_NOUNS else "a "
         return f"{article}{intens}{self.adjective(pol)} {subject}"
 
+    def neutral_clause(self, subject: str, plural: int) -> str:
+        """A clause without polarity ("the plot was long")."""
+        verb = self.rng.choice(["were", "are"] if plural else ["was", "is"])
+        return f"the {subject} {verb} {self.rng.choice(NEUTRAL_WORDS)}"
+
+    def degree_clause(self, subject: str, plural: int, pol: int) -> str:
+        """A winning clause that outdoes a losing one of the same polarity ("even better")."""
+        verb = self.rng.choice(["were", "are"] if plural else ["was", "is"])
+        return f"the {subject} {verb} even {'better' if pol else 'worse'}"
+
     def review(self, label: int) -> str:
         r = self.rng
         subjects = list(DOMAINS[r.choice(sorted(DOMAINS))].items())
         (s1, p1), (s2, p2) = r.sample(subjects, 2)
-        main, other = self.clause(s1, p1, label), self.clause(s2, p2, 1 - label)
+        kind = r.choices([k for k, _ in OTHER_POLARITY], [w for _, w in OTHER_POLARITY])[0]
+        main = self.clause(s1, p1, label)
+        if kind == "neutral":
+            other = self.neutral_clause(s2, p2)
+        else:
+            other = self.clause(s2, p2, 1 - label if kind == "opposite" else label)
+            if kind == "same" and r.random() < 0.3:
+                main = self.degree_clause(s1, p1, label)
+        other_pol = {"opposite": 1 - label, "same": label}.get(kind)
         form = r.randrange(8)
         if form == 0:
             text = main
@@ -126,10 +153,14 @@ class _Writer:
         elif form == 6:
             text = f"{other} , yet {main}"
         else:
-            text = f"{self.noun_phrase(s2, p2, 1 - label)} but {self.noun_phrase(s1, p1, label)}"
+            first = (f"{'' if p2 or s2 in MASS_NOUNS else 'a '}{r.choice(NEUTRAL_WORDS)} {s2}"
+                     if other_pol is None else self.noun_phrase(s2, p2, other_pol))
+            text = f"{first} but {self.noun_phrase(s1, p1, label)}"
         lead = r.choice(LEADS)
         text = f"{lead} {text}" if lead else text[0].upper() + text[1:]
-        return f"{text} ."
+        # a quarter end without the full stop, so the answer is there at the last word, not only
+        # at a "." (without this a model learns to wait for the "." before it decides)
+        return text if r.random() < NO_STOP else f"{text} ."
 
 
 def _build_split(writer: _Writer, n: int, seen: set[str]) -> list[LabeledText]:

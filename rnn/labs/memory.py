@@ -18,6 +18,7 @@ from torch import Tensor, nn
 
 from rnn.gradflow import hidden_grads, operator_norm, spectrum
 from rnn.layer import RecurrentLayer
+from rnn.models.config import ModelConfig
 from rnn.train import optim
 
 ADD_TOL = 0.1  # an adding-problem answer counts as correct within this distance
@@ -72,10 +73,10 @@ class MemoryConfig:
     """The small model: one-hot (or (value, marker)) -> RecurrentLayer -> linear head at step T.
 
     arch: "rnn" | "leaky" | "esn" | "gru" | "lstm" (the cells of ``rnn.models.config.ARCHS``).
-    leak: the seeds' α of a leaky unit (002 §10.9.2, 004): h_t = leak h_{t-1} + (1 - leak) v_t
-        with v_t = tanh(W_hh h_{t-1} + W_ih x_t + b), 0 <= leak < 1. Arch "rnn" with a leak, or
-        arch "leaky" (default leak 0.5), runs ``RecurrentLayer("leaky")``, whose α is the
-        fraction of NEW content taken: α = 1 - leak.
+    leak: the course notes' α of a leaky unit (chapter 10, §10.9.2): h_t = leak h_{t-1} +
+        (1 - leak) v_t with v_t = tanh(W_hh h_{t-1} + W_ih x_t + b), 0 <= leak < 1. Arch "rnn"
+        with a leak, or arch "leaky" (default leak 0.5), runs ``RecurrentLayer("leaky")`` with
+        the same α.
     echo_state: freeze the random recurrent weights (scaled to ``radius``, default 1.0) and
         train only the head: an echo state network. Arch "esn" is the same thing.
     radius: rescale W_hh at init to this spectral radius (None keeps torch's init).
@@ -115,22 +116,31 @@ class MemoryModel(nn.Module):
             raise ValueError("a leaky unit needs arch 'rnn' or 'leaky' and 0 <= leak < 1")
         self.task, self.config = task, config
         radius = config.radius if config.radius is not None else (1.0 if config.frozen else None)
-        arch, options = config.arch, {}
-        if config.leaky:
-            arch, options = "leaky", {"leak": 1.0 - (0.5 if config.leak is None else config.leak)}
-        if arch == "esn":
-            options = {"spectral_radius": radius}
+        layer = self.layer_config()
         with torch.random.fork_rng(devices=[]):  # seeded init without touching global RNG
             torch.manual_seed(seed)
-            self.layer = RecurrentLayer(arch, task.input_size, config.hidden,
-                                        nonlinearity=config.nonlinearity, **options)
+            self.layer = RecurrentLayer.from_config(layer, task.input_size)
             self.head = nn.Linear(config.hidden, task.output_size)
-        if radius is not None and arch != "esn":
+        if radius is not None and layer.arch != "esn":   # the ESN's layer scales its own
             rescale_spectral_radius(self.layer.w_hh(), radius)
         if config.keep_bias is not None:
             _set_keep_bias(self.layer, config.keep_bias)
         if config.frozen:
             self.layer.requires_grad_(False)
+
+    def layer_config(self) -> ModelConfig:
+        """The recurrent layer as a task model's config: one layer, one direction, no dropout.
+
+        A leak on arch "rnn" makes it the leaky unit; an ESN gets its radius (default 1.0).
+        """
+        config = self.config
+        if config.leaky:
+            return ModelConfig("leaky", config.hidden, nonlinearity=config.nonlinearity,
+                               leak=0.5 if config.leak is None else config.leak)
+        if config.arch == "esn":
+            return ModelConfig("esn", config.hidden, nonlinearity=config.nonlinearity,
+                               spectral_radius=1.0 if config.radius is None else config.radius)
+        return ModelConfig(config.arch, config.hidden, nonlinearity=config.nonlinearity)
 
     def forward(self, x: Tensor) -> Tensor:
         """x (N, T, input_size) -> (N, output_size), read from h_T."""
@@ -162,10 +172,10 @@ def _set_keep_bias(layer: RecurrentLayer, value: float) -> None:
     i, f, g, o and the GRU's as r, z, n: either way the keep gate (f, z) is the second block."""
     if layer.arch not in ("lstm", "gru"):
         raise ValueError("keep_bias applies to the gated cells (LSTM, GRU) only")
-    h, fused = layer.hidden_size, layer.fused
+    h, (_, _, b_ih, b_hh) = layer.hidden_size, layer.weights(0, 0)
     with torch.no_grad():
-        fused.bias_ih_l0[h:2 * h] = value
-        fused.bias_hh_l0[h:2 * h] = 0.0
+        b_ih[h:2 * h] = value
+        b_hh[h:2 * h] = 0.0
 
 
 def loss_and_accuracy(task: MemoryTask, out: Tensor, y: Tensor) -> tuple[Tensor, float]:
@@ -233,8 +243,8 @@ def beta(model: MemoryModel) -> float | None:
     """beta_W * beta_h, the per-step factor of the bound, or None where no such bound holds.
 
     Vanilla RNN and ESN: beta_W = ||W_hh||_2 and beta_h = 1 (|tanh'| <= 1, relu' in {0, 1}).
-    Leaky unit: the Jacobian is (1 - α) I + α diag(phi') W_hh (α the fraction of new content,
-    the seeds' 1 - leak), so (1 - α) + α beta_W beta_h.
+    Leaky unit: the Jacobian is α I + (1 - α) diag(phi') W_hh (α the share of the old state kept,
+    the course notes' α), so α + (1 - α) beta_W beta_h.
     Gated cells (GRU, LSTM): None; their Jacobians pass through input-dependent gates and, for
     the LSTM, the cell state, so the vanilla bound does not apply.
     """
@@ -244,7 +254,7 @@ def beta(model: MemoryModel) -> float | None:
     if model.layer.arch != "leaky":
         return b
     alpha = model.layer.alpha().detach()     # per unit: bound each term by its worst unit
-    return (1 - float(alpha.min())) + float(alpha.max()) * b
+    return float(alpha.max()) + (1 - float(alpha.min())) * b
 
 
 def bound_curve(b: float, T: int) -> np.ndarray:

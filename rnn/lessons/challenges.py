@@ -4,8 +4,8 @@ the course path and the classroom polls all read them from here.
 ``ALL`` maps a stable key ("<page>.<name>") to its challenge; ``for_page(page_file)`` lists one
 page's challenges in the order the page shows them. ``state`` uses the page's own widget keys and
 values (what the "Try it" button sets); ``contract`` names the function in
-``rnn.lessons.contracts`` that runs the experiment and checks ``claim``
-(``tests/test_contract_*.py``), so no question can promise what the app does not do.
+``tests/contracts/<bank>.py`` that runs the experiment and checks ``claim``
+(``tests/test_contracts.py``), so no question can promise what the app does not do.
 
 Where a question compares cells it compares them after the same number of training **steps**:
 seconds would measure this machine (a GRU step is slower here only for lack of a fused kernel),
@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 
 from rnn.data.ner_words import MINIMAL_PAIRS     # (not rnn.data.ner: that one loads Faker's names)
-from rnn.lessons.challenge import Challenge, load_questions
+from rnn.lessons.challenge_schema import Challenge, load_questions
 
 # The sentences the questions are about (the pages' own example texts), for the contracts.
 HARRY = "Harry Potter and Hermione Granger invented a new spell."
@@ -29,6 +29,7 @@ NOT_GOOD = "The acting was not good."
 BUT_DULL, DULL_BUT = "Good acting but a dull plot.", "A dull plot but good acting."
 LONG_REVIEW = ("The room was wonderful, the staff were kind and the view was lovely, "
                "but the bed was awful.")
+BUT_GREAT = "the acting was good , but the plot was great ."     # both clauses positive (issue 25)
 NINETY = "one hundred and ninety"
 
 # The questions themselves are data: rnn/lessons/questions/<page>.toml, one file per page.
@@ -39,7 +40,7 @@ _NER, _TEXTGEN, _SENTIMENT, _TRANSLATION, _BIDIR, _GRADFLOW = (
 
 def _gates() -> tuple[Challenge, ...]:
     """The Memory-and-gates page's challenges live with its lesson (rnn/lessons/gates.py, checked
-    by rnn/lessons/gates_contracts.py); they join the catalogue here, in page order."""
+    by tests/contracts/gates.py); they join the catalogue here, in page order."""
     for module in ("rnn.lessons.gates_challenges", "rnn.lessons.gates"):
         # a torch-free module first, if that lesson has one: importing the catalogue (the
         # classroom page, the course) should not have to load torch
@@ -49,10 +50,6 @@ def _gates() -> tuple[Challenge, ...]:
             continue
     return ()                               # that lesson is not in this tree: the others still work
 
-
-GATES_PAGE = "7_Memory_and_gates.py"
-# Where a page's contract functions live, if not in rnn.lessons.contracts.
-CONTRACT_MODULES = {GATES_PAGE: "rnn.lessons.gates_contracts"}
 
 _ORDER = (_NER, _TEXTGEN, _SENTIMENT, _TRANSLATION, _BIDIR, _GRADFLOW, _gates())
 ALL: dict[str, Challenge] = {c.key: c for group in _ORDER for c in group}

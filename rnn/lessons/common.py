@@ -23,6 +23,19 @@ SETTING_NAMES = {"arch": "cell", "hidden": "hidden units", "embed": "embedding s
                  "level": "tokens", "char_features": "spelling features"}
 
 
+CELL_NAMES = {"rnn": "RNN", "leaky": "leaky RNN", "esn": "echo state network", "gru": "GRU",
+              "lstm": "LSTM"}
+
+
+def a_cell(arch: str) -> str:
+    """"a GRU", "an LSTM", "an RNN", "an echo state network": the cell's name with its article
+    (an acronym takes "an" when its first letter is said with a vowel: L is "el", R is "ar")."""
+    name = CELL_NAMES.get(arch, str(arch).upper())
+    first = name[:1]
+    vowel = first in "AEFHILMNORSX" if name.split()[0].isupper() else first.lower() in "aeiou"
+    return f"{'an' if vowel else 'a'} {name}"
+
+
 def _shown(value) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"

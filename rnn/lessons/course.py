@@ -8,8 +8,8 @@ forcing → beam search.
 Each step is one predict-first question, a ``Challenge``: the pages' own questions are referred to
 by key and taken from ``rnn.lessons.challenges.ALL`` (the very objects the pages show, so the page
 and the course never drift apart); topics that no page asks about yet are defined here, each with
-a claim that ``tests/test_contract_course.py`` measures (the measurements are in
-``rnn.lessons.course_checks``).
+a claim that ``tests/test_contracts.py`` measures (the measurements are in
+``tests/contracts/course.py``).
 
 No Streamlit and no torch here: the classroom page imports this on every poll.
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rnn.lessons.challenge import Challenge, load_questions
+from rnn.lessons.challenge_schema import Challenge, load_questions
 
 HOME = "app.py"
 

@@ -12,10 +12,11 @@ import numpy as np
 import torch
 
 from rnn.cells import GRUCell, LSTMCell, RNNCell, gru_step, leaky_step, lstm_step, rnn_step
-from rnn.data.agreement import NOUNS, gap_sweep
-from rnn.lessons.gates_text import (CALC_NOTE, CHALLENGES, COMPARE_TEXT, DEPTH_CHALLENGE,  # noqa: F401
-                                    DEPTH_OWN, DEPTH_TEXT, INSPECT_TEXT, INTRO, PAGE, PYTORCH_NAMES,
-                                    REMEDIES, TASK_TEXT)
+from rnn.data.agreement import NOUNS, PLURALS, build_agreement, gap_sweep, subject_positions
+from rnn.lessons.gates_text import (CALC_NOTE, CHALLENGES, COMPARE_TEXT, DEPTH_AFTER,  # noqa: F401
+                                    DEPTH_CHALLENGE, DEPTH_EQUATION, DEPTH_OWN, DEPTH_TEXT, GATES_TEXT,
+                                    INSPECT_TEXT, INTRO, OVERWRITE_TEXT, PAGE, PYTORCH_NAMES,
+                                    REMEDIES, SWEEP_TEXT, TASK_TEXT)
 from rnn.tasks import get_task
 
 TASK = "agreement"
@@ -28,12 +29,20 @@ ESN_SHORT = "ESN trained on gaps 0-5"
 # the shipped models on the Compare chart: label -> checkpoint (all 1500 steps, seed 0, H = 64)
 SHIPPED = {**{LABELS[a]: f"agreement-{a}" for a in CELLS}, SHORT_ONLY: "agreement-rnn-short",
            ESN_SHORT: "agreement-esn-short"}
-DEFAULT_TEXT = "The cat , which already ate the fish that the dogs wanted , was full ."
+# the same five cells trained on the overwrite level (1-3 subjects in a row; same budget and seed)
+OVERWRITE = {LABELS[a]: f"agreement-{a}-overwrite" for a in CELLS}
+DATASETS = ("long", "short", "overwrite")
+# The course notes' sentence is "The cat, which already ate ..., was full"; "ate", "fish" and
+# "wanted" are not in the models' vocabulary (they would be read as <unk>), so the examples use
+# words the data has.
+DEFAULT_TEXT = "The cat , which already chased the dogs that the boy fed , was full ."
 EXAMPLES = {
     "cat … was": DEFAULT_TEXT,
-    "cats … were": "The cats , which already ate the fish that the dog wanted , were full .",
+    "cats … were": "The cats , which already chased the dog that the boys fed , were full .",
     "long gap": ("The teacher , that met the students near the kings that chased the dogs which "
                  "followed the girls that helped the farmers beside the horses , was happy ."),
+    "two subjects": ("The cat , which saw the dogs , was full , and the boys , near the girl "
+                     "that the teacher thanked , were happy ."),
 }
 
 # ---- Learn: the equations beside our code --------------------------------------------------------
@@ -71,9 +80,9 @@ EQUATIONS = {
     "leaky": (leaky_step, [
         (r"v^{\langle t\rangle} = \tanh(W_{aa}a^{\langle t-1\rangle} + W_{ax}x^{\langle t\rangle} + b_a)",
          "v = phi(", "a vanilla RNN step: the new content"),
-        (r"a^{\langle t\rangle} = (1-\alpha)\, a^{\langle t-1\rangle} + \alpha\, v^{\langle t\rangle}",
-         "h = (1 - alpha) * h + alpha * v", "a fixed Γ_u = α, the same at every word (seed 002 §10.9.2 "
-         "writes α for the OLD state's share, our 1 − α)"),
+        (r"a^{\langle t\rangle} = \alpha\, a^{\langle t-1\rangle} + (1-\alpha)\, v^{\langle t\rangle}",
+         "h = alpha * h + (1 - alpha) * v", "α: the share of the OLD state kept (the course notes, "
+         "chapter 10, §10.9.2); 1 − α is a fixed Γ_u, the same at every word"),
     ]),
     "rnn": (rnn_step, [
         (r"a^{\langle t\rangle} = \tanh(W_{aa}a^{\langle t-1\rangle} + W_{ax}x^{\langle t\rangle} + b_a)",
@@ -191,7 +200,12 @@ def find_memory_unit(exp, items, good: float = 0.95) -> dict:
 
 
 def flip_subject(tokens: list[str]) -> list[str] | None:
-    """The same words with the subject (the first noun) in the other number, or None."""
+    """The same words with the subject whose verb is asked for (the last main-clause subject: the
+    first noun, or a noun after ", and the") in the other number, or None."""
+    last = [i for i in subject_positions(tokens) if tokens[i] in NOUNS or tokens[i] in SINGULAR_OF]
+    if last and last[-1] > 1:
+        i = last[-1]
+        return tokens[:i] + [NOUNS.get(tokens[i]) or SINGULAR_OF[tokens[i]]] + tokens[i + 1:]
     for i, tok in enumerate(tokens):
         if tok in NOUNS:
             return tokens[:i] + [NOUNS[tok]] + tokens[i + 1:]
@@ -208,7 +222,7 @@ def keep_gates(arch: str, steps: dict, unit: int) -> dict[str, np.ndarray]:
     if arch == "gru":
         return {"Γ_u (update: write c̃⟨t⟩) = 1 − z": 1 - steps["z"][:, unit]}
     if arch == "leaky" and "alpha" in steps:
-        return {"α (leak: the share of new content)": steps["alpha"][:, unit]}
+        return {"α (the share of the old state kept)": steps["alpha"][:, unit]}
     return {}
 
 
@@ -230,13 +244,57 @@ def unit_story(exp, text: str, found: dict) -> dict:
 
 
 def _subject(tokens: list[str]) -> str:
+    last = [i for i in subject_positions(tokens) if tokens[i] in NOUNS or tokens[i] in SINGULAR_OF]
+    if last:
+        return tokens[last[-1]]
     return next((t for t in tokens if t in NOUNS or t in SINGULAR_OF), tokens[0])
 
 
+# ---- Inspect: the gates where a subject is written ----------------------------------------------
+ROLES = ("subject nouns", "the same nouns inside a clause", "other words")
+
+
+def gates_by_role(exp, items) -> dict[str, dict[str, float]]:
+    """The mean of each keep-or-write gate (over every unit) at the main-clause subject nouns, at
+    the same nouns as attractors inside the clauses, and at every other word, over ``items``
+    (agreement examples). GRU: Γ_u (= 1 − torch's z); LSTM: Γ_u (torch's i) and Γ_f (f). Empty
+    for a cell without gates."""
+    arch = exp.model_config.arch
+    if arch not in ("gru", "lstm"):
+        return {}
+    task = get_task(TASK)
+    exp.model.eval()
+    with torch.no_grad():
+        steps = exp.model.trace(task.make_batch(items, exp.vocabs, exp.model.config)).steps[-1][0]
+    named = ({"Γ_u (update)": 1 - steps["z"].numpy()} if arch == "gru"
+             else {"Γ_u (update)": steps["i"].numpy(), "Γ_f (forget)": steps["f"].numpy()})
+    where: dict[str, list] = {r: [] for r in ROLES}
+    for n, x in enumerate(items):
+        subjects = set(subject_positions(x.tokens))
+        for i, tok in enumerate(x.tokens):
+            role = (ROLES[0] if i in subjects else ROLES[1] if tok in NOUNS or tok in PLURALS
+                    else ROLES[2])
+            where[role].append((n, i))
+    out = {}
+    for gate, values in named.items():
+        per_step = values.mean(axis=2)                       # (N, L): the mean over the units
+        out[gate] = {role: float(np.mean([per_step[n, i] for n, i in pos])) if pos else float("nan")
+                     for role, pos in where.items()}
+    return out
+
+
+def gate_role_rows(measured: dict[str, dict[str, float]]) -> list[dict]:
+    """``gates_by_role``'s result as table rows."""
+    return [{"gate (mean over units)": gate, **{r: round(v, 2) for r, v in roles.items()}}
+            for gate, roles in measured.items()]
+
+
 # ---- Compare: accuracy against the gap ------------------------------------------------------
-def gap_curves(experiments: dict, gaps=SWEEP_GAPS, per_gap: int = 40) -> dict[str, dict[int, float]]:
-    """label -> {gap: accuracy} on fresh sentences (``per_gap`` at each gap, a fixed seed)."""
-    task, items = get_task(TASK), gap_sweep(gaps, per_gap)
+def gap_curves(experiments: dict, gaps=SWEEP_GAPS, per_gap: int = 40,
+               dataset: str = "long") -> dict[str, dict[int, float]]:
+    """label -> {gap: accuracy} on fresh sentences (``per_gap`` at each gap, a fixed seed; with
+    1-3 subjects when ``dataset`` is "overwrite")."""
+    task, items = get_task(TASK), gap_sweep(gaps, per_gap, dataset=dataset)
     return {label: task.accuracy_by_gap(exp.model, exp.vocabs, items)
             for label, exp in experiments.items() if exp is not None}
 
@@ -260,6 +318,27 @@ def overlap_note(curves: dict[str, dict[int, float]], level: float = 0.99) -> st
     return f"On one line at 1.0, hiding each other: {', '.join(top)}." if len(top) > 1 else ""
 
 
+def by_subjects(experiments: dict, n: int = 600) -> dict[str, dict[str, float]]:
+    """label -> accuracy on the first ``n`` sentences of the overwrite test split (gaps 20-50),
+    split by how many subjects they have: "1 subject", "2-3 subjects", and "all"."""
+    task, test = get_task(TASK), build_agreement("overwrite").test[:n]
+    groups = {"1 subject": [x for x in test if x.subjects == 1],
+              "2-3 subjects": [x for x in test if x.subjects > 1], "all": test}
+    out = {}
+    for label, exp in experiments.items():
+        if exp is None:
+            continue
+        out[label] = {g: task.evaluate(exp.model, items, exp.vocabs, exp.model_config)["accuracy"]
+                      for g, items in groups.items()}
+    return out
+
+
+def subject_rows(scores: dict[str, dict[str, float]]) -> list[dict]:
+    """``by_subjects``'s result as table rows."""
+    return [{"cell": label, **{f"accuracy, {g}": round(v, 2) for g, v in s.items()}}
+            for label, s in scores.items()]
+
+
 def falls_first(curves: dict[str, dict[int, float]], level: float = 0.9) -> dict[str, int | None]:
     """label -> the first gap where accuracy drops below ``level`` (None: never)."""
     return {label: next((g for g, a in sorted(c.items()) if a < level), None)
@@ -275,9 +354,12 @@ def depth_checkpoint(layers: int) -> str:
     return "agreement-rnn" if layers == 1 else f"agreement-rnn-{layers}layers"
 
 
-def pretrained_for(config) -> str:
-    """The shipped checkpoint closest to the sidebar: the stacked RNNs for 2 or 3 vanilla layers,
-    otherwise the one-layer model of the chosen cell."""
+def pretrained_for(config, dataset: str = "long") -> str:
+    """The shipped checkpoint closest to the sidebar: on the overwrite level the cell's overwrite
+    model; else the stacked RNNs for 2 or 3 vanilla layers, otherwise the one-layer model of the
+    chosen cell."""
+    if dataset == "overwrite":
+        return OVERWRITE[LABELS[config.arch]]
     if config.arch == "rnn" and config.layers in DEPTHS:
         return depth_checkpoint(config.layers)
     return f"agreement-{config.arch}"
@@ -307,7 +389,8 @@ def depth_rows(experiments: dict[int, object]) -> list[dict]:
     return summary_rows(gap_curves(experiments), "stacked layers")
 
 
-SCORED_ON = {"long": "gaps 20–50", "short": "gaps 0–5"}
+SCORED_ON = {"long": "gaps 20–50", "short": "gaps 0–5",
+             "overwrite": "the last subject's verb, 20–50 words after it"}
 STATE_NAMES = {"c": "c⟨t⟩", "h": "a⟨t⟩"}
 
 

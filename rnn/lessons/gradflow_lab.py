@@ -201,6 +201,19 @@ def accuracy_at(s: LabSettings, arch: str, T: int) -> float:
     return run_training(model, BUDGET, seed=s.seed)["accuracy"]
 
 
+def accuracy_sweep(s: LabSettings, cell=accuracy_at, on_cell=None) -> dict[str, dict[int, float]]:
+    """The accuracy-vs-T sweep: label -> {T: ``cell(s, arch, T)``} for every cell of ``ARCHS`` and
+    T of ``TS``. ``cell`` may be a cached ``accuracy_at``; ``on_cell(i, n, arch, T)`` is called
+    before each of the n trainings (a progress bar)."""
+    cells = [(a, t) for a in ARCHS for t in TS]
+    out: dict[str, dict[int, float]] = {LABELS[a]: {} for a in ARCHS}
+    for i, (a, t) in enumerate(cells):
+        if on_cell is not None:
+            on_cell(i, len(cells), a, t)
+        out[LABELS[a]][t] = cell(s, a, t)
+    return out
+
+
 def largest_solved(results: dict[str, dict[int, float]], threshold: float = SOLVED) -> dict:
     """Label -> the largest T up to which every T reached ``threshold`` (None if the first did not).
 

@@ -101,6 +101,20 @@ SHIPPED_LONG_CAPTION = ("Shipped models on the long-range level, scored on valid
                         "the GRU's and the LSTM's.")
 
 
+def vanilla_falls_behind(finals: dict, metric: str, margin: float = 0.02) -> bool:
+    """Whether the shipped "Vanilla RNN" ends clearly worse than the best other cell on ``metric``
+    (``finals``: label -> last validation value; a loss is better lower, by more than ``margin``
+    of it; a score is better higher, by more than ``margin``). Unknown values: True (the page
+    keeps its explanation)."""
+    rnn = finals.get("Vanilla RNN")
+    others = [v for k, v in finals.items() if k != "Vanilla RNN" and v is not None]
+    if rnn is None or not others:
+        return True
+    if "loss" in metric:
+        return rnn > min(others) * (1 + margin)
+    return rnn < max(others) - margin
+
+
 def shipped_long(task: str) -> dict:
     """Everything a Compare tab needs for its shipped long-level table, as the keyword arguments of
     ``TaskPage.shipped``: names, columns, metric, title, caption, expander."""

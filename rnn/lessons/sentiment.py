@@ -23,6 +23,7 @@ EXAMPLES = {
     "never boring": "The plot is never boring.",
     "… but a dull plot": "Good acting but a dull plot.",
     "… but good acting": "A dull plot but good acting.",
+    "… but great": "the acting was good , but the plot was great .",
     "long review": ("The room was wonderful, the staff were kind and the view was lovely, "
                     "but the bed was awful."),
 }
@@ -63,3 +64,42 @@ def crossings(probs) -> list[int]:
     p = np.asarray(probs, dtype=float)
     side = p >= 0.5
     return [int(i) for i in range(1, len(p)) if side[i] != side[i - 1]]
+
+
+BUT_PAIR = "the {s1} was {a1} , but the {s2} was {a2} ."
+COMBOS = ((1, 1), (1, 0), (0, 1), (0, 0))        # (polarity of A1, polarity of A2)
+
+
+def but_pairs(per_combo: int = 64, seed: int = 0) -> dict[tuple[int, int], list[str]]:
+    """Reviews "the S1 was A1 , but the S2 was A2 ." for each polarity combination: two singular
+    things from one domain and opinion words of the built-in data, drawn with a fixed seed. The
+    right label is A2's polarity whatever A1 says."""
+    import random
+
+    from rnn.data.sentiment import DOMAINS, NEGATIVE, POSITIVE
+    rng = random.Random(f"but-pairs-{seed}")
+    singular = {d: sorted(s for s, plural in things.items() if not plural) for d, things in DOMAINS.items()}
+    out: dict[tuple[int, int], list[str]] = {}
+    for pol1, pol2 in COMBOS:
+        texts: list[str] = []
+        while len(texts) < per_combo:
+            s1, s2 = rng.sample(singular[rng.choice(sorted(singular))], 2)
+            a1 = rng.choice(POSITIVE if pol1 else NEGATIVE)
+            a2 = rng.choice(POSITIVE if pol2 else NEGATIVE)
+            texts.append(BUT_PAIR.format(s1=s1, a1=a1, s2=s2, a2=a2))
+        out[(pol1, pol2)] = texts
+    return out
+
+
+def second_clause_share(exp, per_combo: int = 64, seed: int = 0) -> dict[str, float]:
+    """For a sentiment model: the share of ``but_pairs`` it labels by A2's polarity, per
+    combination ("+ but -" ...), and the lowest of the four ("worst")."""
+    from rnn.data.tokenize import tokenize_words
+    task = exp.task
+    out = {}
+    for (pol1, pol2), texts in but_pairs(per_combo, seed).items():
+        probs = task.positive_probability(exp.model, exp.vocabs, [[t.lower() for t in tokenize_words(x)]
+                                                                 for x in texts])
+        out[f"{'+-'[1 - pol1]} but {'+-'[1 - pol2]}"] = float(np.mean([(p >= 0.5) == bool(pol2) for p in probs]))
+    out["worst"] = min(out.values())
+    return out

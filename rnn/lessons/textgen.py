@@ -63,6 +63,12 @@ def sample_caption(result: dict, index: int, seed: int, stop: str | None, length
     return f"Sample {index + 1} (seed {seed + index}){ended}"
 
 
+def possible_next(top: list) -> list[tuple[str, float]]:
+    """The candidates of a sampling step that could be drawn: probability above 0 after
+    temperature, top-k and top-p (the filters set every other token to 0)."""
+    return [(t, float(p)) for t, p in top if float(p) > 0.0]
+
+
 def step_sentence(result: dict, index: int) -> str:
     """What the model chose at step ``index`` and how likely it was."""
     step = result["steps"][index]

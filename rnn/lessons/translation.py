@@ -11,6 +11,7 @@ import torch
 
 from rnn.data import TRANSLATION_SETS, DataFormatError
 from rnn.data.tokenize import tokens_for
+from rnn.lessons.common import a_cell
 from rnn.models.config import ModelConfig
 from rnn.models.features import pad_ids
 from rnn.tasks.base import trace_to_numpy
@@ -33,13 +34,13 @@ SHIFT_NOTE = ("Each row is one output word ŷ⟨t⟩; its weights α⟨t,t′⟩
 INSPECT_NOTE = ("The encoder's states a⟨t′⟩, one column per source token. The last column is all "
                 "the decoder gets without attention (through the bridge); with attention it can "
                 "read every column.")
-RACE_INTRO = ("The same model three times: without attention, with dot and with additive "
-              "attention, each for the same number of training steps. Long inputs are where the "
-              "bottleneck hurts; the **dates** set has the longest.")
+RACE_INTRO = ("First chart: the two shipped LSTMs, one without attention and one with additive "
+              "attention. Your race below trains the same model three times: without attention, "
+              "with dot and with additive attention, each for the same number of training steps. "
+              "Long inputs are where the bottleneck hurts; the **dates** set has the longest.")
 
 
-SHIPPED_PAIR_TITLE = ("Shipped LSTMs on numbers, with and without attention: exact match by "
-                      "source length (validation)")
+SHIPPED_PAIR_TITLE = "Shipped LSTMs on numbers: exact match by source length"
 SHIPPED_PAIR = {"no attention": "translation-lstm-none", "additive attention": "translation-lstm"}
 
 
@@ -52,7 +53,8 @@ def pretrained_for(config: ModelConfig) -> str | None:
 
 
 def train_intro(config: ModelConfig, data_name: str, options: dict) -> str:
-    return (f"Train a **{config.arch.upper()}** encoder-decoder with **{config.attention}** "
+    article, name = a_cell(config.arch).split(" ", 1)
+    return (f"Train {article} **{name}** encoder-decoder with **{config.attention}** "
             f"attention on **{data_name}**, teacher forcing {options.get('teacher_forcing', 1.0):g}.")
 
 

@@ -27,8 +27,9 @@ class ModelConfig:
     level: LanguageModel only, ``char`` or ``word`` tokens.
     char_features: Tagger only, add spelling features of each word (character n-grams and word
     shape) so that a name never seen in training can still be recognised (Lample et al. 2016).
-    leak: leaky unit only, α in (0, 1]: a⟨t⟩ = (1 − α) a⟨t−1⟩ + α tanh(...); 1 is the vanilla RNN.
-    learn_leak: leaky unit only, learn α per unit (starting at ``leak``, which must then be < 1).
+    leak: leaky unit only, α in [0, 1), the share of the old state kept (the course notes' α):
+    a⟨t⟩ = α a⟨t−1⟩ + (1 − α) tanh(...); 0 is the vanilla RNN.
+    learn_leak: leaky unit only, learn α per unit (starting at ``leak``, which must then be > 0).
     spectral_radius: ESN only, ρ > 0: the largest |eigenvalue| of the frozen W_aa.
     """
 
@@ -62,15 +63,10 @@ class ModelConfig:
                 raise ValueError(f"{name} must be a positive whole number, got {value!r}")
         if not 0.0 <= float(self.dropout) < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
-        if not 0.0 < float(self.leak) <= (1.0 if not self.learn_leak else 0.999999):
-            raise ValueError(f"leak must be in (0, 1] (below 1 when learned), got {self.leak!r}")
+        if not (1e-6 if self.learn_leak else 0.0) <= float(self.leak) < 1.0:
+            raise ValueError(f"leak must be in [0, 1) (above 0 when learned), got {self.leak!r}")
         if not 0.0 < float(self.spectral_radius) <= 100.0:
             raise ValueError(f"spectral_radius must be in (0, 100], got {self.spectral_radius!r}")
-
-    def cell_options(self) -> dict:
-        """The keyword arguments every ``RecurrentLayer`` of a task model takes from this config."""
-        return {"nonlinearity": self.nonlinearity, "leak": float(self.leak),
-                "learn_leak": bool(self.learn_leak), "spectral_radius": float(self.spectral_radius)}
 
     def to_dict(self) -> dict:
         return asdict(self)

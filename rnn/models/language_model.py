@@ -36,9 +36,7 @@ class LanguageModel(nn.Module):
         super().__init__()
         self.config = config
         self.embedding = nn.Embedding(vocab_size, config.embed)
-        self.rnn = RecurrentLayer(config.arch, config.embed, config.hidden,
-                                  num_layers=config.layers, bidirectional=False,
-                                  dropout=config.dropout, **config.cell_options())
+        self.rnn = RecurrentLayer.from_config(config, config.embed, bidirectional=False)
         self.head = nn.Linear(config.hidden, vocab_size)
         self.drop = dropout_layer(config.dropout)
 

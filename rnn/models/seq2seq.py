@@ -31,14 +31,11 @@ class Seq2Seq(nn.Module):
         H, E, D = config.hidden, config.embed, 2 if config.bidirectional else 1
         self.src_embedding = nn.Embedding(src_vocab_size, E, padding_idx=0)
         self.tgt_embedding = nn.Embedding(tgt_vocab_size, E, padding_idx=0)
-        self.encoder = RecurrentLayer(config.arch, E, H, num_layers=config.layers,
-                                      bidirectional=config.bidirectional, dropout=config.dropout,
-                                      **config.cell_options())
+        self.encoder = RecurrentLayer.from_config(config, E)
         self.bridge = nn.Linear(D * H, H)
         self.attention = None if config.attention == "none" else Attention(config.attention, H, D * H)
         ctx = 0 if self.attention is None else D * H
-        self.decoder = RecurrentLayer(config.arch, E + ctx, H, num_layers=config.layers,
-                                      dropout=config.dropout, **config.cell_options())
+        self.decoder = RecurrentLayer.from_config(config, E + ctx, bidirectional=False)
         self.out = nn.Linear(H + ctx, tgt_vocab_size)
         self.drop = dropout_layer(config.dropout)
 

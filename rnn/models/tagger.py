@@ -23,9 +23,7 @@ class Tagger(nn.Module):
         super().__init__()
         self.config = config
         self.encoder = WordEncoder(vocab_size, config.embed, config.char_features)
-        self.rnn = RecurrentLayer(config.arch, self.encoder.output_size, config.hidden,
-                                  num_layers=config.layers, bidirectional=config.bidirectional,
-                                  dropout=config.dropout, **config.cell_options())
+        self.rnn = RecurrentLayer.from_config(config, self.encoder.output_size)
         self.head = nn.Linear(self.rnn.output_size, 1)
         self.drop = dropout_layer(config.dropout)       # on e_t and before the output layer
 

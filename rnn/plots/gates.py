@@ -13,26 +13,39 @@ from rnn.plots.theme import (subplots, PALETTE, arch_colour, empty_figure, new_f
 
 def gap_accuracy_figure(curves: Mapping[str, Mapping[int, float]],
                         title: str = "Accuracy against the gap between subject and verb") -> go.Figure:
-    """One line per cell: ``curves`` maps a label to {gap in words: accuracy}. Chance is 0.5."""
-    fig = new_figure(title, "gap: words between the subject and its verb", "accuracy")
+    """One line per cell: ``curves`` maps a label to {gap in words: accuracy}. Chance is 0.5 (a
+    dotted line, named in the y axis title so no label sits on a point). Lines that coincide (several
+    cells at 1.0) stay visible: each has its own marker symbol, and the markers shrink from the
+    first line to the last, so they nest instead of hiding each other."""
+    fig = new_figure(title, "gap: words from the subject to its verb", "accuracy (dotted: chance)",
+                     height=620)
     dashes = {"Leaky RNN": "dash", "Echo state net": "dot", "RNN trained on gaps 0-5": "dashdot",
               "ESN trained on gaps 0-5": "dashdot"}
     colours = {"RNN": PALETTE[0], "Leaky RNN": PALETTE[5], "Echo state net": PALETTE[3],
                "RNN trained on gaps 0-5": PALETTE[6], "ESN trained on gaps 0-5": PALETTE[4]}
-    for i, (label, curve) in enumerate((curves or {}).items()):
+    symbols = ("circle-open", "square-open", "diamond-open", "triangle-up-open", "x-thin-open",
+               "cross-thin-open", "star-open")
+    items = [(label, curve) for label, curve in (curves or {}).items() if curve]
+    for i, (label, curve) in enumerate(items):
         pairs = sorted((int(g), float(a)) for g, a in (curve or {}).items())
         if not pairs:
             continue
+        size = max(5, 17 - 3 * i)
         fig.add_trace(go.Scatter(x=[p[0] for p in pairs], y=[p[1] for p in pairs], name=str(label),
-                                 mode="lines+markers", marker=dict(size=9),
+                                 mode="lines+markers",
+                                 marker=dict(size=size, symbol=symbols[i % len(symbols)],
+                                             line=dict(width=2)),
                                  line=dict(color=colours.get(str(label), arch_colour(label, i + 3)), width=3,
                                            dash=dashes.get(str(label), "solid")),
                                  hovertemplate=f"{label}, gap %{{x}}: %{{y:.2f}}<extra></extra>"))
     if not fig.data:
         return empty_figure(title)
-    fig.add_hline(y=0.5, line=dict(dash="dot", color="#555555"), annotation_text="chance",
-                  annotation_position="bottom right")
-    fig.update_yaxes(range=[0.3, 1.03])
+    fig.add_hline(y=0.5, line=dict(dash="dot", color="#555555"))
+    fig.update_yaxes(range=[0.3, 1.05])
+    # the legend below the plot: above it (the app's default) seven names wrap into rows that
+    # cover the title on a phone
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, x=0, xanchor="left"),
+                      margin=dict(b=200, t=title_margin(fig.layout.title.text or "", legend=False)))
     return fig
 
 
@@ -40,7 +53,7 @@ def unit_story_figure(tokens: Sequence[str], values: Mapping[str, object], gates
                       unit: int, state_name: str = "c⟨t⟩", title: str | None = None) -> go.Figure:
     """Top: the memory unit's value after each word, one line per sentence in ``values`` (label ->
     (L,) values; e.g. the typed sentence and the same one with the subject's number flipped).
-    Bottom: the gates that keep or rewrite it (0..1), for the first sentence. The seeds' picture:
+    Bottom: the gates that keep or rewrite it (0..1), for the first sentence. The course notes' picture:
     set at the subject, held through the clause, read at the verb."""
     title = title or f"Memory unit {unit} of {state_name} across the sentence"
     lines = {k: np.asarray(v, dtype=float).ravel() for k, v in (values or {}).items() if v is not None}
@@ -60,7 +73,7 @@ def unit_story_figure(tokens: Sequence[str], values: Mapping[str, object], gates
                                  mode="lines+markers", line=dict(color=PALETTE[(i + 1) % len(PALETTE)],
                                                                   width=2.5),
                                  hovertemplate="at %{x}: %{y:.2f}<extra></extra>"), row=2, col=1)
-    wrapped = wrap_title(title, 60)
+    wrapped = wrap_title(title)            # the default width: fits a 390 px phone
     fig.update_layout(title_text=wrapped, height=560 if rows == 2 else 400,
                       margin_t=title_margin(wrapped) + 30)
     fig.update_yaxes(title_text=state_name, row=1, col=1)

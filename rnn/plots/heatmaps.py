@@ -43,6 +43,23 @@ def _range_for(name: str, arr: np.ndarray) -> tuple[float, float, float]:
     return -bound, 0.0, bound
 
 
+TOKEN_AXIS_PX = 620           # about how wide a full-width heatmap's plot area is on a projector
+
+
+def token_axis(fig: go.Figure, labels: Sequence[str]) -> None:
+    """Every token labelled, and legible: single characters stand upright; longer tokens are
+    turned; the font shrinks as the columns narrow (60 characters of a name list still read
+    one per column instead of running into each other)."""
+    n = max(1, len(labels))
+    column = TOKEN_AXIS_PX / n
+    longest = max((len(str(t).rstrip("\u200b")) for t in labels), default=1)
+    if longest <= 1:
+        size, angle = int(min(FONT_SIZE - 2, max(9, column * 0.8))), 0
+    else:
+        size, angle = int(min(FONT_SIZE - 2, max(9, column * 0.75))), (0 if column > 9 * longest else -90)
+    fig.update_xaxes(dtick=1, tickangle=angle, tickfont=dict(size=size))
+
+
 def state_heatmap(values, tokens: Sequence[str], name: str = "h",
                   title: str | None = None) -> go.Figure:
     """One state or gate over a sentence: ``values`` is (T, H), one row per token.
@@ -62,7 +79,7 @@ def state_heatmap(values, tokens: Sequence[str], name: str = "h",
                                                       font=dict(size=FONT_SIZE))),
                              hovertemplate="token %{x}<br>unit %{y}<br>value %{z:.3f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(dtick=1)         # every token labelled (plotly would thin them)
+    token_axis(fig, short_labels(tokens))     # every token labelled (plotly would thin them)
     fig.update_layout(margin_t=title_margin(fig.layout.title.text, legend=False))
     return fig
 
@@ -77,22 +94,24 @@ def gates_heatmap(gates: Mapping[str, object], tokens: Sequence[str],
     mats = {k: m for k, v in (gates or {}).items() if (m := _as_matrix(v, len(tokens))) is not None}
     if not mats:
         return empty_figure(title)
-    # One colour bar can only describe one range: it is drawn for the gates (0..1); each
-    # state's own symmetric range is written in its subplot title instead.
+    # Each row has its own colour bar beside it: a gate's is 0..1, a state's (c̃⟨t⟩ = tanh(…),
+    # −1..1; c⟨t⟩ unbounded) is symmetric about 0, so no row is read on another row's scale.
     titles = [f"{k}: 0 = closed, 1 = open" if is_gate(k) else
               f"{k}: blue < 0 < red, max |{k}| = {_range_for(k, m)[2]:.2g}" for k, m in mats.items()]
     fig = subplots(rows=len(mats), cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=titles)
     labels = short_labels(tokens)
-    first_gate = next((k for k in mats if is_gate(k)), None)
     for row, (name, arr) in enumerate(mats.items(), start=1):
         zmin, zmid, zmax = _range_for(name, arr)
+        low, high = fig.layout[f"yaxis{row if row > 1 else ''}"].domain
         fig.add_trace(go.Heatmap(z=arr.T, x=labels, colorscale=DIVERGING, zmin=zmin, zmid=zmid,
-                                 zmax=zmax, showscale=name == first_gate, name=name,
+                                 zmax=zmax, showscale=True, name=name,
+                                 colorbar=dict(y=(low + high) / 2, len=high - low, yanchor="middle",
+                                               thickness=14, tickfont=dict(size=FONT_SIZE - 5)),
                                  hovertemplate=f"{name}: " + "%{x}, unit %{y}: %{z:.3f}<extra></extra>"),
                       row=row, col=1)
         fig.update_yaxes(autorange="reversed", title_text="unit", row=row, col=1)
-    fig.update_xaxes(dtick=1)
+    token_axis(fig, labels)
     wrapped = wrap_title(title)
     fig.update_layout(title_text=wrapped, height=min(1400, 110 + 220 * len(mats)),
                       margin_t=title_margin(wrapped, legend=False) + 10)

@@ -15,7 +15,7 @@ import numpy as np
 # should_load=False)), and once took it from there half-imported while another session's thread
 # was still importing it ("partially initialized module 'pandas' has no attribute 'Series'", seen
 # when 30 sessions opened pages at once); this module then imported pandas first to be safe. The
-# app no longer imports pandas at all (tables are Markdown, rnn/tables.py; CSV by the csv module),
+# app no longer imports pandas at all (tables are Markdown, rnn/markdown_tables.py; CSV by the csv module),
 # so plotly never finds it and the race cannot happen, and the server saves pandas and pyarrow's
 # ~150 MB (BENCHMARKS.md, issue 16). tests/test_startup.py checks that no page imports it. If
 # something ever must import pandas in the server, import it fully here again, before plotly.
@@ -24,7 +24,14 @@ import plotly.io as pio
 
 # Okabe-Ito, reordered so the first three (used for RNN, GRU, LSTM) differ in hue and lightness.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
-ARCH_COLOURS = {"rnn": PALETTE[0], "gru": PALETTE[1], "lstm": PALETTE[2]}
+# Every cell keeps one colour on every chart; no two cells share one (the leaky unit and the echo
+# state network used to borrow the GRU's and the LSTM's by position).
+ARCH_COLOURS = {"rnn": PALETTE[0], "gru": PALETTE[1], "lstm": PALETTE[2], "leaky": PALETTE[3],
+                "esn": PALETTE[6]}
+# what a chart's legend may call a cell -> the cell
+ARCH_NAMES = {"rnn": "rnn", "vanilla rnn": "rnn", "gru": "gru", "lstm": "lstm", "leaky": "leaky",
+               "leaky rnn": "leaky", "leaky unit": "leaky", "esn": "esn",
+               "echo state network": "esn", "echo state net": "esn"}
 DIVERGING = "RdBu_r"       # ColorBrewer RdBu is colour-blind safe; reversed so positive = red
 SEQUENTIAL = "Viridis"     # perceptually uniform, readable in greyscale too
 MAX_POINTS = 400           # longest line we send to the browser (payloads stay small)
@@ -56,11 +63,14 @@ pio.templates[TEMPLATE_NAME] = _build_template()
 
 
 def arch_colour(label: str, i: int = 0) -> str:
-    """RNN/GRU/LSTM keep one colour on every chart ("Vanilla RNN" counts as "rnn")."""
-    words = str(label).lower().split()
-    for arch, colour in ARCH_COLOURS.items():
-        if words and words[-1] == arch:
-            return colour
+    """Each cell keeps one colour on every chart ("Vanilla RNN" counts as "rnn", "Leaky RNN" as
+    the leaky unit, "Echo state network" as "esn"); another label gets the ``i``-th colour."""
+    name = " ".join(str(label).lower().split())
+    if name in ARCH_NAMES:
+        return ARCH_COLOURS[ARCH_NAMES[name]]
+    words = name.split()
+    if words and words[-1] in ("rnn", "gru", "lstm"):
+        return ARCH_COLOURS[words[-1]]
     return PALETTE[i % len(PALETTE)]
 
 

@@ -13,7 +13,7 @@ from typing import Iterable, Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from rnn.plots.theme import PALETTE, arch_colour, downsample, empty_figure, new_figure
+from rnn.plots.theme import ARCH_NAMES, PALETTE, arch_colour, downsample, empty_figure, new_figure
 
 
 def split_records(records: Iterable[dict]) -> tuple[list[dict], list[dict]]:
@@ -140,6 +140,7 @@ def grad_norm_histogram(records: Iterable[dict], clip: float | None = None,
 # Line styles of a comparison chart: a dash pattern and a marker per cell (and per attention), so
 # two curves that coincide (GRU on LSTM, dot-product on additive) both stay visible.
 LINE_STYLES = {"rnn": ("solid", "circle"), "gru": ("dash", "diamond"), "lstm": ("dot", "square"),
+               "leaky": ("dashdot", "triangle-up"), "esn": ("longdash", "x"),
                "none": ("solid", "circle"), "dot": ("dash", "diamond"), "additive": ("dot", "square")}
 FALLBACK_STYLES = [("solid", "circle"), ("dash", "diamond"), ("dot", "square"),
                    ("dashdot", "triangle-up"), ("longdash", "x")]
@@ -150,13 +151,26 @@ MAX_MARKERS = 12                   # markers drawn per line (the line itself kee
 
 def line_style(label: str, i: int = 0) -> tuple[str, str]:
     """(dash, marker symbol) for a run: by the cell or attention named in ``label``, else by index."""
+    name = " ".join(str(label).lower().split())
+    if name in ARCH_NAMES:
+        return LINE_STYLES[ARCH_NAMES[name]]
     for word in reversed(re.findall(r"[a-z]+", str(label).lower())):
         if word in LINE_STYLES:
             return LINE_STYLES[word]
     return FALLBACK_STYLES[i % len(FALLBACK_STYLES)]
 
 
-LEGEND_ROW_CHARS = 40              # legend characters that fit one row of a half-width chart
+LEGEND_PLOT_PX = 330               # the plot area's width in a half-width column (1280 px screen)
+
+
+def legend_rows(names: Iterable[str], plot_px: int = LEGEND_PLOT_PX) -> int:
+    """Rows a horizontal plotly legend takes: one if every entry fits side by side; otherwise
+    plotly lines the entries up in columns as wide as the widest one."""
+    widths = [40 + 8.5 * len(str(n)) for n in names]       # symbol + text at the legend's font
+    if not widths or sum(widths) <= plot_px:
+        return 1
+    per_row = max(1, int(plot_px // max(widths)))
+    return -(-len(widths) // per_row)
 
 
 def compare_figure(runs: Mapping[str, Iterable[dict]], key: str = "val_loss",
@@ -187,9 +201,10 @@ def compare_figure(runs: Mapping[str, Iterable[dict]], key: str = "val_loss",
                                  marker=dict(symbol=symbol, size=9, maxdisplayed=MAX_MARKERS)))
     if not fig.data:
         return empty_figure(title)
-    # The legend sits in one row under the title; in a half-width column long labels wrap onto
-    # more rows, which would cover the title: give every further row its own space.
-    chars = sum(len(str(t.name)) + 6 for t in fig.data)
-    extra_rows = max(0, -(-chars // LEGEND_ROW_CHARS) - 1)
-    fig.update_layout(showlegend=True, margin_t=fig.layout.margin.t + 26 * extra_rows)
+    # The legend sits under the title; in a half-width column long labels wrap onto more rows,
+    # which would cover the title or squeeze the plot: every further row gets its own space, and
+    # the figure grows by as much, so the plot keeps its height.
+    extra = 24 * (legend_rows(t.name for t in fig.data) - 1)
+    fig.update_layout(showlegend=True, margin_t=fig.layout.margin.t + extra,
+                      height=fig.layout.height + extra)
     return fig

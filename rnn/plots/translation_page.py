@@ -18,10 +18,13 @@ def exact_match_by_length_figure(results: Mapping[str, Mapping], title: str =
     """``results`` maps a model label to ``{source length: exact-match fraction}``."""
     fig = new_figure(title, x_title, "exact match")
     for i, (label, by_len) in enumerate((results or {}).items()):
-        pairs = sorted((int(k), float(v)) for k, v in (by_len or {}).items())
+        pairs = dict(sorted((int(k), float(v)) for k, v in (by_len or {}).items()))
         if not pairs:
             continue
-        fig.add_trace(go.Scatter(x=[p[0] for p in pairs], y=[p[1] for p in pairs],
+        # every length from the shortest to the longest: a length with no example is a gap in
+        # the line (None), not a straight segment that suggests a score nobody measured
+        xs = list(range(min(pairs), max(pairs) + 1))
+        fig.add_trace(go.Scatter(x=xs, y=[pairs.get(x) for x in xs], connectgaps=False,
                                  mode="lines+markers", name=str(label),
                                  marker=dict(size=9 + 3 * (i % 3), symbol=line_style(str(label), i)[1]),
                                  line=dict(color=PALETTE[i % len(PALETTE)], width=3,

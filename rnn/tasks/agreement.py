@@ -29,7 +29,9 @@ class AgreementTask(Task):
 
     def datasets(self) -> dict[str, str]:
         return {"long": "gaps of 0-50 words in training, scored on gaps of 20-50",
-                "short": "gaps of 0-5 words between the subject and its verb"}
+                "short": "gaps of 0-5 words between the subject and its verb",
+                "overwrite": "1-3 subjects in a row, each with its clause; the verb of the last "
+                             "one, 20-50 words after it"}
 
     def load_builtin(self, name: str = "long", seed: int = 0):
         self.check_dataset(name)

@@ -30,14 +30,30 @@ MAX_EVAL_TOKENS = 20000                 # the live app scores at most this much 
 STREAM_TOKENS = 2000                    # evaluate: at least this many tokens per contiguous stream
 EVAL_WINDOW = 256                       # evaluate: tokens per forward call (the state is carried)
 MAX_WORD_VOCAB = 5000
+EOS = "<eos>"                           # word level: the end of a line (the course notes' <EOS>)
+WORD_MIN_FREQ = 2                       # word level: a word seen once in training is read as <unk>
 
 
 def tokenize(text: str, level: str) -> list[str]:
-    return list(text) if level == "char" else data.tokenize_words(text)
+    """Characters, or words and punctuation with ``<eos>`` at the end of every non-empty line
+    (as the course notes end each sentence of a language model's training text with <EOS>)."""
+    if level == "char":
+        return list(text)
+    lines = text.split("\n")
+    tokens: list[str] = []
+    for i, line in enumerate(lines):
+        words = data.tokenize_words(line)
+        tokens += words
+        if words and i < len(lines) - 1:
+            tokens.append(EOS)
+    return tokens
 
 
 def detokenize(tokens: list[str], level: str) -> str:
-    return "".join(tokens) if level == "char" else " ".join(tokens)
+    """The inverse for display: an ``<eos>`` stays visible and ends its line."""
+    if level == "char":
+        return "".join(tokens)
+    return " ".join(tokens).replace(f" {EOS} ", f" {EOS}\n").replace(f"{EOS} ", f"{EOS}\n")
 
 
 class TextGenTask(Task):
@@ -78,12 +94,16 @@ class TextGenTask(Task):
         """The first MAX_EVAL_TOKENS + 1 tokens of the text (the live app's validation score)."""
         if config.level == "char":
             return items[: MAX_EVAL_TOKENS + 1]
-        return " ".join(tokenize(items, "word")[: MAX_EVAL_TOKENS + 1])
+        kept = tokenize(items, "word")[: MAX_EVAL_TOKENS + 1]
+        return " ".join("\n" if t == EOS else t for t in kept)      # tokenizes back to ``kept``
 
     def build_vocabs(self, splits, config) -> dict:
         tokens = tokenize(splits.train, config.level)
-        cap = None if config.level == "char" else MAX_WORD_VOCAB
-        return {"tokens": Vocab.build([tokens], max_size=cap)}
+        if config.level == "char":
+            return {"tokens": Vocab.build([tokens])}
+        # words seen once stay out, so training itself meets <unk> (the course notes: a word not
+        # in the vocabulary is replaced by <UNK>) and a sample can produce it
+        return {"tokens": Vocab.build([tokens], min_freq=WORD_MIN_FREQ, max_size=MAX_WORD_VOCAB)}
 
     def build_model(self, config, vocabs):
         return LanguageModel(config, len(vocabs["tokens"]))
@@ -133,7 +153,7 @@ class TextGenTask(Task):
         """Sample a continuation of ``text``. Options: length, temperature, top_k, top_p, greedy,
         seed, stop (a token that ends the sample, e.g. a newline for the names corpus)."""
         vocab = vocabs["tokens"]
-        prime = tokenize(text, config.level) or ["\n" if config.level == "char" else "."]
+        prime = tokenize(text, config.level) or ["\n" if config.level == "char" else EOS]
         prime_ids = vocab.encode(prime)
         stop = options.get("stop")
         steps = model.sample(prime_ids, decode=lambda i: vocab.itos[i],

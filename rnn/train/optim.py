@@ -8,7 +8,8 @@ for good once the first student trains, though nothing here is ever compiled (BE
 issue 16, fourth round).
 
 What is the same: the arithmetic. ``step()`` calls the functional kernels that ``torch.optim``'s
-classes call themselves, ``torch.optim.adam.adam`` and ``torch.optim.sgd.sgd``, with the
+classes call themselves, ``torch.optim.adam.adam`` and ``torch.optim.sgd.sgd`` (through
+``rnn.private_apis``: undocumented, their arguments change between releases), with the
 arguments ``torch.optim.Adam`` / ``SGD`` pass on a CPU (single-tensor loops; ``foreach`` and
 ``fused`` are CUDA defaults), and keeps the state under the same names ("step", "exp_avg",
 "exp_avg_sq", "momentum_buffer"). ``tests/test_optim.py`` holds both bit-identical to
@@ -22,8 +23,8 @@ trainer's snapshots for rolling back a diverged step).
 from __future__ import annotations
 
 import torch
-from torch.optim.adam import adam as _adam
-from torch.optim.sgd import sgd as _sgd
+
+from rnn.private_apis import adam_update, sgd_update
 
 
 class _Optimizer:
@@ -109,12 +110,8 @@ class Adam(_Optimizer):
         if not params:
             return
         beta1, beta2 = group["betas"]
-        _adam(params, [p.grad for p in params], exp_avgs, exp_avg_sqs, [], steps,
-              foreach=False, capturable=False, differentiable=False, fused=None, grad_scale=None,
-              found_inf=None, has_complex=any(torch.is_complex(p) for p in params),
-              decoupled_weight_decay=False, amsgrad=False, beta1=beta1, beta2=beta2,
-              lr=group["lr"], weight_decay=group["weight_decay"], eps=group["eps"],
-              maximize=False)
+        adam_update(params, [p.grad for p in params], exp_avgs, exp_avg_sqs, steps, lr=group["lr"],
+                    beta1=beta1, beta2=beta2, eps=group["eps"], weight_decay=group["weight_decay"])
 
 
 class SGD(_Optimizer):
@@ -129,10 +126,9 @@ class SGD(_Optimizer):
         if not params:
             return
         buffers = [self.state.get(p, {}).get("momentum_buffer") for p in params]
-        _sgd(params, [p.grad for p in params], buffers, has_sparse_grad=False, foreach=False,
-             fused=None, grad_scale=None, found_inf=None, weight_decay=group["weight_decay"],
-             momentum=group["momentum"], lr=group["lr"], dampening=group["dampening"],
-             nesterov=False, maximize=False)
+        sgd_update(params, [p.grad for p in params], buffers, lr=group["lr"],
+                   momentum=group["momentum"], dampening=group["dampening"],
+                   weight_decay=group["weight_decay"])
         if group["momentum"] != 0:
             for p, buf in zip(params, buffers):
                 self.state.setdefault(p, {})["momentum_buffer"] = buf

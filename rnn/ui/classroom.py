@@ -16,14 +16,16 @@ import streamlit as st
 
 from rnn.classroom import (ROOM_PARAM, ClassroomError, join_url, new_student_id, normalise_code,  # noqa: F401
                            open_store, pretty_code, qr_svg)
+from rnn.classroom.answers import class_csv
 from rnn.lessons import course
 from rnn.plots.classroom import vote_figure
 from rnn.ui.setup import ui_settings
 
 TEACHER = "cls_teacher"          # session_state: {"code": ..., "token": ...}; never in the URL
 # Projector: large type, no sidebar, little padding, so one step fits 1280×720 unscrolled.
-PRESENTER_CSS = ("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
-                 "{display:none}"
+# The header bar (with the sidebar's "»" button) is hidden too: it covered the step's caption.
+PRESENTER_CSS = ("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
+                 "[data-testid='stExpandSidebarButton'],[data-testid='stHeader']{display:none}"
                  "[data-testid='stMainBlockContainer']{padding:1.5rem 2rem 0 2rem;max-width:100%}"
                  "[data-testid='stMainBlockContainer'] p,[data-testid='stMainBlockContainer'] li"
                  "{font-size:1.4rem;line-height:1.35}"
@@ -38,6 +40,15 @@ PHONE_CSS = ("[data-testid='stMainBlockContainer']{padding-top:3.6rem}"
 
 def presenter() -> bool:
     return st.query_params.get("presenter") in ("1", "true")
+
+
+def leave_presenter() -> None:
+    """Back to the normal layout. In the step's own row (or the teacher's More menu), not under
+    everything: at the bottom of a 720 px projector it was cut off."""
+    if st.button("Leave the presenter view", key="cls_presenter_off", icon=":material/close:",
+                 type="tertiary"):
+        del st.query_params["presenter"]
+        st.rerun()
 
 
 def student_link() -> bool:
@@ -110,13 +121,32 @@ def result(ch) -> None:
     st.markdown(ch.hint)
 
 
+def url_value(value) -> str:
+    """A widget value as Streamlit writes a bound widget into the address (true/false, 5 not 5.0)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def experiment_params(step) -> dict[str, str]:
+    """The step's settings and tab as the page's query parameters: the address the experiment
+    opens on is a link that shows the same experiment to anyone."""
+    params = {key: url_value(v) for key, v in step.challenge.state.items()}
+    if step.challenge.tab:
+        params["tab"] = step.challenge.tab
+    return params
+
+
 def open_experiment(step) -> None:
-    """Set the step's widgets (the page's own keys) and open its page on its tab."""
+    """Set the step's widgets (the page's own keys) and open its page on its tab, with every
+    setting in the new address."""
     st.session_state.update(dict(step.challenge.state))
     if step.challenge.tab:
         st.session_state["tab"] = step.challenge.tab
     try:
-        st.switch_page(step.page_path)
+        st.switch_page(step.page_path, query_params=experiment_params(step))
     except st.errors.StreamlitAPIException:    # a test running this file alone has no pages
         st.info(f"Open **{step.page_title}** from the menu.")
 
@@ -188,6 +218,23 @@ def end_class(code: str, token: str) -> None:
     st.session_state.pop(TEACHER, None)
 
 
+@st.dialog("End the class?")
+def confirm_end(code: str, token: str) -> None:
+    """Ending deletes the room and every vote: asked once more, with the CSV at hand."""
+    if st.session_state.get(TEACHER) is None:        # just ended (the button below): close this
+        st.rerun()
+    st.markdown(f"Class **{pretty_code(code)}** closes for every student and **its votes are "
+                "deleted**. Download the answers first if you want to keep them.")
+    st.download_button("Answers as CSV", class_csv(the_store(), code, token, course.find),
+                       file_name=f"class-{code}.csv", mime="text/csv", icon=":material/download:",
+                       key="cls_export_before_end")
+    keep, end = st.columns(2)
+    if keep.button("Keep the class", key="cls_end_cancel", width="stretch"):
+        st.rerun()
+    end.button("End the class", key="cls_end_confirm", type="primary", width="stretch",
+               icon=":material/logout:", on_click=end_class, args=(code, token))
+
+
 def teacher_room():
     """The class this session runs, or None (ended, expired, or never started)."""
     teacher = st.session_state.get(TEACHER)
@@ -207,15 +254,17 @@ def join_box(code: str) -> None:
     qr, words = st.columns([2, 3], vertical_alignment="center")
     qr.image(qr_svg(link), width="stretch")
     words.markdown(f"**Join:** scan the code, or open the link and type\n\n"
-                   f"<span style='font-size:1.9rem;font-weight:700;letter-spacing:0.06em'>"
+                   f"<span style='font-size:clamp(1.3rem,2.5vw,1.9rem);font-weight:700;letter-spacing:0.06em;"
+                   f"white-space:nowrap'>"
                    f"{pretty_code(code)}</span>", unsafe_allow_html=True)
-    st.caption(link)
-    if urlsplit(link).hostname in ("localhost", "127.0.0.1", "::1"):
-        note = ("This link points at this computer only. For phones, open the app at the "
-                "address they can reach (the *Network URL* that `streamlit run` prints).")
-        if presenter():                                   # one line: the projector has no room
-            st.caption(f":material/wifi_off: {note}")
-        else:
+    local = urlsplit(link).hostname in ("localhost", "127.0.0.1", "::1")
+    note = ("This link points at this computer only. For phones, open the app at the "
+            "address they can reach (the *Network URL* that `streamlit run` prints).")
+    if presenter():                      # one caption: the projector has no room for a box
+        st.caption(link + (f" · :material/wifi_off: {note}" if local else ""))
+    else:
+        st.caption(link)
+        if local:
             st.warning(note, icon=":material/wifi_off:")
 
 
@@ -237,7 +286,7 @@ def _live_votes(code: str, key: str) -> None:
     counts = the_store().tally(code, key, len(ch.choices))
     poll_chart(vote_figure(ch.choices, counts, ch.answer, room.revealed,
                            font_size=20 if presenter() else None,
-                           label_width=20 if presenter() else 26), key="cls_votes_chart")
+                           label_width=24 if presenter() else 26), key="cls_votes_chart")
     st.caption(f"{sum(counts)} of {the_store().student_count(code)} students have answered.")
 
 
@@ -248,56 +297,118 @@ def teacher_view(room) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         step_view(k, room.revealed, chart_has_choices=presenter())
-        back, reveal, nxt, menu = st.columns([2, 3, 2, 2], vertical_alignment="center")
-        back.button("Back", key="cls_back", on_click=go, args=(k - 1,), disabled=k == 0,
-                    icon=":material/arrow_back:", width="stretch")
-        reveal.button("Reveal", key="cls_reveal", type="primary", width="stretch",
-                      help="Show everyone the answer and close the vote.", disabled=room.revealed,
-                      icon=":material/visibility:", on_click=as_teacher,
-                      args=(the_store().reveal, code, token))
-        nxt.button("Next", key="cls_next", on_click=go, args=(k + 1,),
-                   disabled=k == len(steps()) - 1, icon=":material/arrow_forward:", width="stretch")
-        with menu.popover("More", icon=":material/menu:", width="stretch"):
+        # One row that wraps when the column is narrow (a laptop with the sidebar open): every
+        # button keeps its whole label instead of being cut to "M…".
+        row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        row.button("Back", key="cls_back", on_click=go, args=(k - 1,), disabled=k == 0,
+                   icon=":material/arrow_back:")
+        row.button("Reveal", key="cls_reveal", type="primary",
+                   help="Show everyone the answer and close the vote.", disabled=room.revealed,
+                   icon=":material/visibility:", on_click=as_teacher,
+                   args=(the_store().reveal, code, token))
+        row.button("Next", key="cls_next", on_click=go, args=(k + 1,),
+                   disabled=k == len(steps()) - 1, icon=":material/arrow_forward:")
+        with row.popover("More", icon=":material/menu:", key="cls_more", on_change="rerun"):
             contents(k)
-            st.download_button("Answers as CSV", the_store().export_csv(code, token, describe),
+            st.download_button("Answers as CSV", class_csv(the_store(), code, token, course.find),
                                file_name=f"class-{code}.csv", mime="text/csv",
                                icon=":material/download:", key="cls_export")
-            st.button("End the class", key="cls_end", icon=":material/logout:", on_click=end_class,
-                      args=(code, token))
+            st.button("End the class…", key="cls_end", icon=":material/logout:", on_click=ask_to_end)
+            if presenter():
+                leave_presenter()
     with right:
         live_votes(code, room.question)
         join_box(code)
+    if st.session_state.pop("cls_ask_end", False):
+        confirm_end(code, token)
 
 
-def describe(question: str, choice: int) -> tuple[str, str]:
-    ch = course.find(question)
-    if ch is None:
-        return "", ""
-    return ch.question, ch.choices[choice] if 0 <= choice < len(ch.choices) else ""
+def ask_to_end() -> None:
+    """"End the class…": close the More menu (it would lie over the dialog's buttons) and ask."""
+    st.session_state["cls_more"] = False
+    st.session_state["cls_ask_end"] = True
 
 
 # ---- student ----------------------------------------------------------------------------------
-def student_id() -> str:
-    """One id per student, kept in the student's own URL so a reload is not a second voter."""
-    me = st.query_params.get("me")
-    if not (isinstance(me, str) and 8 <= len(me) <= 64 and me.replace("-", "").replace("_", "").isalnum()):
-        me = st.session_state.get("cls_student") or new_student_id()
-        st.query_params["me"] = me
-    st.session_state["cls_student"] = me
-    return me
+# One student = one browser. The id is a random token the browser keeps in a cookie, so a reload,
+# a second tab or the QR code scanned again all resolve to the same student; the server reads the
+# cookie from the request (``st.context.cookies``, sent when the page's connection opens), never
+# from the address, and the store counts one vote per (room, student, question): the first stands.
+COOKIE = "rnn_student"
+COOKIE_DAYS = 2
+
+
+def browser_cookies():
+    """The cookies the browser sent when this session's connection opened."""
+    return st.context.cookies
+
+
+def browser_student() -> str | None:
+    """The student id the browser sent as its cookie, if it is one we could have made."""
+    me = browser_cookies().get(COOKIE)
+    if isinstance(me, str) and 8 <= len(me) <= 64 and me.replace("-", "").replace("_", "").isalnum():
+        return me
+    return None
+
+
+def keep_in_browser(minted: str) -> None:
+    """Ask the browser to keep ``minted`` as this student's cookie and load the page again (the
+    new connection then carries it). A cookie another tab set first wins: both tabs are one
+    student. A browser that refuses cookies is told so instead of reloading for ever."""
+    st.html(f"""<div id="cls-keep" style="font-size:1.05rem">Joining the class…</div>
+<script>
+(function () {{
+  const name = {COOKIE!r};
+  // a cookie another tab set first is kept (one student); a malformed one is replaced
+  const has = () => document.cookie.split("; ").some(
+    c => c.startsWith(name + "=") && /^[A-Za-z0-9_-]{{8,64}}$/.test(c.slice(name.length + 1)));
+  if (!has()) {{
+    const secure = location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = name + "=" + {minted!r} + "; path=/; max-age={COOKIE_DAYS * 86400}; SameSite=Lax" + secure;
+  }}
+  const tries = Number(sessionStorage.getItem("cls-keep-tries") || 0);
+  if (has() && tries < 3) {{
+    sessionStorage.setItem("cls-keep-tries", String(tries + 1));
+    location.reload();
+  }} else {{
+    document.getElementById("cls-keep").textContent =
+      "This browser does not keep cookies for this site, so the class cannot tell your vote " +
+      "apart from a new student's. Allow cookies for this address and open the link again.";
+  }}
+}})();
+</script>""", unsafe_allow_javascript=True)
+
+
+def student_id() -> str | None:
+    """This browser's student id, or None while the browser is being given one (the page then
+    shows "Joining the class…" and reloads by itself)."""
+    me = browser_student()
+    if me is not None:
+        st.session_state["cls_student"] = me
+        return me
+    keep_in_browser(st.session_state.setdefault("cls_student_minted", new_student_id()))
+    return None
 
 
 def cast(code: str, me: str, key: str, choice: int) -> None:
     try:
         counted = the_store().vote(code, me, key, choice)
-        st.session_state["cls_vote_note"] = None if counted else "You had already answered."
+        note = None if counted else ("You had already answered (from another tab or an earlier "
+                                     "visit): your first answer is the one that counts.")
     except ClassroomError as exc:
-        st.session_state["cls_vote_note"] = str(exc)
+        note = str(exc)
+    # kept while the class is on this question: the phone's next poll must not wipe it at once
+    st.session_state["cls_vote_note"] = (key, note) if note else None
+
+
+# A phone re-reads the room every STUDENT_POLL_FACTOR × classroom_poll_seconds: the teacher's
+# Reveal or Next reaches a phone within that time plus one short run (bench/polls.py measures it).
+STUDENT_POLL_FACTOR = 2
 
 
 def student_view(code: str, me: str) -> None:
-    """A phone's view; students only wait for the next question, so it polls less often."""
-    st.fragment(_student_view, run_every=4 * poll_seconds())(code, me)
+    """A phone's view: it waits for the teacher's next move, so it polls (no push in Streamlit)."""
+    st.fragment(_student_view, run_every=STUDENT_POLL_FACTOR * poll_seconds())(code, me)
 
 
 def _student_view(code: str, me: str) -> None:
@@ -318,8 +429,9 @@ def _student_view(code: str, me: str) -> None:
     mine = the_store().my_vote(code, me, room.question)
     st.caption(f"Class {pretty_code(code)} · question {room.step + 1}")
     html_text(ch.question)
-    if note := st.session_state.pop("cls_vote_note", None):
-        st.warning(note)
+    note = st.session_state.get("cls_vote_note")
+    if note and note[0] == room.question:
+        st.warning(note[1])
     for i, choice in enumerate(ch.choices):
         label = f"({chr(97 + i)}) {choice}"
         if mine is None and not room.revealed:

@@ -1,4 +1,5 @@
-"""Download a trained model (zip of model.safetensors + meta.json) and its metrics (CSV).
+"""Download a trained model (zip of model.safetensors + meta.json), its metrics (CSV), and the
+run as a plain PyTorch script and notebook to take home (rnn/export).
 
 The bytes are built only when a button is clicked (Streamlit calls the ``data`` callable
 then), so an idle page does not serialise a model on every rerun.
@@ -26,7 +27,7 @@ def metrics_csv(history: Iterable[dict]) -> bytes:
     """One row per step/eval record; columns are the union of the records' fields, in the order
     each first appears; a field a record lacks (or None) is an empty cell. Empty history: b"\n"
     (as pandas wrote it)."""
-    from rnn.tables import columns_of
+    from rnn.markdown_tables import columns_of
 
     records = [r for r in history if r.get("kind") in ("step", "eval")]
     columns = columns_of(records)
@@ -39,7 +40,8 @@ def metrics_csv(history: Iterable[dict]) -> bytes:
 
 
 def download_buttons(exp, name: str = "model", key: str = "dl") -> None:
-    """Two buttons side by side: the model as a zip, the training history as CSV.
+    """Two buttons side by side: the model as a zip, the training history as CSV; below them the
+    run as a PyTorch script and notebook (``export_button``).
 
     ``exp`` needs ``to_files() -> dict[str, bytes]`` and ``history`` (list of records).
     ``name`` is the file stem; ``key`` keeps the buttons apart when a page has several.
@@ -57,3 +59,29 @@ def download_buttons(exp, name: str = "model", key: str = "dl") -> None:
         st.download_button("Download metrics (.csv)", data=lambda: metrics_csv(exp.history),
                            file_name=f"{name}_metrics.csv", mime="text/csv", key=f"{key}_csv",
                            on_click="ignore", icon=":material/table:")
+    export_button(exp, key=f"{key}_export")
+
+
+def export_zip_or_note(exp) -> bytes:
+    """The run as train.py + notebook + data/ + README in a zip (rnn.export.export_zip); a run
+    that cannot be exported gets a zip holding a README that says why."""
+    from rnn.export import ExportError, export_zip
+    try:
+        return export_zip(exp)
+    except ExportError as err:
+        return model_zip({"README.md": f"This run could not be exported: {err}\n".encode("utf-8")})
+
+
+def export_button(exp, key: str = "export", label: str = "Download as a PyTorch script / notebook") -> None:
+    """One button: the model's run as a folder (zip) with a plain PyTorch train.py, a notebook,
+    the data and a README; the script retrains it from scratch to the same validation score."""
+    if not all(hasattr(exp, name) for name in ("task", "dataset", "model_config", "train_config")):
+        return                          # nothing to export (no model, or a stand-in of one)
+    from rnn.export import folder_name
+    st.download_button(label, data=lambda: export_zip_or_note(exp),
+                       file_name=f"{folder_name(exp)}.zip", mime="application/zip", key=key,
+                       on_click="ignore", icon=":material/code:",
+                       help="train.py (plain PyTorch: the cell written from the course's equations), "
+                            "the same code as a notebook, the data splits and a README. It trains "
+                            "this model from scratch with the same settings and seed and reaches "
+                            "the same validation loss.")

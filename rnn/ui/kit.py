@@ -29,6 +29,7 @@ from rnn.lessons import common
 from rnn.models.config import ModelConfig
 from rnn.train.trainer import TrainConfig
 from rnn.ui.compare import compare_panel
+from rnn.ui.downloads import export_button
 from rnn.ui.errors import engine_errors
 from rnn.ui.live_training import training_panel
 from rnn.ui.setup import setup_page, show_figure, ui_settings
@@ -315,8 +316,10 @@ class TaskPage:
         from rnn.lessons import levels
         spec = levels.shipped_long(self.task)
         histories = self.shipped(**spec, key=f"{self.prefix}_fig_shipped_long")
-        with st.expander("Why the vanilla RNN falls behind on this level", icon=":material/help:"):
-            st.markdown(levels.WHY_CELLS_DIFFER)
+        finals = {label: common.last_metric(h, spec["metric"]) for label, h in histories.items()}
+        if levels.vanilla_falls_behind(finals, spec["metric"]):     # only where the table shows it
+            with st.expander("Why the vanilla RNN falls behind on this level", icon=":material/help:"):
+                st.markdown(levels.WHY_CELLS_DIFFER)
         return histories
 
     def shipped(self, names: dict, columns: dict, metric: str, title: str, caption: str,
@@ -380,14 +383,15 @@ def task_page(task: str, title: str, icon: str, *, header: str, model: ModelConf
     options = sidebar_extra() if sidebar_extra else {}
     train_cfg = training_sidebar(train, task=task)
     source = data_sidebar(task)
-    name = pretrained(model_cfg) if pretrained else pretrained_name(task, model_cfg.arch,
-                                                                    model_cfg.bidirectional)
+    name = pretrained(model_cfg) if pretrained else pretrained_name(
+        task, model_cfg.arch, model_cfg.bidirectional, tokens=model_cfg.level)
     exp, label = active_experiment(f"{task}_exp", name)
     st.header(header, divider="gray")
     if source.get("problem"):                  # the sidebar is long: say it where people look
         st.error(source["problem"], icon=":material/error:")
     st.caption(f"Try and Inspect use {label}." if exp is not None else
                "No model for these settings yet: train one in the Train tab.")
+    export_button(exp, key=f"{task}_export_active", label=f"Download {label} as a PyTorch script / notebook")
     if exp is not None:
         own = label.startswith("your model")
         differences = common.setting_differences(exp.model_config, model_cfg, exp.dataset,

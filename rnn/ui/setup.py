@@ -21,7 +21,14 @@ if TYPE_CHECKING:                    # only for the annotation: rnn.plots import
 log = logging.getLogger(__name__)
 APP_NAME = "RNN Playground"
 # Streamlit leaves ~6rem above the title; on a projector the first screen is worth more.
-_CSS = "<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>"
+# A phone is 390 px wide: a wide table or equation scrolls inside its own box instead of making
+# the whole page scroll sideways.
+_CSS = ("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}"
+        "[data-testid='stMarkdownContainer'] table{display:block;max-width:100%;overflow-x:auto}"
+        ".katex-display{max-width:100%;overflow-x:auto;overflow-y:hidden;padding:0.1em 0}"
+        # a touch screen shows plotly's toolbar all the time, on top of the chart's title
+        "@media (max-width:640px){.js-plotly-plot .modebar-container{display:none}}"
+        "</style>")
 _SETUP_MARK = "_rnn_setup_run"
 
 

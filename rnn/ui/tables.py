@@ -1,11 +1,11 @@
-"""Draw a small table as Markdown (see rnn/tables.py: the pages' tables no longer need pandas)."""
+"""Draw a small table as Markdown (see rnn/markdown_tables.py: the pages' tables no longer need pandas)."""
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
 import streamlit as st
 
-from rnn.tables import Format, markdown_table
+from rnn.markdown_tables import Format, markdown_table
 
 
 def show_table(rows: Sequence[Mapping] | Sequence[Sequence], columns: Sequence | None = None, *,

@@ -25,7 +25,7 @@ ARCH_URL = {a: _NAMES.get(a, (a.upper(), a.upper()))[1] for a in CELLS}
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
 BATCH_SIZES = (8, 16, 32, 64, 128)
 SIZES = (4, 8, 16, 32, 64, 128, 256, 512, 1024)
-LEAKS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0)
+LEAKS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95)     # α: the share of the OLD state kept
 RADII = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.1, 1.5)
 
 
@@ -114,14 +114,15 @@ def _task_specific(task: str, values: dict, d: dict) -> dict:
         0.0, 0.5))
     if values["arch"] == "leaky":
         out["leak"] = float(st.select_slider(
-            "Leak α (share of the new state each step)", LEAKS, key=f"{task}_leak", bind=URL,
+            "Leak α (share of the old state kept each step)", LEAKS, key=f"{task}_leak", bind=URL,
             value=_nearest(LEAKS, float(d.get("leak", 0.5))),
-            help="a⟨t⟩ = (1 − α) a⟨t−1⟩ + α tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a). α = 1 is the "
-                 "vanilla RNN; a small α keeps the old state longer."))
+            help="a⟨t⟩ = α a⟨t−1⟩ + (1 − α) tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a), as in the course "
+                 "notes (chapter 10, §10.9.2). α = 0 is the vanilla RNN; an α near 1 keeps the old "
+                 "state longer."))
         out["learn_leak"] = st.toggle("Learn α per unit", bool(d.get("learn_leak", False)),
                                       key=f"{task}_learn_leak", bind=URL,
-                                      disabled=out["leak"] >= 1.0)
-        if out["leak"] >= 1.0:
+                                      disabled=out["leak"] <= 0.0)
+        if out["leak"] <= 0.0:
             out["learn_leak"] = False
     if values["arch"] == "esn":
         out["spectral_radius"] = float(st.select_slider(
@@ -141,7 +142,9 @@ def _task_specific(task: str, values: dict, d: dict) -> dict:
     if task == "textgen":
         out["level"] = st.radio("Tokens", ("char", "word"), horizontal=True, key=f"{task}_level",
                                 index=1 if d.get("level") == "word" else 0, bind=URL,
-                                format_func={"char": "characters", "word": "words"}.get)
+                                help="char: one token per character; word: one per word "
+                                     "(`--level` on the command line). The address holds the "
+                                     "same word, so a link opens the same level.")
     if task == "ner":
         out["char_features"] = st.toggle("Spelling features (capitals, suffixes)",
                                          bool(d.get("char_features", True)),

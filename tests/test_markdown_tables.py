@@ -1,10 +1,10 @@
-"""Markdown tables (rnn/tables.py): what the pages' small tables show instead of st.dataframe."""
+"""Markdown tables (rnn/markdown_tables.py): what the pages' small tables show instead of st.dataframe."""
 import math
 
 import numpy as np
 import pytest
 
-from rnn.tables import (MISSING, columns_of, escape_cell, format_number, markdown_table,
+from rnn.markdown_tables import (MISSING, columns_of, escape_cell, format_number, markdown_table,
                         parse_markdown_table)
 
 

@@ -1,13 +1,18 @@
-"""Measurements behind the course's own questions (``rnn.lessons.course.OWN``).
+"""Contracts of rnn/lessons/questions/course.toml (the course's own questions,
+``rnn.lessons.course.OWN``): one function per question, named by its ``contract``, returning an
+``Outcome`` (tests/contracts/common.py).
 
-Each function runs the experiment its question is about, on the shipped checkpoints or a model
-built exactly as the page builds it, and returns what it measured plus ``holds``: whether the
-claim (``Challenge.claim``) is true. ``tests/test_contract_course.py`` asserts it. All are cheap
-(no training): a few forward passes.
+Each runs the experiment its question is about, on the shipped checkpoints or a model built exactly
+as the page builds it. All are cheap (no training): a few forward passes. Where the answer is a
+choice the measurement decides ("Exactly one", "Many-to-one"), the contract checks that choice too.
 """
 from __future__ import annotations
 
 import torch
+
+from rnn.lessons import course
+
+from .common import Outcome, outcome
 
 
 def _shipped(name: str):
@@ -17,7 +22,7 @@ def _shipped(name: str):
     return Experiment.load(checkpoint_path(name))
 
 
-def onehot() -> dict:
+def onehot() -> Outcome:
     """x⟨t⟩ has one 1; E·x⟨t⟩ is the embedding lookup (on the shipped tagger's vocabulary)."""
     from rnn.diagrams import one_hot_matrix, sentence_vocab
 
@@ -34,12 +39,13 @@ def onehot() -> dict:
     product = one_hot @ table                                          # (x⟨t⟩ᵀ Eᵀ) = (E x⟨t⟩)ᵀ
     lookup = exp.model.encoder.embedding(torch.tensor(ids)).detach()
     same = bool(ids) and torch.allclose(product, lookup)
-    return {"ones_per_column": ones_per_column, "vocab_size": int(table.shape[0]),
-            "words_checked": len(ids), "product_equals_lookup": same,
-            "holds": all(n == 1 for n in ones_per_column) and same and table.shape[0] > 1000}
+    holds = (ones_per_column == [1] * len(tokens) and same and table.shape[0] > 1000
+             and len(ids) == 3 and course.ONEHOT.right_choice == "Exactly one")
+    return outcome(holds, {"ones_per_column": ones_per_column, "vocab_size": int(table.shape[0]),
+                           "words_checked": len(ids), "product_equals_lookup": same})
 
 
-def parameter_sharing(lengths=(5, 50), seed: int = 0) -> dict:
+def parameter_sharing(lengths=(5, 50), seed: int = 0) -> Outcome:
     """Unroll the shipped vanilla RNN's recurrence by hand with its one W_aa, W_ax, b_a."""
     exp = _shipped("ner-rnn")
     rnn = exp.model.rnn.fused                                            # torch.nn.RNN, tanh
@@ -59,12 +65,13 @@ def parameter_sharing(lengths=(5, 50), seed: int = 0) -> dict:
             errors.append(float((a - out[0, t, :rnn.hidden_size]).abs().max()))
         worst[T] = max(errors)
     after = sum(p.numel() for p in exp.model.parameters())
-    return {"max_abs_error": worst, "parameters": n_params, "nonlinearity": rnn.nonlinearity,
-            "holds": rnn.nonlinearity == "tanh" and all(e < 1e-4 for e in worst.values())
-            and after == n_params}
+    holds = (rnn.nonlinearity == "tanh" and all(e < 1e-4 for e in worst.values())
+             and max(worst) >= 50 and after == n_params)          # a long unroll (T = 50) too
+    return outcome(holds, {"max_abs_error": worst, "parameters": n_params,
+                           "nonlinearity": rnn.nonlinearity})
 
 
-def taxonomy(lengths=(3, 7, 15)) -> dict:
+def taxonomy(lengths=(3, 7, 15)) -> Outcome:
     """Outputs per input: one per review (sentiment), one per word (named entities)."""
     from rnn.models.features import Batch
 
@@ -81,12 +88,14 @@ def taxonomy(lengths=(3, 7, 15)) -> dict:
         text = " ".join(["Harry", "met", "Anna", "in", "the", "old", "town"] * 3)
         tokens = text.split()[:T]
         ner_outputs[T] = len(ner.predict(" ".join(tokens))["probs"])
-    return {"sentiment_outputs": sentiment_outputs, "ner_outputs": ner_outputs,
-            "holds": all(v == 1 for v in sentiment_outputs.values())
-            and all(ner_outputs[T] == T for T in lengths)}
+    holds = (sorted(sentiment_outputs) == sorted(lengths)
+             and all(v == 1 for v in sentiment_outputs.values())
+             and all(ner_outputs[T] == T for T in lengths)
+             and course.TAXONOMY.right_choice == "Many-to-one")
+    return outcome(holds, {"sentiment_outputs": sentiment_outputs, "ner_outputs": ner_outputs})
 
 
-def deep_rnn(hidden: int = 16, seed: int = 0) -> dict:
+def deep_rnn(hidden: int = 16, seed: int = 0) -> Outcome:
     """A 2-layer tagger as the Named-entities page builds it (ner_layers = 2)."""
     from rnn.experiment import Experiment
     from rnn.models.config import ModelConfig
@@ -112,10 +121,12 @@ def deep_rnn(hidden: int = 16, seed: int = 0) -> dict:
         a2_other, _ = layer2(a1.flip(1))
     stacked = float((full - a2).abs().max())
     changed = float((a2_other - a2).abs().max())
-    return {"w_aa": w_aa, "layer2_input_columns": int(layer2_input), "hidden": hidden,
-            "stacked_equals_layer2_of_layer1": stacked, "change_when_layer1_changes": changed,
-            "holds": w_aa == ["weight_hh_l0", "weight_hh_l1"] and layer2_input == hidden
-            and stacked < 1e-5 and changed > 1e-3}
+    holds = (w_aa == ["weight_hh_l0", "weight_hh_l1"] and layer2_input == hidden
+             and stacked < 1e-5 and changed > 1e-3
+             and course.DEEP.state == {"ner_layers": 2})        # the Try button builds this model
+    return outcome(holds, {"w_aa": w_aa, "layer2_input_columns": int(layer2_input),
+                           "hidden": hidden, "stacked_equals_layer2_of_layer1": stacked,
+                           "change_when_layer1_changes": changed})
 
 
 def _score(model, src, lengths, ids: list[int], bos: int, eos: int, alpha: float) -> float:
@@ -133,7 +144,7 @@ def _score(model, src, lengths, ids: list[int], bos: int, eos: int, alpha: float
 
 @torch.no_grad()
 def beam_search(n: int = 150, width: int = 5, alpha: float = 0.7,
-                name: str = "translation-rnn") -> dict:
+                name: str = "translation-rnn") -> Outcome:
     """Greedy vs beam (k = ``width``) on the shipped translator's first ``n`` test inputs, both
     scored as beam search scores a hypothesis."""
     from rnn.models.beam import beam_search as beam
@@ -157,7 +168,10 @@ def beam_search(n: int = 150, width: int = 5, alpha: float = 0.7,
         if list(beam_ids) != greedy_ids:
             changed.append(" ".join(item.src))
             gains.append(b - g)
-    return {"inputs": len(items), "changed": changed, "beam_worse": int(worse),
-            "gains_where_changed": gains,
-            "holds": len(items) == n and worse == 0 and 1 <= len(changed) <= 0.1 * n
-            and all(gain > 0 for gain in gains)}
+    # the example the hint names, and the Try button opens, is one that beam search changes
+    example = course.BEAM.state.get("tr_source")
+    holds = (len(items) == n and worse == 0 and 1 <= len(changed) <= 0.1 * n
+             and all(gain > 0 for gain in gains)
+             and example == "one thousand one hundred" and example in changed)
+    return outcome(holds, {"inputs": len(items), "changed": changed, "beam_worse": int(worse),
+                           "gains_where_changed": gains, "try_example": example})

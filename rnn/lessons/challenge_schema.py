@@ -5,9 +5,9 @@ A challenge is a promise. ``question`` asks the class to predict; ``choices``/``
 multiple-choice poll; ``tab`` and ``state`` are what the "Try it" button sets (widget keys ->
 values, the page's own keys); ``hint`` says what to look for and what happens. ``claim`` names the
 measurable outcome the answer promises, in one sentence, and ``contract`` names the function in
-``rnn.lessons.contracts`` that runs the experiment (fixed settings, a budget in steps, a seed) and
-checks the claim: ``tests/test_contract_*.py`` calls it, so a question can never promise what the
-app does not do.
+``tests/contracts/<bank>.py`` (the bank: the questions file's name) that runs the experiment (fixed
+settings, a budget in steps, a seed) and checks the claim: ``tests/test_contracts.py`` calls it,
+so a question can never promise what the app does not do.
 
 No Streamlit here.
 """
@@ -33,7 +33,7 @@ class Challenge:
     choices: the multiple-choice answers of a poll (empty: an open question).
     answer: index of the right choice in ``choices`` (None for an open question).
     claim: the measured outcome the answer promises, one sentence a test checks.
-    contract: name of the checking function in ``rnn.lessons.contracts`` ("" = none yet).
+    contract: name of the checking function in ``tests/contracts/<bank>.py`` ("" = none yet).
     """
 
     key: str

@@ -1,0 +1,94 @@
+"""Every page and every tab on a 390×844 phone in Chromium: no exception, and nothing wider than
+the screen: neither the document nor Streamlit's main container scrolls sideways by more than a
+few pixels (a wide table may scroll inside its own box: that is not the page's width).
+
+Set RNN_PLAYGROUND_SHOTS=<folder> to keep a screenshot of each view."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bench.browser import pages
+from browser import chromium, require_browser, streamlit_server, wait_ready
+
+pytestmark = pytest.mark.timeout(900)
+PHONE = {"width": 390, "height": 844}
+LIMIT = 400
+TABS = ("Learn", "Train", "Try", "Inspect", "Compare")
+WIDTHS = """() => {
+  const main = document.querySelector("[data-testid='stMain']");
+  const box = document.querySelector("[data-testid='stMainBlockContainer']");
+  return {document: document.documentElement.scrollWidth, body: document.body.scrollWidth,
+          main: main ? main.scrollWidth : 0, block: box ? box.scrollWidth : 0};
+}"""
+# The widest child of the main container that sticks out: named in a failure, to know what to fix.
+CULPRIT = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll("[data-testid='stMain'] *")) {
+    const r = el.getBoundingClientRect();
+    if (r.right > window.innerWidth + 1 && r.width > 0) {
+      const inScroller = el.closest("[data-testid='stDataFrame'], .stTable, [data-testid='stTable'], .cls-scroll, pre, [data-testid='stCode'], .js-plotly-plot");
+      out.push([Math.round(r.right), el.tagName, el.getAttribute('data-testid') || el.className.toString().slice(0, 40), (el.innerText || '').slice(0, 40)]);
+    }
+  }
+  out.sort((a, b) => b[0] - a[0]);
+  return out.slice(0, 3);
+}"""
+
+
+def views(page: dict) -> list[tuple[str, str]]:
+    """(name, path+query) for each tab of a lesson page, or the page alone."""
+    text = (Path(__file__).resolve().parents[1] / "pages" / page["file"]).read_text()
+    if "lesson_tabs(" in text or "task_page(" in text or "TaskPage" in text:
+        return [(f"{page['url']}?tab={t}", f"/{page['url']}?tab={t}") for t in TABS]
+    return [(page["url"], f"/{page['url']}")]
+
+
+PAGES = [{"file": "app.py", "url": "", "title": "home"}] + pages()
+
+
+@pytest.fixture(scope="module")
+def phone(tmp_path_factory):
+    require_browser()
+    db = tmp_path_factory.mktemp("classroom") / "polls.sqlite3"
+    with streamlit_server({"RNN_PLAYGROUND_CLASSROOM_DB": str(db)}) as url, chromium() as b:
+        ctx = b.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        ctx.set_default_timeout(120_000)
+        page = ctx.new_page()
+        page.base = url
+        yield page
+        ctx.close()
+
+
+def measure(page, path: str, name: str) -> str | None:
+    """Open ``path``; a problem as one line, or None."""
+    page.goto(page.base + path)
+    wait_ready(page, timeout=180_000)
+    page.wait_for_timeout(500)
+    wait_ready(page, timeout=180_000)
+    problems = []
+    errors = page.locator("[data-testid='stException']")
+    if errors.count():
+        problems.append("exception: " + errors.first.inner_text()[:200])
+    w = page.evaluate(WIDTHS)
+    if max(w["document"], w["main"]) > LIMIT:
+        problems.append(f"too wide: {w} ({page.evaluate(CULPRIT)})")
+    folder = os.environ.get("RNN_PLAYGROUND_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"phone_{name or 'home'}.png".replace("?", "_")))
+    return f"{path}: " + "; ".join(problems) if problems else None
+
+
+@pytest.mark.parametrize("page_info", PAGES, ids=[p["url"] or "home" for p in PAGES])
+def test_every_view_fits_a_phone(phone, page_info):
+    if page_info["file"] == "app.py":
+        todo = [("home", "/")]
+    elif page_info["file"].startswith("8_"):
+        todo = [(page_info["url"], f"/{page_info['url']}")]
+    else:
+        todo = views(page_info)
+    problems = [p for name, path in todo if (p := measure(phone, path, name))]
+    assert not problems, "\n".join(problems)
