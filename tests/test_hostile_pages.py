@@ -5,7 +5,7 @@ an exception; the session's trained model survives bad input."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pagetest import PAGES, fresh_cache  # noqa: F401 (fixture)
+from pagetest import PAGES, fresh_cache, wait_for_steps  # noqa: F401 (fixture)
 
 # page file -> the Try box and the Inspect box (session_state keys)
 TEXT_BOXES = {
@@ -70,9 +70,8 @@ def test_bad_input_keeps_the_sessions_trained_model():
     page = "3_Sentiment.py"
     at = run_page(page, "Train", {"sentiment_hidden": 8, "sentiment_embed": 8})
     at.button(key="sentiment_exp_start").click().run()
-    at.run()
+    exp = wait_for_steps(at, "sentiment_exp")      # the worker's first steps reach the session
     assert not at.exception
-    exp = at.session_state["sentiment_exp"]
     steps = len(exp.history)
     assert steps
     for text in ("", "\x00" * 50, "x" * 100_000):

@@ -76,8 +76,12 @@ def test_heap_stats_count_a_live_block_and_its_release():
     held = memory.heap_stats()
     libc.free(block)
     after = memory.heap_stats()
-    assert held["heap_mmapped_mb"] - before["heap_mmapped_mb"] >= 63
-    assert after["heap_mmapped_mb"] - before["heap_mmapped_mb"] < 1
+    # glibc maps a 64 MB block on its own, unless its mmap threshold or count says otherwise
+    # (seen late in a full test run): then the block sits in an arena. Either way glibc counts it.
+    def held_mb(stats):
+        return stats["heap_mmapped_mb"] + stats["heap_in_use_mb"]
+    assert held_mb(held) - held_mb(before) >= 63
+    assert held_mb(after) - held_mb(before) < 8          # other threads may allocate meanwhile
 
 
 def test_lab_slots_cap_the_runs_and_come_back():
