@@ -1,7 +1,9 @@
-# RNN Playground for a shared classroom server: CPU-only torch, hosted limits on, one process.
+# RNN Playground for a shared classroom server: CPU-only torch, hosted limits on.
 #   docker build -t rnn-playground .
 #   docker run --rm -p 8501:8501 rnn-playground                       # http://localhost:8501
 #   docker run --rm -p 8501:8501 -e RNN_PLAYGROUND_MAX_SECONDS=90 rnn-playground
+# One container trains in worker processes of its own (one per core). The same image is the
+# training worker of the hosted set-up (compose.yaml: `python -m rnn worker` on Redis).
 # Every limit and its variable: docs/DEPLOY.md.
 FROM python:3.11-slim
 

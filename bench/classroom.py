@@ -1,7 +1,9 @@
-"""6. Classroom load: N sessions on one server, trainings queued by the gate.
+"""6. Classroom load: N sessions on one server (or the hosted set-up), trainings in workers.
 
-For each N (1, 10, 30) a fresh ``streamlit run app.py`` (hosted mode, the gate's default of 2
-trainings at once) and:
+For each N (1, 10, 30) a fresh ``streamlit run app.py`` (hosted mode; trainings run in the local
+backend's worker processes, one per core) or, with ``--replicas 2 --jobs rq --db postgresql``,
+the hosted set-up of compose.yaml from Debian packages on loopback (bench/hosted.py: HAProxy in
+front of 2 replicas, ``python -m rnn worker`` processes on Redis, PostgreSQL), and:
 
 - a **probe** session opens Text generation on Try (the pretrained model) and, first with
   nothing else running, then all through the class, types a new priming text about once a
@@ -27,10 +29,15 @@ one asyncio process); ``--browsers K`` makes K of the students real headless-Chr
     python bench/classroom.py --n 30 --seconds 5 --browsers 0
     python bench/classroom.py --quick --n 10 --streamlit-gc   # the failure before the fix:
                                      # Streamlit's full gc.collect() after every script run
-    python bench/classroom.py --quick --n 10 30 --policy rotate shortest
-                                     # the gate's scheduling policies side by side, per N
-    python bench/classroom.py --quick --n 30 --policy rotate shortest --visitors-first off on
-                                     # and with trainings stepping aside for page runs
+    python bench/classroom.py --quick --n 30 --browsers 0 --replicas 2 --jobs rq --db postgresql
+                                     # the hosted set-up through the proxy
+    python bench/classroom.py --quick --n 30 --browsers 0 --baseline /tmp/main-e0d3ed5
+                                     # and the same class on an older checkout, side by side
+                                     # (``git worktree add /tmp/main-e0d3ed5 e0d3ed5``)
+
+Throughput is the class's: every session's steps summed, over the seconds from the first Start to
+the last finish. Memory: the web processes' RSS (before, peak, after) apart from the workers',
+and the total PSS (shared pages split) of every process of the set-up at its peak.
 """
 from __future__ import annotations
 
@@ -46,10 +53,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.browser import Server
 from bench.clients import WsSession
 from bench.common import OUT, loadavg, median, p95, rss_mb
-from rnn.ui.gate import POLICY_ENV, VISITORS_ENV
+from bench.hosted import Hosted, pss_mb, tree
 
 PAGE = "Text_generation"
 FINISH = re.compile(r"Finished after (\d+) steps \((\d+) s\)")
@@ -86,6 +92,8 @@ class Clock:
         self.training: set[str] = set()
         self.interactions: list[dict] = []
         self.rss: list[tuple[float, float]] = []
+        self.worker_rss: list[tuple[float, float]] = []
+        self.pss: list[tuple[float, float]] = []
         self.t0 = time.perf_counter()
 
     def note(self, who: str, what: str, seconds: float, started_active: int) -> None:
@@ -143,6 +151,7 @@ def _training_figures(row: dict, texts: list, t_click: float, end: tuple) -> Non
     row["queued_ticks"] = sum(1 for _, k, t in texts if k == "alert" and t.startswith(QUEUED))
     row["wait_s"] = (progress[0] - t_click) if progress else None     # Start -> first slice trained
     row["wall_s"] = t_end - t_click
+    row["t_click"] = t_click
     if match:
         steps, train_s = int(match.group(1)), int(match.group(2))
         row["steps"], row["train_s"] = steps, train_s
@@ -259,12 +268,46 @@ async def probe(url: str, clock: Clock, stop: asyncio.Event, idle_samples: int, 
     return out
 
 
-async def sample_rss(pid: int, clock: Clock, stop: asyncio.Event, every: float = 1.0) -> None:
-    while not stop.is_set():
+def _sum(fn, pids) -> float:
+    total = 0.0
+    for pid in pids:
         try:
-            clock.rss.append((time.perf_counter() - clock.t0, rss_mb(pid)))
-        except OSError:
-            return
+            total += fn(pid)
+        except (OSError, ValueError):
+            pass
+    return total
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc/PID/stat."""
+    import os
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def web_rss(h: Hosted) -> float:
+    return _sum(rss_mb, h.web_pids)
+
+
+def worker_rss(h: Hosted) -> float:
+    return _sum(rss_mb, [p for w in h.worker_pids for p in tree(w)])
+
+
+def total_pss(h: Hosted) -> float:
+    pids = set(h.web_pids) | {p for w in h.worker_pids for p in tree(w)}
+    pids |= {p for s in h.service_pids for p in tree(s)}
+    return _sum(pss_mb, pids)
+
+
+async def sample_rss(h: Hosted, clock: Clock, stop: asyncio.Event, every: float = 1.0) -> None:
+    i = 0
+    while not stop.is_set():
+        t = time.perf_counter() - clock.t0
+        clock.rss.append((t, web_rss(h)))
+        clock.worker_rss.append((t, worker_rss(h)))
+        if i % 3 == 0:                                   # PSS reads every mapping: less often
+            clock.pss.append((t, total_pss(h)))
+        i += 1
         try:
             await asyncio.wait_for(stop.wait(), every)
         except asyncio.TimeoutError:
@@ -274,25 +317,26 @@ async def sample_rss(pid: int, clock: Clock, stop: asyncio.Event, every: float =
 # ---- one class --------------------------------------------------------------------------------
 async def one_class(n: int, seconds: int, browsers: int, arrive_s: float, b=None,
                     idle_samples: int = 8, probe_every: float = 1.0, seed: int = 0,
-                    streamlit_gc: bool = False, policy: str | None = None,
-                    visitors: str | None = None) -> dict:
+                    streamlit_gc: bool = False, topology: dict | None = None) -> dict:
     clock = Clock()
-    env = {**SERVER_ENV, **({"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"} if streamlit_gc else {}),
-           **({POLICY_ENV: policy} if policy else {}),
-           **({VISITORS_ENV: "1" if visitors == "on" else "0"} if visitors else {})}
-    tag = "".join(f"_{x}" for x in (policy, visitors and f"visitors-{visitors}") if x)
-    server = Server(env=env, log_name=f"classroom_{n}{tag}.log")
+    topology = dict(topology or {})
+    env = {**SERVER_ENV, **({"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"} if streamlit_gc else {})}
+    label = topology_label(topology)
+    tag = f"classroom_{n}_" + label.replace(" ", "_").replace(",", "").replace("/", "-")
     rng = random.Random(seed)
-    try:
-        server.wait_port()
+    with Hosted(replicas=topology.get("replicas", 1), workers=topology.get("workers", 0),
+                jobs=topology.get("jobs", "local"), db=topology.get("db", "sqlite"), env=env,
+                app=topology.get("app"), tag=tag) as h:
         stop_probe, stop_rss = asyncio.Event(), asyncio.Event()
-        rss_task = asyncio.create_task(sample_rss(server.pid, clock, stop_rss))
-        probe_task = asyncio.create_task(probe(server.url, clock, stop_probe, idle_samples, probe_every))
+        rss_task = asyncio.create_task(sample_rss(h, clock, stop_rss))
+        probe_task = asyncio.create_task(probe(h.url, clock, stop_probe, idle_samples, probe_every))
         while not (clock.interactions and len(clock.interactions) >= idle_samples) and not probe_task.done():
             await asyncio.sleep(0.2)                  # the probe's idle baseline first (warms caches too)
-        rss_before = rss_mb(server.pid)
-        # The budget a student may wait: all trainings one after the other at capacity 2, with a
-        # generous allowance for the machine being shared, plus a floor.
+        rss_before = web_rss(h)
+        workers_before = worker_rss(h)
+        cpu_before = _sum(cpu_s, h.web_pids)
+        # The budget a student may wait: all trainings one after the other, with a generous
+        # allowance for the machine being shared, plus a floor.
         timeout = 120 + 6.0 * seconds * n
         started = time.perf_counter()
 
@@ -300,25 +344,34 @@ async def one_class(n: int, seconds: int, browsers: int, arrive_s: float, b=None
             await asyncio.sleep(rng.uniform(0, arrive_s) if n > 1 else 0)
             name = f"s{i:02d}"
             if i < browsers and b is not None:
-                return await browser_student(name, server.url, clock, seconds, timeout, b)
-            return await ws_student(name, server.url, clock, seconds, timeout)
+                return await browser_student(name, h.url, clock, seconds, timeout, b)
+            return await ws_student(name, h.url, clock, seconds, timeout)
 
         rows = await asyncio.gather(*(student(i) for i in range(n)))
         class_s = time.perf_counter() - started
+        web_cpu = _sum(cpu_s, h.web_pids) - cpu_before
         rss_peak_class = max((r for t, r in clock.rss), default=float("nan"))
         stop_probe.set()
         probe_out = await probe_task
         await asyncio.sleep(3)
-        rss_after = rss_mb(server.pid)
+        rss_after = web_rss(h)
         stop_rss.set()
         await rss_task
-        log_errors = server.errors_in_log()
-    finally:
-        server.stop()
+        log_errors = h.errors_in_logs()
     out = summarise(n, seconds, rows, probe_out, clock, class_s, rss_before, rss_peak_class,
                     rss_after, log_errors)
-    out["policy"] = (policy or "default") + (f", visitors first {visitors}" if visitors else "")
+    out["worker_rss_mb"] = {"before": workers_before,
+                            "peak": max((r for t, r in clock.worker_rss), default=float("nan"))}
+    out["total_pss_mb_peak"] = max((r for t, r in clock.pss), default=float("nan"))
+    out["web_cpu_s"] = web_cpu                     # CPU seconds the web process(es) used in class
+    out["topology"] = label
     return out
+
+
+def topology_label(t: dict) -> str:
+    base = "baseline " + Path(t["app"]).name if t.get("app") else "this checkout"
+    return (f"{base}, {t.get('replicas', 1)} replica(s), jobs {t.get('jobs', 'local')}, "
+            f"db {t.get('db', 'sqlite')}")
 
 
 def summarise(n, seconds, rows, probe_out, clock, class_s, rss_before, rss_peak, rss_after,
@@ -346,10 +399,19 @@ def summarise(n, seconds, rows, probe_out, clock, class_s, rss_before, rss_peak,
                            "during_n": len(during), "during_max": max(during, default=None),
                            "idle_p95": p95(idle), "idle_median": median(idle), "idle_n": len(idle)},
         "rss_mb": {"before": rss_before, "peak": rss_peak, "after_close": rss_after},
+        "total_steps": sum(r.get("steps", 0) for r in rows),
+        "class_steps_per_s": sum(r.get("steps", 0) for r in rows) / max(_span(rows), 1e-9),
         "clients": sorted({r["client"] for r in rows}),
         "sessions": rows, "interactions": clock.interactions, "rss_curve": clock.rss,
         "loadavg_end": loadavg(),
     }
+
+
+def _span(rows) -> float:
+    """Seconds from the first Start to the last finish (wall_s is from each session's Start)."""
+    ends = [r["t_click"] + r["wall_s"] for r in rows if "wall_s" in r and "t_click" in r]
+    starts = [r["t_click"] for r in rows if "t_click" in r]
+    return (max(ends) - min(starts)) if ends and starts else float("nan")
 
 
 def _mean(values: list) -> float:
@@ -357,42 +419,28 @@ def _mean(values: list) -> float:
 
 
 def table(results: list[dict]) -> str:
-    policies = len({r.get("policy") for r in results}) > 1
-    head = ("| N | completed | errors | steps/s per session (median, min-max) | steps/s wall "
-            "(median) | Start->finish s (median, max) | interaction p95 ms idle | p95 ms while "
-            "training (n) | RSS MB before/peak/after |")
-    if policies:
-        head = ("| N | policy | completed | errors | steps/s per session (median, min-max) | "
-                "Start->finish s (mean, median, max) | first slice after s (median) | "
-                "interaction p95 ms idle | p95 ms while training (n) | RSS MB before/peak/after |")
-    lines = [head, "|" + "---|" * (10 if policies else 9)]
+    head = ("| N | set-up | completed | errors | steps/s per session (median) | class steps/s "
+            "(all sessions) | Start->finish s (median, max) | interaction p95 ms idle | p95 ms while "
+            "training (n) | web RSS MB before/peak/after | worker RSS MB peak | total PSS MB peak |")
+    lines = [head, "|" + "---|" * 12]
     for r in results:
         sp, it, rs = r["steps_per_s"], r["interaction_ms"], r["rss_mb"]
         n_err = len(r["errors"]) + len(r["server_log_errors"])
-        if policies:
-            lines.append(
-                f"| {r['n']} | {r['policy']} | {r['completed']}/{r['n']} | {n_err} | "
-                f"{sp['median']:.1f} ({_f(sp['min'])}-{_f(sp['max'])}) | "
-                f"{r['wall_s']['mean']:.0f}, {r['wall_s']['median']:.0f}, {_f(r['wall_s']['max'], 0)} | "
-                f"{_f(r['wait_s']['median'])} | {it['idle_p95']:.0f} | "
-                f"{it['during_p95']:.0f} ({it['during_n']}) | {rs['before']:.0f}/{rs['peak']:.0f}/"
-                f"{rs['after_close']:.0f} |")
-            continue
         lines.append(
-            f"| {r['n']} | {r['completed']}/{r['n']} | {n_err} | {sp['median']:.1f} "
-            f"({_f(sp['min'])}-{_f(sp['max'])}) | {r['wall_steps_per_s']['median']:.2f} | "
-            f"{r['wall_s']['median']:.0f}, {_f(r['wall_s']['max'], 0)} | {it['idle_p95']:.0f} | "
-            f"{it['during_p95']:.0f} ({it['during_n']}) | {rs['before']:.0f}/{rs['peak']:.0f}/"
-            f"{rs['after_close']:.0f} |")
+            f"| {r['n']} | {r.get('topology', '')} | {r['completed']}/{r['n']} | {n_err} | "
+            f"{_f(sp['median'])} | {_f(r['class_steps_per_s'])} | "
+            f"{_f(r['wall_s']['median'], 0)}, {_f(r['wall_s']['max'], 0)} | {_f(it['idle_p95'], 0)} | "
+            f"{_f(it['during_p95'], 0)} ({it['during_n']}) | {rs['before']:.0f}/{rs['peak']:.0f}/"
+            f"{rs['after_close']:.0f} | {_f(r['worker_rss_mb']['peak'], 0)} | "
+            f"{_f(r['total_pss_mb_peak'], 0)} |")
     return "\n".join(lines)
 
 
 def _f(x, digits: int = 1) -> str:
-    return "-" if x is None else f"{x:.{digits}f}"
+    return "-" if x is None or x != x else f"{x:.{digits}f}"
 
 
-async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False, policies=(None,),
-               visitors=(None,)) -> list[dict]:
+async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False, topologies=({},)) -> list[dict]:
     results = []
     b_ctx = None
     if browsers:
@@ -400,20 +448,22 @@ async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False, policies=(No
         b_ctx = browser()
     b = await b_ctx.__aenter__() if b_ctx else None
     try:
-        for n, policy, vis in [(n, p, v) for n in ns for p in policies for v in visitors]:
-            print(f"  classroom N={n}: {seconds}-second trainings, {min(browsers, n)} in Chromium"
-                  f"{', policy ' + policy if policy else ''}"
-                  f"{', visitors first ' + vis if vis else ''} ...", flush=True)
+        for n, topo in [(n, t) for n in ns for t in topologies]:
+            print(f"  classroom N={n}: {seconds}-second trainings, {min(browsers, n)} in Chromium, "
+                  f"{topology_label(topo)}; load {loadavg()} ...", flush=True)
             res = await one_class(n, seconds, min(browsers, n), arrive_s if n > 1 else 0, b,
-                                  streamlit_gc=streamlit_gc, policy=policy, visitors=vis)
+                                  streamlit_gc=streamlit_gc, topology=topo)
+            res["loadavg_end"] = loadavg()
             results.append(res)
             print(f"    {res['completed']}/{n} completed in {res['class_s']:.0f} s; errors "
-                  f"{len(res['errors'])}, log {len(res['server_log_errors'])}; steps/s "
-                  f"{res['steps_per_s']['median']:.1f}; Start->finish mean {res['wall_s']['mean']:.0f} s; "
-                  f"p95 {res['interaction_ms']['during_p95']:.0f} ms "
-                  f"while training (idle {res['interaction_ms']['idle_p95']:.0f}); RSS "
+                  f"{len(res['errors'])}, log {len(res['server_log_errors'])}; class steps/s "
+                  f"{res['class_steps_per_s']:.1f}; Start->finish median {_f(res['wall_s']['median'], 0)} s; "
+                  f"p95 {_f(res['interaction_ms']['during_p95'], 0)} ms "
+                  f"while training (idle {_f(res['interaction_ms']['idle_p95'], 0)}); web RSS "
                   f"{res['rss_mb']['before']:.0f}->{res['rss_mb']['peak']:.0f}->"
-                  f"{res['rss_mb']['after_close']:.0f} MB", flush=True)
+                  f"{res['rss_mb']['after_close']:.0f} MB; workers {_f(res['worker_rss_mb']['peak'], 0)} MB; "
+                  f"PSS {_f(res['total_pss_mb_peak'], 0)} MB; web CPU {res['web_cpu_s']:.0f} s; "
+                  f"load {res['loadavg_end']}", flush=True)
             for e in (res["errors"] + res["server_log_errors"])[:8]:
                 print(f"      ! {e}", flush=True)
     finally:
@@ -424,23 +474,22 @@ async def _run(ns, seconds, browsers, arrive_s, streamlit_gc=False, policies=(No
 
 def run(quick: bool = False, ns=(1, 10, 30), seconds: int | None = None,
         browsers: int | None = None, arrive_s: float | None = None, streamlit_gc: bool = False,
-        policies=None, visitors=None) -> dict:
+        topologies=None) -> dict:
     """The classroom figures; ``quick``: 5-second trainings, websocket clients only."""
     seconds = seconds or (5 if quick else 10)
     browsers = (0 if quick else 2) if browsers is None else browsers
     arrive_s = (5.0 if quick else 15.0) if arrive_s is None else arrive_s
-    policies, visitors = list(policies or [None]), list(visitors or [None])
+    topologies = list(topologies or [{}])
     load_before = loadavg()
-    results = asyncio.run(_run(list(ns), seconds, browsers, arrive_s, streamlit_gc, policies,
-                               visitors))
+    results = asyncio.run(_run(list(ns), seconds, browsers, arrive_s, streamlit_gc, topologies))
     OUT.mkdir(parents=True, exist_ok=True)
     out = {"mode": "quick" if quick else "full", "seconds": seconds, "browsers": browsers,
            "arrive_s": arrive_s, "streamlit_post_script_gc": streamlit_gc, "results": results,
            "loadavg_before": load_before, "loadavg_after": loadavg(), "table": table(results)}
     name = ("classroom" + ("_quick" if quick else "") + ("_streamlit_gc" if streamlit_gc else "")
-            + ("_policies" if policies != [None] else "")
-            + ("_visitors" if visitors != [None] else ""))
-    (OUT / f"{name}.json").write_text(json.dumps(out, indent=1, default=str))
+            + "".join("_" + topology_label(t).replace(" ", "").replace(",", "_").replace("(s)", "")
+                      for t in topologies if t))
+    (OUT / f"{name[:150]}.json").write_text(json.dumps(out, indent=1, default=str))
     return out
 
 
@@ -453,16 +502,32 @@ def main(argv=None) -> None:
     ap.add_argument("--arrive", type=float, default=None, help="students arrive over this many s")
     ap.add_argument("--streamlit-gc", action="store_true",
                     help="keep Streamlit's gc.collect() after every run (the state before the fix)")
-    ap.add_argument("--policy", nargs="*", default=None, choices=("rotate", "shortest"),
-                    help="the gate's scheduling policies to compare (one server each, per N)")
-    ap.add_argument("--visitors-first", nargs="*", default=None, choices=("on", "off"),
-                    help="trainings wait while a student's page run is in flight (rnn.ui.gate."
-                         "Visitors), on and/or off: compared per N and policy, one server each")
+    ap.add_argument("--replicas", type=int, default=1, help="app replicas (2+: behind HAProxy)")
+    ap.add_argument("--jobs", choices=("local", "rq"), default="local",
+                    help="where trainings run: each replica's worker processes, or RQ on Redis")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="rq: `python -m rnn worker` processes (default 2); local: per replica "
+                         "(default: one per core)")
+    ap.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite",
+                    help="the poll store: each replica's SQLite file, or one PostgreSQL")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="also run the class on this checkout's app.py (an older version), "
+                         "before this one, with its own defaults")
     args = ap.parse_args(argv)
+    topo = {"replicas": args.replicas, "jobs": args.jobs, "db": args.db,
+            "workers": args.workers if args.workers is not None else (2 if args.jobs == "rq" else 0)}
+    topologies = ([{"app": str(args.baseline.resolve())}] if args.baseline else []) + [topo]
     out = run(args.quick, args.n, args.seconds, args.browsers, args.arrive, args.streamlit_gc,
-              args.policy, args.visitors_first)
+              topologies)
     print(f"load average before {out['loadavg_before']}, after {out['loadavg_after']}")
     print(out["table"])
+    if args.baseline:
+        for n in args.n:
+            pair = [r for r in out["results"] if r["n"] == n]
+            if len(pair) == 2 and pair[0]["class_steps_per_s"] > 0:
+                print(f"N={n}: class throughput {pair[1]['class_steps_per_s'] / pair[0]['class_steps_per_s']:.2f}x "
+                      f"the baseline's; p95 while training {_f(pair[1]['interaction_ms']['during_p95'], 0)} ms "
+                      f"vs {_f(pair[0]['interaction_ms']['during_p95'], 0)} ms")
 
 
 if __name__ == "__main__":

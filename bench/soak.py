@@ -7,7 +7,7 @@ stream of visitors (``bench.clients.WsSession``, Streamlit's websocket protocol)
 a 5-second budget and presses Start; then
 
 - most wait for "Finished after", open the Try tab, type twice and close the tab;
-- one in four closes the tab 1-3 s after Start, *mid-training* (holding a gate slot or queued);
+- one in four closes the tab 1-3 s after Start, *mid-training* (its job training in a worker, or queued);
 - one in six only reads the Learn tab and leaves.
 
 The server's resident set (VmRSS, /proc/<pid>/status) is sampled every ``--every`` seconds into
@@ -139,13 +139,12 @@ async def sampler(pid: int, tally: Tally, rows: list, stop: asyncio.Event, every
         row = {"t_s": round(time.perf_counter() - t0, 1), "rss_mb": round(rss_mb(pid), 1),
                "live_sessions": tally.live, "opened": tally.opened, "closed": tally.closed,
                "phase": tally.phase, "app_live_experiments": mem.get("live_experiments"),
-               "gate_slots_in_use": mem.get("slots_in_use"), "gate_queued": mem.get("queued"),
                "app_objects": mem.get("objects"), "app_gc_runs": mem.get("n_lines")}
         rows.append(row)
         if not quiet:
             print(f"  {row['t_s']:7.0f} s  RSS {row['rss_mb']:7.1f} MB  live {row['live_sessions']:2d}  "
                   f"opened {row['opened']:4d}  experiments alive {_i(row['app_live_experiments'])}  "
-                  f"gate {_i(row['gate_slots_in_use'])}/{_i(row['gate_queued'])}  {row['phase']}",
+                  f"{row['phase']}",
                   flush=True)
         try:
             await asyncio.wait_for(stop.wait(), every)
@@ -246,7 +245,7 @@ def summarise(rows, marks, tally, final, log_errors, minutes, concurrent, second
     # Models: at the end only the last visitor's session (closed < 120 s ago, kept by Streamlit
     # for a reconnect) may still hold an experiment.
     end_line = final.get("app_memory", {}).get("end", {})
-    models_released = end_line.get("live_experiments", 99) <= 1 and end_line.get("slots_in_use", 1) == 0
+    models_released = end_line.get("live_experiments", 99) <= 1
     return {"minutes": minutes, "concurrent": concurrent, "train_seconds": seconds,
             "traffic_s": traffic_s, "rss_mb": {**marks, "peak": peak, "peak_by_traffic_third": peak_by_third,
                        "mean_by_traffic_third": means},

@@ -6,6 +6,7 @@ import streamlit as st
 from rnn import diagrams, plots
 from rnn.lessons import challenges
 from rnn.lessons import sentiment as lesson
+from rnn.lessons.common import a_cell
 from rnn.models.config import ModelConfig
 from rnn.train.trainer import TrainConfig
 from rnn.ui import engine_errors, show_diagram, show_figure
@@ -42,7 +43,8 @@ with page.learn:
 
 with page.train:
     if page.train.open:
-        st.markdown(f"Train a **{page.model_cfg.arch.upper()}** classifier on "
+        article, name = a_cell(page.model_cfg.arch).split(" ", 1)
+        st.markdown(f"Train {article} **{name}** classifier on "
                     f"**{page.source['name']}**. Accuracy: the share of validation reviews it "
                     "labels correctly.")
         page.train_panel("accuracy")

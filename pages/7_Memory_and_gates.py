@@ -2,6 +2,7 @@
 import streamlit as st
 
 from rnn.lessons import gates as lesson
+from rnn.lessons.common import a_cell
 from rnn.models.config import ModelConfig
 from rnn.plots.gates import (gap_accuracy_figure, plural_after_each_word, unit_scores_figure,
                              unit_story_figure)
@@ -99,7 +100,8 @@ with learn:
 
 with train:
     if train.open:
-        st.markdown(f"Train a **{lesson.LABELS[model_cfg.arch]}** on **{dataset}**. Accuracy: the share "
+        article, _ = a_cell(model_cfg.arch).split(" ", 1)
+        st.markdown(f"Train {article} **{lesson.LABELS[model_cfg.arch]}** on **{dataset}**. Accuracy: the share "
                     f"of validation verbs it gets right ({lesson.SCORED_ON[dataset]}).")
         training_panel(EXP_KEY, make, "accuracy", signature=signature)
         if (own := st.session_state.get(EXP_KEY)) is not None and own.status == "done":

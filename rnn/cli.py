@@ -6,6 +6,7 @@
     python -m rnn predict runs/ner "Teddy Roosevelt was a great President."
     python -m rnn export runs/ner --out ner-at-home   # train.py + notebook + data/ that reproduce it
     python -m rnn build-checkpoints            # the pretrained models shipped in checkpoints/
+    python -m rnn worker --redis redis://host:6379/0 --processes 2   # hosted: train queued jobs
 
 ``train`` shows a progress bar on stderr and prints one JSON object of final metrics as its last
 stdout line. Every error is one line on stderr and exit status 2.
@@ -53,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build-checkpoints", help="rebuild the pretrained models in checkpoints/")
     build.add_argument("--out", default="checkpoints")
     build.add_argument("--only", nargs="*", help="names of the checkpoints to rebuild")
+    worker = sub.add_parser("worker", help="run training jobs from Redis (the hosted set-up)")
+    worker.add_argument("--redis", help="Redis URL (default: RNN_PLAYGROUND_JOBS)")
+    worker.add_argument("--processes", type=int, default=1,
+                        help="worker processes on this machine (one per core is usual)")
+    worker.add_argument("--burst", action="store_true", help="stop once the queue is empty")
     return parser
 
 
@@ -98,6 +104,8 @@ def _add_train(train: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "worker":
+        return _worker(args)
     from rnn.commands import COMMANDS   # imported late so that --help does not wait for torch
     try:
         return COMMANDS[args.command](args)
@@ -107,4 +115,21 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError, RuntimeError) as err:
         message = " ".join(str(err).split()) or type(err).__name__
         print(f"error: {message}", file=sys.stderr)
+        return 2
+
+
+def _worker(args) -> int:
+    """``python -m rnn worker``: train the jobs queued on Redis (rnn/jobs/rq_backend.py)."""
+    import os
+
+    url = (args.redis or os.environ.get("RNN_PLAYGROUND_JOBS", "")).strip()
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        print("error: give the Redis URL: --redis redis://host:6379/0 or RNN_PLAYGROUND_JOBS",
+              file=sys.stderr)
+        return 2
+    from rnn.jobs.rq_backend import serve
+    try:
+        return serve(url, processes=args.processes, burst=args.burst)
+    except Exception as err:  # noqa: BLE001 -- one line, exit status 2, as every command
+        print(f"error: cannot run a worker on {url}: {' '.join(str(err).split())}", file=sys.stderr)
         return 2

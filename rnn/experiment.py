@@ -157,8 +157,11 @@ class Experiment:
         if self.status == "diverged":
             raise ValueError("a diverged run cannot continue; start a new one")
         cfg, trainer = self.train_config, self.trainer
-        done_steps = trainer.step_count if trainer is not None else 0
-        spent = trainer.elapsed if trainer is not None else 0.0
+        steps_done = [r for r in self.history if r.get("kind") == "step"]   # trained elsewhere
+        done_steps = trainer.step_count if trainer is not None else (
+            steps_done[-1]["step"] if steps_done else 0)
+        spent = trainer.elapsed if trainer is not None else (
+            float(steps_done[-1].get("elapsed", 0.0)) if steps_done else 0.0)
         if seconds:
             cfg.seconds = max(cfg.seconds or 0.0, spent) + float(seconds)
             if cfg.steps is not None and done_steps >= cfg.steps:

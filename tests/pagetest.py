@@ -100,23 +100,41 @@ def titles(at) -> list[str]:
     return [f["layout"]["title"]["text"] for f in figures(at)] + diagrams
 
 
+def wait_for_steps(at, exp_key: str, timeout: float = 90.0):
+    """Rerun until the panel's experiment has its first step records. Trainings run in worker
+    processes (rnn.jobs): the first job of a test waits for a worker to start, and each run of
+    the page reads what the worker trained since the last one. Returns the experiment."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        exp = at.session_state[exp_key] if exp_key in at.session_state else None
+        if exp is not None and any(r["kind"] == "step" for r in exp.history):
+            return exp
+        assert not at.exception, at.exception
+        assert time.monotonic() < deadline, "no training step arrived from the worker"
+        time.sleep(0.1)
+        at.run()
+
+
 def train_a_few_ticks(at, task_key: str, ticks: int = 4):
     """Press the Train tab's Start and advance the live fragment ``ticks`` times (AppTest does not
     fire the run_every timer: one tick a run). Checks what every task page must show: the step
     count grows, the loss chart moves with it, the metric chart follows the evaluations, and the
-    progress bar reports the step. Returns the session's experiment."""
+    progress bar reports the step while it trains. Returns the session's experiment."""
     at.button(key=f"{task_key}_exp_start").click().run()
-    exp = at.session_state[f"{task_key}_exp"]
-    steps, loss_x = [], []
+    exp = wait_for_steps(at, f"{task_key}_exp")
+    steps, loss_x, progress = [], [], []
     for i in range(ticks):
         if i:
             at.run()
         steps.append(len([r for r in exp.history if r["kind"] == "step"]))
         loss_x.append(figures(at)[0]["data"][0]["x"])
+        progress.append((exp.status, any("step" in p.proto.text for p in at.get("progress"))))
     assert not at.exception
     assert steps[0] > 0 and steps == sorted(steps) and steps[-1] > steps[0], steps
     assert loss_x[-1] != loss_x[0] and 0 < len(loss_x[-1]) <= steps[-1]
     evals = [r for r in exp.history if r["kind"] == "eval"]
     assert bool(figures(at)[1]["data"]) == bool(evals)         # the metric chart follows the evals
-    assert any("step" in p.proto.text for p in at.get("progress"))
+    assert progress[0][1] or progress[0][0] == "done", progress   # the bar, while it trains
     return exp

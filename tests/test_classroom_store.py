@@ -1,5 +1,7 @@
-"""The class-poll store: one vote per student per question, the teacher's token, expiry, caps,
-hostile input, many threads at once, and votes that outlive the server process."""
+"""The class-poll store's contract, on SQLite and on PostgreSQL (the same tests, ``db`` is the
+parameter): one vote per student per question, the teacher's token, expiry, caps, hostile input,
+many threads at once, and votes that outlive the server process and a database restart.
+PostgreSQL tests skip where it is not installed, except in CI (tests/services.py)."""
 from __future__ import annotations
 
 import csv
@@ -12,7 +14,8 @@ import threading
 import pytest
 
 from rnn.classroom import (CapReached, ClassroomError, Limits, NotTeacher, RoomNotFound,
-                           SQLiteStore, join_url, new_student_id, normalise_code, qr_svg)
+                           SQLiteStore, SQLStore, join_url, new_student_id, normalise_code, qr_svg)
+from services import postgres, wipe_postgres  # noqa: F401 (fixture)
 from rnn.classroom.store import CODE_ALPHABET, CODE_LENGTH
 
 Q1, Q2 = "course.onehot", "ner.teddy_unidirectional"
@@ -31,10 +34,30 @@ def clock():
     return Clock()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def make_store(request, tmp_path):
+    """``make_store(limits, clock)``: an empty store on this test's database."""
+    made = []
+
+    def make(limits=Limits(), clock=None):
+        kwargs = {"clock": clock} if clock else {}
+        if request.param == "sqlite":
+            s = SQLiteStore(tmp_path / "sub" / "polls.sqlite3", limits, **kwargs)
+        else:
+            s = SQLStore(request.getfixturevalue("postgres").url, limits, **kwargs)
+        made.append(s)
+        return s
+
+    if request.param == "postgresql":
+        wipe_postgres(request.getfixturevalue("postgres").url)
+    yield make
+    for s in made:
+        s.dispose()
+
+
 @pytest.fixture
-def store(tmp_path, clock):
-    return SQLiteStore(tmp_path / "sub" / "polls.sqlite3", Limits(room_seconds=3600, max_rooms=3,
-                       max_students=5, max_votes=12), clock=clock)
+def store(make_store, clock):
+    return make_store(Limits(room_seconds=3600, max_rooms=3, max_students=5, max_votes=12), clock)
 
 
 def students(store, code, n):
@@ -120,9 +143,7 @@ def test_rooms_expire_with_their_votes(store, clock, tmp_path):
         with pytest.raises(RoomNotFound):
             call()
     store.purge_expired()
-    db = sqlite3.connect(store.path)
-    assert db.execute("SELECT COUNT(*) FROM votes").fetchone()[0] == 0
-    assert db.execute("SELECT COUNT(*) FROM students").fetchone()[0] == 0
+    assert store.counts() == {"rooms": 0, "students": 0, "votes": 0}
 
 
 def test_caps_on_rooms_students_and_votes(store, clock):
@@ -178,8 +199,8 @@ def test_hostile_codes_and_texts_are_refused_with_a_message(store):
     assert store.tally(code, Q1, 2) == [0, 0] and store.student_count(code) == 1
 
 
-def test_codes_are_long_random_and_unambiguous(tmp_path):
-    s = SQLiteStore(tmp_path / "p.sqlite3", Limits(max_rooms=200))
+def test_codes_are_long_random_and_unambiguous(make_store):
+    s = make_store(Limits(max_rooms=200))
     codes = {s.create_room(Q1).room.code for _ in range(200)}
     assert len(codes) == 200
     assert all(len(c) == CODE_LENGTH and set(c) <= set(CODE_ALPHABET) for c in codes)
@@ -189,8 +210,8 @@ def test_codes_are_long_random_and_unambiguous(tmp_path):
     assert all(len({c[i] for c in codes}) > 15 for i in range(CODE_LENGTH))
 
 
-def test_many_threads_voting_at_once_every_vote_counted_once(tmp_path):
-    store = SQLiteStore(tmp_path / "p.sqlite3", Limits(max_students=100))
+def test_many_threads_voting_at_once_every_vote_counted_once(make_store):
+    store = make_store(Limits(max_students=100))
     new = store.create_room(Q1)
     code = new.room.code
     ids = [new_student_id() for _ in range(60)]
@@ -287,15 +308,85 @@ def test_vote_chart_hides_the_answer_until_the_reveal():
     assert list(empty.data[0].x) == [0, 0, 0] and "0 votes" in empty.layout.title.text
 
 
-def test_a_new_thread_per_run_reuses_pooled_connections(tmp_path, monkeypatch):
+def test_a_new_thread_per_run_reuses_pooled_connections(tmp_path):
     """Streamlit runs each script run in a new thread: 200 runs must not open 200 connections."""
     store = SQLiteStore(tmp_path / "p.sqlite3")
     code = store.create_room(Q1).room.code
-    opened = []
-    real = store._connect
-    monkeypatch.setattr(store, "_connect", lambda: opened.append(1) or real())
+    before = store.connections_opened
     for _ in range(200):
         t = threading.Thread(target=lambda: (store.room(code), store.tally(code, Q1, 2)))
         t.start()
         t.join()
-    assert len(opened) <= 1 and store._pool.qsize() <= SQLiteStore.POOL_SIZE
+    assert store.connections_opened - before <= 1 and store.connections_opened <= SQLiteStore.POOL_SIZE
+
+
+def test_postgresql_votes_survive_a_database_restart_and_the_store_reconnects(postgres):
+    """A restarted PostgreSQL keeps the votes cast; the store's pooled connections are checked
+    before use, so the class goes on without restarting the app."""
+    wipe_postgres(postgres.url)
+    store = SQLStore(postgres.url)
+    new = store.create_room(Q1)
+    code = new.room.code
+    ids = students(store, code, 4)
+    for i, s in enumerate(ids[:3]):
+        assert store.vote(code, s, Q1, i % 2)
+    postgres.restart()
+    assert store.tally(code, Q1, 2) == [2, 1]                     # still there
+    assert store.vote(code, ids[3], Q1, 1) and not store.vote(code, ids[0], Q1, 1)
+    assert store.tally(code, Q1, 2) == [2, 2]
+    store.dispose()
+
+
+def test_two_replicas_share_one_postgresql_and_count_every_vote_once(postgres):
+    """Two app replicas (two stores, two pools) behind a proxy: a student's vote is counted once
+    whichever replica takes it, and the teacher on either sees the same tally."""
+    wipe_postgres(postgres.url)
+    a, b = SQLStore(postgres.url, Limits(max_students=100)), SQLStore(postgres.url, Limits(max_students=100))
+    new = a.create_room(Q1)
+    code = new.room.code
+    ids = [new_student_id() for _ in range(40)]
+    results, errors = [], []
+
+    def student(s, i):
+        try:
+            first, second = (a, b) if i % 2 else (b, a)
+            first.join(code, s)
+            results.append(first.vote(code, s, Q1, i % 3))
+            results.append(second.vote(code, s, Q1, 0))       # a retry through the other replica
+        except BaseException as exc:   # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=student, args=(s, i)) for i, s in enumerate(ids)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert results.count(True) == 40 and results.count(False) == 40
+    assert a.tally(code, Q1, 3) == b.tally(code, Q1, 3) and sum(a.tally(code, Q1, 3)) == 40
+    b.reveal(code, new.token)
+    assert a.room(code).revealed
+    a.dispose(), b.dispose()
+
+
+def test_postgresql_down_mid_class_reads_as_a_message_and_recovers(postgres):
+    """While PostgreSQL is down a vote gets a message (a ClassroomError, which the page shows),
+    not a traceback; once it is back the same store works and the earlier votes are there."""
+    from rnn.classroom.store import StoreUnreachable
+    wipe_postgres(postgres.url)
+    store = SQLStore(postgres.url)
+    new = store.create_room(Q1)
+    code = new.room.code
+    a, b = students(store, code, 2)
+    store.vote(code, a, Q1, 1)
+    postgres.stop()
+    try:
+        with pytest.raises(ClassroomError, match="not answering") as caught:
+            store.vote(code, b, Q1, 0)
+        assert isinstance(caught.value, StoreUnreachable)
+        with pytest.raises(ClassroomError):
+            store.tally(code, Q1, 2)
+    finally:
+        postgres.start()
+    assert store.tally(code, Q1, 2) == [0, 1] and store.vote(code, b, Q1, 0)
+    store.dispose()

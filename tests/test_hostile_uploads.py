@@ -96,8 +96,8 @@ def test_the_sessions_trained_model_survives_a_bad_upload():
     at = open_tab(page_path(PAGES["sentiment"]), "Train", sentiment_hidden=16, sentiment_embed=8,
                   sentiment_seconds=5)
     at.button(key="sentiment_exp_start").click().run()
-    at.run()
-    exp = at.session_state["sentiment_exp"]
+    from pagetest import wait_for_steps          # the training runs in a worker (rnn.jobs)
+    exp = wait_for_steps(at, "sentiment_exp")
     steps = [r for r in exp.history if r.get("kind") == "step"]
     assert steps, "the short training run did not train"
     uploader(at).set_value(("bad.csv", bytes(range(256)) * 4, "text/csv"))

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from pagetest import fresh_cache, figures, open_tab, page_path  # noqa: F401 (fixture)
+from pagetest import wait_for_steps
 from rnn.lessons import textgen as lesson
 from rnn.plots.textgen_page import unit_text_figure
 
@@ -69,8 +70,8 @@ def test_inspect_bad_text_gives_a_message_and_good_text_finds_a_unit():
 def test_short_training_updates_charts_and_model():
     at = _open("Train", textgen_hidden=16, textgen_embed=8, textgen_seconds=5)
     at.button(key="textgen_exp_start").click().run()
-    for _ in range(3):
-        at.run()
+    wait_for_steps(at, "textgen_exp")             # the training runs in a worker (rnn.jobs)
+    at.run()
     assert not at.exception
     exp = at.session_state["textgen_exp"]
     assert any(r["kind"] == "step" for r in exp.history)

@@ -5,6 +5,7 @@ beam), bad input gives a message, and the attention race is scored by source len
 import pytest
 
 from pagetest import fresh_cache, figures, numbers, open_tab, page_path, table_with  # noqa: F401 (fixture)
+from pagetest import wait_for_steps
 from rnn.lessons import translation as lesson
 from rnn.plots.translation_page import exact_match_by_length_figure
 
@@ -54,8 +55,8 @@ def test_inspect_shows_encoder_states_and_gates():
 def test_short_training_updates_charts_and_model():
     at = _open("Train", translation_teacher_forcing=0.5, **SMALL)
     at.button(key="translation_exp_start").click().run()
-    for _ in range(3):
-        at.run()
+    wait_for_steps(at, "translation_exp")         # the training runs in a worker (rnn.jobs)
+    at.run()
     assert not at.exception
     exp = at.session_state["translation_exp"]
     assert exp.options["teacher_forcing"] == 0.5
@@ -69,8 +70,7 @@ def test_short_training_updates_charts_and_model():
 def test_attention_race_scored_by_length():
     at = _open("Compare", **SMALL)
     at.button(key="translation_race_start").click().run()
-    at.run()
-    exp = at.session_state["translation_race:no attention"]
+    exp = wait_for_steps(at, "translation_race:no attention")   # trained in a worker (rnn.jobs)
     assert exp.model_config.attention == "none"
     at.button(key="tr_score").click().run()
     assert not at.exception

@@ -65,40 +65,55 @@ def test_extend_budget_trains_on_from_the_same_weights():
 
 
 def more_script():
-    import types
-
+    from rnn.experiment import Experiment
+    from rnn.models.config import ModelConfig
+    from rnn.train.trainer import TrainConfig
     from rnn.ui import training_panel
 
-    class Fake:
-        def __init__(self):
-            self.history, self.status, self.stop_reason = [], "ready", ""
-            self.train_config = types.SimpleNamespace(seconds=60.0, clip=1.0, steps=2)
-            self.fraction_done = 0.0
+    def make():
+        return Experiment.create("sentiment", ModelConfig(hidden=8, embed=8),
+                                 TrainConfig(steps=2, seconds=None, eval_every=1, batch_size=8))
 
-        def train_for(self, seconds, between_steps=None):
-            n = sum(r["kind"] == "step" for r in self.history) + 1
-            self.history += [{"kind": "step", "step": n, "loss": 1.0 / n, "elapsed": float(n)},
-                             {"kind": "eval", "step": n, "elapsed": float(n), "val_loss": 1.0}]
-            self.status = "done" if n >= self.train_config.steps else "training"
-            return []
+    training_panel("t", make, "val_loss")
 
-        def extend_budget(self, seconds=None, steps=None):
-            self.train_config.steps += 2
-            self.status = "ready"
 
-        def to_files(self):
-            return {"model.safetensors": b"w", "meta.json": b"{}"}
-
-    training_panel("t", Fake, "val_loss")
+def _until(at, condition, timeout=60.0):
+    import time
+    deadline = time.monotonic() + timeout
+    while not condition(at):
+        assert not at.exception and time.monotonic() < deadline
+        time.sleep(0.1)
+        at.run()
 
 
 def test_more_button_continues_a_finished_run():
     at = AppTest.from_function(more_script, default_timeout=30).run()
     at.button(key="t_start").click().run()
-    at.run()
+    _until(at, lambda a: "t" in a.session_state and a.session_state["t"].status == "done")
     exp = at.session_state["t"]
     assert exp.status == "done" and at.button(key="t_start").disabled
     at.button(key="t_more").click().run()
-    at.run()
+    _until(at, lambda a: a.session_state["t"].status == "done")
     assert at.session_state["t"] is exp and exp.status == "done"
-    assert sum(r["kind"] == "step" for r in exp.history) == 4
+    steps = [r["step"] for r in exp.history if r["kind"] == "step"]
+    assert steps[:2] == [1, 2] and len(steps) > 2 and steps == sorted(steps)   # on from step 2
+
+
+def test_a_second_run_is_picked_for_try_and_overlaid_at_once():
+    """Issue 22: after a second training, Try and Inspect use it (no extra rerun needed), and the
+    overlay of runs shows the run that has just finished."""
+    from pagetest import wait_for_steps
+    at = open_tab(NER, "Train", **SMALL)
+    at.button(key="ner_exp_start").click().run()
+    wait_for_steps(at, "ner_exp")
+    at.button(key="ner_exp_stop").click().run()
+    at.select_slider(key="ner_hidden").set_value(32).run()          # run 2
+    at.button(key="ner_exp_start").click().run()
+    wait_for_steps(at, "ner_exp")
+    at.button(key="ner_exp_stop").click().run()
+    assert at.selectbox(key="ner_exp_use").value.startswith("run 2:")
+    shown = at.multiselect(key="ner_exp_runs_shown")
+    assert set(shown.value) == {1, 2}, shown.value
+    at.query_params["tab"] = "Try"
+    at.run()
+    assert any("your model (run 2" in c.value for c in at.caption), [c.value for c in at.caption]

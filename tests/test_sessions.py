@@ -127,9 +127,9 @@ def test_two_app_sessions_do_not_see_each_others_model(monkeypatch):
             at.run()
             assert not at.exception, at.exception
         a.button(key="textgen_exp_start").click().run()
-        a.run()
+        from pagetest import wait_for_steps           # trainings run in a worker (rnn.jobs)
+        mine = wait_for_steps(a, "textgen_exp")
         assert not a.exception, a.exception
-        mine = a.session_state["textgen_exp"]
         assert any(r["kind"] == "step" for r in mine.history)
         b.run()
         assert "textgen_exp" not in b.session_state or not any(

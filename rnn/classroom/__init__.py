@@ -1,6 +1,7 @@
 """Classroom mode: live predict-first polls for a class (rooms, votes, the join link's QR code).
 
-    open_store(settings) -> PollStore     the server's store (SQLite file from the settings)
+    open_store(settings) -> PollStore     the server's store: PostgreSQL when RNN_PLAYGROUND_DB
+                                          names one, else the SQLite file from the settings
     join_url(base, code) -> str           the page link with the room code as a query parameter
     qr_svg(url) -> str                    a QR code of the link, as SVG markup
 
@@ -8,18 +9,20 @@ No Streamlit here; pages/8_Classroom.py lays the views out.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import urlencode
 
 from rnn.classroom.store import (CapReached, ClassroomError, Limits, NotTeacher, PollStore, Room,
-                                 RoomNotFound, SQLiteStore, new_student_id, normalise_code,
+                                 RoomNotFound, SQLiteStore, SQLStore, StoreUnavailable, new_student_id, normalise_code,
                                  pretty_code)
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOM_PARAM = "room"
+DB_ENV = "RNN_PLAYGROUND_DB"
 
 __all__ = ["CapReached", "ClassroomError", "Limits", "NotTeacher", "PollStore", "Room",
-           "RoomNotFound", "SQLiteStore", "new_student_id", "normalise_code", "pretty_code",
+           "RoomNotFound", "SQLiteStore", "SQLStore", "StoreUnavailable", "DB_ENV", "new_student_id", "normalise_code", "pretty_code",
            "open_store", "limits_from", "join_url", "qr_svg", "ROOM_PARAM"]
 
 
@@ -36,8 +39,11 @@ def db_path(settings) -> Path:
 
 
 def open_store(settings) -> PollStore:
-    """The store this server's settings name. SQLite is the only one today; a shared database
-    for several app servers would be chosen here (see docs/CLASSROOM.md)."""
+    """The store this server uses: the database ``RNN_PLAYGROUND_DB`` names (``postgresql://...``,
+    shared by several app replicas; docs/DEPLOY.md), else the settings' SQLite file."""
+    url = os.environ.get(DB_ENV, "").strip()
+    if url:
+        return SQLStore(url, limits_from(settings))
     return SQLiteStore(db_path(settings), limits_from(settings))
 
 

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 import torch
 
 from rnn.train import optim
+from rnn.train.history import budget_text
 
 OPTIMIZERS = ("adam", "sgd")
 
@@ -311,7 +312,7 @@ class Trainer:
         if steps is not None and self.step_count >= steps:
             return f"finished {self.step_count} steps"
         if seconds is not None and self.elapsed >= seconds:
-            return f"used the {seconds:g} s time budget ({self.step_count} steps)"
+            return f"used the {budget_text(seconds)} time budget ({self.step_count} steps)"
         return None
 
     def _out_of_patience(self) -> str | None:

@@ -20,7 +20,7 @@ from importlib import import_module
 # panels and widgets: that was most of the first visit's wait (BENCHMARKS.md, "Start-up").
 _HOMES = {"compare_panel": "compare", "download_buttons": "downloads",
           "engine_errors": "errors", "friendly_message": "errors", "show_error": "errors",
-          "show_table": "tables", "status_line": "live_training", "training_gate": "live_training",
+          "show_table": "tables", "status_line": "live_training",
           "training_panel": "live_training", "setup_page": "setup", "show_diagram": "setup",
           "show_figure": "setup",
           "ui_settings": "setup", "architecture_sidebar": "widgets", "lesson_tabs": "widgets",

@@ -75,22 +75,18 @@ def challenge_list(challenges: Sequence, key_prefix: str) -> None:
 
 
 def run_in_gate(work: Callable[[], object], name: str):
-    """Run ``work()`` in a slot of the server's training gate (30 students share the CPU);
-    None, with a queue message, when the gate is full."""
-    import uuid
+    """Run ``work()`` (a lab's short in-process training) if one of the server's lab slots is free
+    (rnn.ui.gate); None, with a message, when they are all taken."""
+    from rnn.ui.gate import busy_message, lab_slots
 
-    from rnn.ui.gate import queue_message
-    from rnn.ui.live_training import training_gate
-
-    gate = training_gate()
-    ticket = f"{st.session_state.setdefault('_rnn_session_id', uuid.uuid4().hex)}:{name}"
-    with gate.slot(ticket) as admitted:
-        if not admitted:
-            st.info(queue_message(gate, ticket) + " Press the button again in a moment.", icon="⏳")
-            return None
-        result = work()
-    gate.leave(ticket)
-    return result
+    slots = lab_slots(ui_settings().max_concurrent_trainings)
+    if not slots.try_acquire():
+        st.info(busy_message(slots) + " Press the button again in a moment.", icon="⏳")
+        return None
+    try:
+        return work()
+    finally:
+        slots.release()
 
 
 def link_to_page(path: str, label: str, icon: str) -> None:

@@ -1,21 +1,23 @@
-"""Live training on a page: Start/Stop, a timed fragment that trains a slice per tick, live charts.
+"""Live training on a page: Start/Stop, a timed fragment that follows a training job, live charts.
 
 How it works (shared/DESIGN.md, "Live training in Streamlit"): Start and Stop are buttons whose
-callbacks only flip ``running`` in session_state. A fragment with ``run_every`` re-executes every
-``TICK_EVERY`` seconds while running; each tick trains for ``settings.tick_seconds`` inside one
-slot of the process-wide ``TrainingGate`` and redraws the charts. The timer exists only while
-running: when a run ends inside a tick, ``st.rerun()`` redraws the whole page without it.
+callbacks only flip ``running`` in session_state (Stop also tells the worker). The web process
+never trains: the first tick after Start submits a job (rnn.jobs: worker processes on this
+machine, or RQ workers on Redis when hosted) and every tick reads the records that arrived since
+the last one (``read(..., wait=tick_seconds)``), adds them to the session's Experiment and redraws
+the charts. A fragment with ``run_every`` re-executes every ``TICK_EVERY`` seconds while running;
+the timer exists only while running: when a job ends, ``st.rerun()`` redraws the whole page.
 
-A "job" is a list of labelled experiments trained one after the other: one for
+A panel's "job" is a list of labelled experiments trained one after the other: one for
 ``training_panel``, RNN/GRU/LSTM for ``compare_panel``. Experiments are made lazily (on their
-first tick, inside a gate slot, because building data costs CPU too) by ``make(label)``.
-
-Garbage collection and heap trimming live in ``rnn.ui.memory`` (docs/LOAD_AND_SOAK.md): making
-the gate (once per process) switches Streamlit's collection after every run to a periodic one.
+first tick) by ``make(label)``; the worker rebuilds the same experiment from its spec, trains it,
+streams its records and hands back its weights, which go into the session's experiment (so Try
+and Inspect use them). Continue and Stop-then-Start carry on from where the last job stopped:
+its trainer's counters, optimizer state and best weights come back with the result.
 """
 from __future__ import annotations
 
-import uuid
+import time
 from typing import Callable, Sequence
 
 import streamlit as st
@@ -23,32 +25,18 @@ import streamlit as st
 from rnn import plots
 from rnn.ui.downloads import download_buttons
 from rnn.ui.errors import show_error
-from rnn.ui.gate import (VISITORS, TrainingGate, queue_message, train_politely,
-                          visitors_first_enabled)
-from rnn.ui.memory import (GC_EVERY, GC_OPTION, MEMORY_LOG, _live_experiments,  # noqa: F401
-                           _track, collect_garbage, periodic_gc, watch_gate)
+from rnn.ui.memory import _track
 from rnn.ui.setup import show_figure, ui_settings
 
-TICK_EVERY = 0.5                     # seconds between fragment ticks while training
+TICK_EVERY = 1.0                     # seconds between fragment ticks while training (only to
+                                     # show what the worker sent: half the reruns of 0.5 s)
 TERMINAL = ("done", "diverged")
+STOP_WAIT = 2.0                      # Stop waits this long for the worker's weights (it needs < 1 s)
 
 
-@st.cache_resource
-def _gate(capacity: int) -> TrainingGate:
-    gate = TrainingGate(capacity)
-    watch_gate(gate)
-    periodic_gc()
-    return gate
-
-
-def training_gate() -> TrainingGate:
-    """The one gate of this server process (shared by every session)."""
-    return _gate(ui_settings().max_concurrent_trainings)
-
-
-def _ticket(key: str) -> str:
-    session = st.session_state.setdefault("_rnn_session_id", uuid.uuid4().hex)
-    return f"{session}:{key}"
+def _backend():
+    from rnn.jobs import get_backend
+    return get_backend()
 
 
 def exp_slot(key: str, label: str | None) -> str:
@@ -73,6 +61,8 @@ def job_state(key: str, labels: Sequence[str | None], signature: str | None,
         job = _restore(key, signature, list(labels)) or {
             "running": False, "index": 0, "labels": list(labels), "signature": signature}
         st.session_state[f"_job_{key}"] = job
+    else:
+        _collect(key, job)           # a job stopped by a callback, whose weights came late
     job["summary"] = summary or job.get("summary", "")
     return job
 
@@ -90,10 +80,74 @@ def _trained(exp) -> bool:
     return exp is not None and any(r.get("kind") == "step" for r in getattr(exp, "history", []))
 
 
+# ---------------------------------------------------------------------- following a job
+def _absorb(exp, job: dict, update) -> None:
+    """Add the records that arrived to the session's experiment."""
+    if update.records:
+        exp.history.extend(r.to_dict() for r in update.records)
+    if update.weights:                      # Try and Inspect follow the training
+        from rnn.jobs.runner import load_weights
+        load_weights(exp, update.weights)
+    job["cursor"] = update.cursor
+
+
+def _settle(key: str, job: dict, exp, update) -> bool:
+    """Apply a job's ending (finished or failed) to ``exp``; True when the job is over."""
+    from rnn.jobs import FAILED, FINISHED, UNKNOWN, WORKER_LOST
+    from rnn.jobs.runner import apply_result
+
+    if update.state == FINISHED:
+        if update.result is not None:
+            apply_result(exp, update.result)
+        elif exp.status == "training":
+            exp.status = "ready"                  # stopped while it waited in the queue
+    elif update.state in (FAILED, UNKNOWN):
+        # the worker died (or the job is gone): the records it sent belong to weights that never
+        # came back, so the run goes back to where this job began; Start trains again from there
+        del exp.history[job.get("history_len", len(exp.history)):]
+        if job.get("start_weights"):
+            from rnn.jobs.runner import load_weights
+            load_weights(exp, job["start_weights"])
+        exp.status = "ready"
+        job["error"] = update.error or WORKER_LOST
+        job["running"] = False
+    else:
+        return False
+    _backend().forget(job["job_id"])
+    job["job_id"], job["start_weights"] = None, None
+    return True
+
+
+def _halt(key: str, job: dict, wait: float = STOP_WAIT) -> None:
+    """Stop the panel's job (if one runs) and take back what it trained, waiting up to ``wait``."""
+    job["running"] = False
+    job_id = job.get("job_id")
+    if not job_id:
+        return
+    backend = _backend()
+    backend.stop(job_id)
+    label = job["labels"][min(job["index"], len(job["labels"]) - 1)]
+    exp = st.session_state.get(exp_slot(key, label))
+    deadline = time.monotonic() + wait
+    while exp is not None:
+        update = backend.read(job_id, job.get("cursor", 0), wait=max(0.0, deadline - time.monotonic()))
+        _absorb(exp, job, update)
+        if _settle(key, job, exp, update) or time.monotonic() >= deadline:
+            break
+    if exp is None:
+        backend.forget(job_id)
+        job["job_id"] = None
+
+
+def _collect(key: str, job: dict) -> None:
+    """On a full run: settle a job that was stopped but whose weights had not come back yet."""
+    if job.get("job_id") and not job.get("running"):
+        _halt(key, job, wait=0.0)
+
+
 def _archive(key: str, job: dict) -> None:
     """Move a job's trained experiments out of the live slots into the list of earlier runs."""
-    job["running"] = False
-    training_gate().leave(_ticket(key))
+    _halt(key, job)
     exps = {label: st.session_state.pop(exp_slot(key, label), None) for label in job["labels"]}
     exps = {label: e for label, e in exps.items() if _trained(e)}
     if not exps:
@@ -122,8 +176,10 @@ def _restore(key: str, signature, labels: list) -> dict | None:
 
 
 def _discard(key: str, job: dict) -> None:
-    job["running"], job["index"] = False, 0
-    training_gate().leave(_ticket(key))
+    _halt(key, job, wait=0.0)
+    if job.get("job_id"):
+        _backend().forget(job["job_id"])
+    job["running"], job["index"], job["job_id"], job["error"] = False, 0, None, ""
     for label in job["labels"]:
         st.session_state.pop(exp_slot(key, label), None)
 
@@ -136,12 +192,12 @@ def run_id(key: str) -> int:
 
 
 def _on_start(key: str) -> None:
-    st.session_state[f"_job_{key}"]["running"] = True
+    job = st.session_state[f"_job_{key}"]
+    job["running"], job["error"] = True, ""
 
 
 def _on_stop(key: str) -> None:
-    st.session_state[f"_job_{key}"]["running"] = False
-    training_gate().leave(_ticket(key))
+    _halt(key, st.session_state[f"_job_{key}"])
 
 
 def _on_reset(key: str) -> None:
@@ -159,6 +215,7 @@ def _on_more(key: str, seconds: float) -> None:
                          if getattr(st.session_state.get(exp_slot(key, label)), "status", "ready")
                          not in TERMINAL), len(job["labels"]))
     job["running"] = job["index"] < len(job["labels"])
+    job["error"] = ""
 
 
 def run_buttons(key: str, job: dict, start_label: str, more_seconds: float = 30.0) -> None:
@@ -180,39 +237,59 @@ def run_buttons(key: str, job: dict, start_label: str, more_seconds: float = 30.
                            help="Keep training this run from where it stopped (the budget grows).")
 
 
+def queue_message(position: int | None, counts: dict) -> str:
+    """What a waiting session reads, e.g. "Queued: 2 trainings run now; yours is number 3 ..."."""
+    busy = max(1, int(counts.get("busy", 0) or 0))
+    noun = "training runs" if busy == 1 else "trainings run"
+    where = f" Yours is number {position} in the queue." if position else ""
+    return f"Queued: {busy} {noun} now, and yours starts when a worker is free.{where}"
+
+
 def _tick(key: str, job: dict, make: Callable[[str | None], object]) -> None:
-    """Train the current experiment for one slice, if the gate lets this session in."""
+    """Submit the current experiment's job (first tick) or read what it trained since the last."""
+    from rnn.jobs import QUEUED
+    from rnn.jobs.runner import spec_for
+
     settings = ui_settings()        # once a tick: with no secrets.toml, each call reads the disk
-    gate, ticket = _gate(settings.max_concurrent_trainings), _ticket(key)
+    backend = _backend()
     label = job["labels"][job["index"]]
-    with gate.slot(ticket) as admitted:
-        if not admitted:
-            st.info(queue_message(gate, ticket), icon="⏳")
-            return
-        try:
-            exp = st.session_state.get(exp_slot(key, label))
-            if exp is None:
-                exp = st.session_state[exp_slot(key, label)] = make(label)
-                _track(exp)
-            if getattr(exp, "status", "ready") not in TERMINAL:
-                # Visitors first: between two steps, wait while another student's page runs,
-                # and train at a lower CPU priority than the pages.
-                first = visitors_first_enabled()
-                if first:
-                    train_politely()
-                exp.train_for(settings.tick_seconds,
-                              between_steps=VISITORS.wait if first else None)
-        except Exception as exc:  # noqa: BLE001 -- shown as a message, the job stops
-            job["running"] = False
-            gate.leave(ticket)
-            show_error(exc)
-            return
+    try:
+        exp = st.session_state.get(exp_slot(key, label))
+        if exp is None:
+            exp = st.session_state[exp_slot(key, label)] = make(label)
+            _track(exp)                 # the memory log counts them (rnn.ui.memory)
+        if not job.get("job_id"):
+            if getattr(exp, "status", "ready") in TERMINAL:
+                update = None
+            else:
+                spec = spec_for(exp, getattr(exp, "job_resume", None))
+                job["history_len"], job["start_weights"] = len(exp.history), spec.weights
+                job["job_id"] = backend.submit(spec)
+                job["cursor"] = 0
+                exp.status = "training"
+        if job.get("job_id"):
+            update = backend.read(job["job_id"], job.get("cursor", 0), wait=settings.tick_seconds)
+            _absorb(exp, job, update)
+            if update.state == QUEUED:
+                st.info(queue_message(update.position, backend.counts()), icon="⏳")
+            if not _settle(key, job, exp, update):
+                return
+    except Exception as exc:  # noqa: BLE001 -- shown as a message, the job stops
+        job["running"] = False
+        if job.get("job_id"):
+            backend.forget(job["job_id"])
+            job["job_id"] = None
+        show_error(exc)
+        return
+    if job.get("error"):
+        st.rerun()
     if getattr(exp, "status", "") in TERMINAL:
         job["index"] += 1
         if job["index"] >= len(job["labels"]):
             job["running"] = False
-            gate.leave(ticket)
-        st.rerun()          # full rerun: buttons update, and the tick timer goes away
+    elif not job.get("job_id"):
+        job["running"] = False      # stopped (paused): Start continues it
+    st.rerun()          # full rerun: buttons update, and the tick timer goes away
 
 
 def live_fragment(key: str, job: dict, make, draw: Callable[[], None]) -> None:
@@ -221,6 +298,8 @@ def live_fragment(key: str, job: dict, make, draw: Callable[[], None]) -> None:
         current = st.session_state.get(f"_job_{key}", job)
         if current["running"] and current["index"] < len(current["labels"]):
             _tick(key, current, make)
+        if current.get("error"):
+            st.error(current["error"], icon="🚨")
         draw()
 
     st.fragment(body, run_every=TICK_EVERY if job["running"] else None)()
@@ -320,22 +399,35 @@ def training_panel(exp_key: str, make_experiment: Callable[[], object], metric_n
 
 
 def earlier_runs(key: str, metric_name: str) -> None:
-    """The session's runs of this panel side by side: pick any to overlay their curves."""
+    """The session's runs of this panel side by side: pick any to overlay their curves. A run
+    that has just trained (the current one, or one kept when the settings changed) joins the
+    overlay by itself; runs the student took out stay out."""
     job = st.session_state.get(f"_job_{key}", {})
     current = st.session_state.get(key)
-    options = {f"run {r['id']}: {r['summary']}": r["exps"].get(None) for r in runs(key)}
-    options = {k: e for k, e in options.items() if e is not None}
-    if not options:
+    kept = {r["id"]: (f"run {r['id']}: {r['summary']}", r["exps"].get(None)) for r in runs(key)}
+    kept = {i: v for i, v in kept.items() if v[1] is not None}
+    if not kept:
         return
+    options = dict(kept)
     if _trained(current):
-        options = {f"run {run_id(key)}: {job.get('summary', '')} (current)": current, **options}
+        options = {run_id(key): (f"run {run_id(key)}: {job.get('summary', '')} (current)", current),
+                   **options}
     st.subheader("Your runs, side by side")
     if dropped_runs(key):
         st.caption(f"{dropped_runs(key)} older run(s) were dropped: a session keeps the last "
                    f"{MAX_RUNS} runs per panel.")
-    picked = st.multiselect("Runs to compare", list(options), default=list(options)[:3],
-                            key=f"{key}_runs_shown")
-    histories = {label: options[label].history for label in picked}
+    shown, seen = f"{key}_runs_shown", f"_runs_seen_{key}"
+    known = st.session_state.get(seen)
+    if known is None:                       # first time: the newest three
+        picked_ids = list(options)[:3]
+    else:                                   # keep the student's choice, add runs new since then
+        before = [i for i in st.session_state.get(shown, []) if i in options]
+        picked_ids = before + [i for i in options if i not in known and i not in before]
+    st.session_state[seen] = list(options)
+    st.session_state[shown] = picked_ids
+    picked = st.multiselect("Runs to compare", list(options), key=shown,
+                            format_func=lambda i: options[i][0] if i in options else f"run {i}")
+    histories = {options[i][0]: options[i][1].history for i in picked}
     left, right = st.columns(2)
     with left:
         show_figure(plots.compare_figure(histories, key="val_loss", x="step",

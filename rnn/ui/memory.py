@@ -5,14 +5,18 @@ Streamlit runs a full ``gc.collect()`` after every script run, fragment ticks in
 and holds the GIL for 0.1-0.25 s; at two ticks a second per training or queued session, ten
 sessions spent more than the whole CPU collecting garbage and trainings crawled
 (bench/classroom.py). ``periodic_gc`` (called by every page's ``setup_page`` and when the
-training gate is made) switches that option off (unless the deployer set it) and starts a daemon
+first page runs) switches that option off (unless the deployer set it) and starts a daemon
 thread that collects every ``GC_EVERY`` seconds instead, so the cyclic garbage of
 finished runs and closed sessions (an Experiment and its Trainer refer to each other) is still
 reclaimed; on glibc it then hands the freed heap back to the system (``malloc_trim``), so the
 resident set shows what is in use.
 
-``RNN_PLAYGROUND_MEMORY_LOG=1`` prints one line per collection to stderr (live experiments,
-gate tickets, resident set): bench/soak.py reads it.
+``RNN_PLAYGROUND_MEMORY_LOG=1`` prints one line per collection to stderr (objects, resident set,
+heap): bench/soak.py reads it.
+
+Trainings no longer run here (rnn.jobs: worker processes), but the web process still holds torch
+and plotly and still reruns a fragment once a second per training session, so a full collection
+after every run would still cost what it did: the periodic collection stays.
 
 glibc gives each thread that contends for the heap its own arena (up to 8 per core), and
 Streamlit runs every script run in a new thread; freed memory then sits in many arenas.
@@ -34,7 +38,6 @@ GC_OPTION = "runner.postScriptGC"
 MEMORY_LOG = "RNN_PLAYGROUND_MEMORY_LOG"
 _gc_lock = threading.Lock()
 _gc_thread: threading.Thread | None = None
-_gc_gate = None                                  # the gate whose tickets the memory log counts
 _live_experiments: "weakref.WeakSet" = weakref.WeakSet()     # every experiment a panel made
 
 
@@ -86,23 +89,15 @@ def heap_stats() -> dict:
             "heap_mmapped_mb": round(info.hblkhd * mb, 1)}
 
 
-def watch_gate(gate) -> None:
-    """Count ``gate``'s tickets (``gate.counts()``) in every collection's statistics."""
-    global _gc_gate
-    _gc_gate = gate
-
-
 def collect_garbage() -> dict:
     """One full collection and a heap trim; what the memory log prints."""
     start = time.perf_counter()
     found = gc.collect()
     collected = time.perf_counter()
     _malloc_trim()                   # ctypes lets go of the GIL while it runs
-    gate = _gc_gate
-    counts = gate.counts() if gate is not None else {}
     return {"collected": found, "gc_ms": round(1000 * (collected - start), 1),
             "trim_ms": round(1000 * (time.perf_counter() - collected), 1),
-            "objects": len(gc.get_objects()), "live_experiments": len(_live_experiments), **counts,
+            "objects": len(gc.get_objects()), "live_experiments": len(_live_experiments),
             "rss_mb": round(_rss_mb(), 1), **heap_stats()}
 
 
@@ -139,5 +134,5 @@ def _track(exp) -> None:
     """Count ``exp`` among the live experiments (weakly: it does not keep ``exp`` alive)."""
     try:
         _live_experiments.add(exp)
-    except TypeError:            # not weak-referenceable (a test's stand-in): not counted
+    except TypeError:            # not weak-referenceable: not counted
         pass

@@ -103,9 +103,6 @@ def setup_page(title: str, icon: str = ":material/all_inclusive:") -> None:
     periodic_gc()             # from the first page on, not only once someone trains (rnn.ui.memory)
     if not _first_call_this_run():
         return
-    from rnn.ui.gate import VISITORS
-
-    VISITORS.begin()          # a person waits for this run: trainings step aside (rnn.ui.gate)
     st.html(_CSS)             # style only: Streamlit adds it without taking space on the page
     with st.sidebar:
         st.markdown(f"### :material/all_inclusive: {APP_NAME}")

@@ -77,7 +77,8 @@ def data_sidebar(task_name: str) -> dict:
         if loaded is not None:
             st.sidebar.success(f"Using {upload.name}: {len(loaded.train)} training examples"
                                if not isinstance(loaded.train, str) else f"Using {upload.name}")
-            return {"dataset": None, "data": loaded, "name": upload.name}
+            # the bytes go with it: a training worker parses the file itself (rnn.jobs)
+            return {"dataset": None, "data": loaded, "name": upload.name, "raw": upload.getvalue()}
         st.sidebar.info(f"Still using the built-in data ({dataset}).")
         return {"dataset": dataset, "data": builtin_data(task_name, dataset), "name": dataset,
                 "problem": f"{upload.name} could not be used, so the built-in data ({dataset}) is "
@@ -126,8 +127,11 @@ def make_factory(task: str, model_config, train_config, source: dict, options: d
     """A zero-argument function that builds the session's fresh Experiment for the live panel."""
     def make():
         from rnn.experiment import Experiment
-        return Experiment.create(task, model_config, train_config, dataset=source["dataset"],
-                                 data=source["data"], data_name=source["name"], options=options)
+        exp = Experiment.create(task, model_config, train_config, dataset=source["dataset"],
+                                data=source["data"], data_name=source["name"], options=options)
+        if source.get("raw") is not None:
+            exp.data_file = (source["name"], source["raw"])     # for the worker that trains it
+        return exp
     return make
 
 
@@ -163,8 +167,10 @@ def active_experiment(exp_key: str, pretrained_name: str | None):
         pretrained = (f"the pretrained model {pretrained_name}" if pretrained_name
                       else "no pretrained model")
         choices = list(own) + [pretrained]
-        if st.session_state.get(f"{exp_key}_use") not in choices:
-            st.session_state[f"{exp_key}_use"] = choices[0]
+        newest, seen = choices[0], f"_newest_{exp_key}"
+        if st.session_state.get(f"{exp_key}_use") not in choices or st.session_state.get(seen) != newest:
+            st.session_state[f"{exp_key}_use"] = newest      # a run that has just trained is picked
+        st.session_state[seen] = newest
         picked = st.sidebar.selectbox("Try and Inspect use", choices, key=f"{exp_key}_use",
                                       help="Every training run of this session is kept (the last "
                                            "few); pick which one to try and look inside.")
