@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # `python benc
 import torch  # noqa: E402
 
 from bench.common import loadavg  # noqa: E402
+from rnn.models.config import ARCHS  # noqa: E402
 
 BUCKETS = ("0-5", "6-10", "11-19", "20-29", "30-39", "40-50")
 
@@ -75,7 +76,7 @@ def table(runs: list[dict]) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--cells", nargs="+", default=["rnn", "leaky", "esn", "gru", "lstm"])
+    parser.add_argument("--cells", nargs="+", default=list(ARCHS))
     parser.add_argument("--layers", type=int, nargs="+", default=[1])
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--dataset", choices=("long", "short", "overwrite"), default="long")

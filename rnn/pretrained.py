@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnn.data.long_levels import LONG_DATASETS
-from rnn.models.config import ModelConfig
+from rnn.models.config import ARCHS, ModelConfig
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 
@@ -64,12 +64,12 @@ SPECS: list[PretrainedSpec] = [
                    {"arch": "lstm", "attention": "none"}, 1500),
     # the memory-and-gates lesson: all five cells, same data, seed and budget (rnn/lessons/gates.py)
     *[PretrainedSpec(f"agreement-{arch}", "agreement", "long", {"arch": arch}, 1500)
-      for arch in ("rnn", "leaky", "esn", "gru", "lstm")],
+      for arch in ARCHS],
     *[PretrainedSpec(f"agreement-rnn-{n}layers", "agreement", "long", {"arch": "rnn", "layers": n}, 1500)
       for n in (2, 3)],
     # the overwrite level (issue 25): 1-3 subjects in a row, the verb of the last one; same budget
     *[PretrainedSpec(f"agreement-{arch}-overwrite", "agreement", "overwrite", {"arch": arch}, 1500)
-      for arch in ("rnn", "leaky", "esn", "gru", "lstm")],
+      for arch in ARCHS],
     # the vanilla RNN and the ESN trained on short gaps only (0-5), scored on long ones
     *[PretrainedSpec(f"agreement-{arch}-short", "agreement", "short", {"arch": arch}, 1500)
       for arch in ("rnn", "esn")],

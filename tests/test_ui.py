@@ -61,3 +61,42 @@ def test_friendly_messages():
     assert "cannot be read" not in typed and "Type a sentence" in typed
     assert "more than this server allows" in friendly_message(LimitError("too big"))
     assert "Traceback" not in friendly_message(RuntimeError("boom"))
+
+
+def task_sidebar_script(task):
+    import streamlit as st
+    from rnn.ui import architecture_sidebar
+    from rnn.ui.widgets import apply_fitted
+    st.button("fit", key="fit", on_click=apply_fitted,
+              args=(task, {"hidden": 100, "layers": 2, "dropout": 0.27}, {"lr": 0.0029, "batch_size": 50}))
+    st.session_state["model_cfg"] = architecture_sidebar(task, {"arch": "lstm", "level": "word"})
+
+
+@pytest.mark.parametrize("task, shown, hidden", [
+    ("translation", {"translation_attention", "translation_bidirectional"}, {"translation_level"}),
+    ("textgen", {"textgen_level"}, {"textgen_bidirectional", "textgen_attention", "textgen_char_features"}),
+    ("ner", {"ner_char_features", "ner_bidirectional"}, {"ner_attention", "ner_level"}),
+    ("bidir", {"bidir_bidirectional", "bidir_dropout"}, {"bidir_attention", "bidir_level", "bidir_char_features"}),
+])
+def test_each_task_shows_the_sidebar_fields_it_declares(task, shown, hidden):
+    from rnn.models.config import ATTENTIONS, sidebar_fields
+    from rnn.ui.widgets import FIELD_RENDERERS
+    assert set(sidebar_fields(task)) <= set(FIELD_RENDERERS)
+    at = AppTest.from_function(task_sidebar_script, args=(task,), default_timeout=30).run()
+    assert not at.exception
+    keys = {w.key for kind in (at.radio, at.toggle, at.slider, at.select_slider) for w in kind}
+    assert shown <= keys and not (hidden & keys)
+    if task == "translation":
+        assert tuple(at.radio(key="translation_attention").options) == ATTENTIONS
+        assert at.radio(key="translation_attention").value == "additive"
+    if task == "textgen":
+        assert at.session_state["model_cfg"].level == "word"
+
+
+def test_fit_to_my_data_snaps_the_sidebar_to_the_nearest_options():
+    at = AppTest.from_function(task_sidebar_script, args=("ner",), default_timeout=30).run()
+    at.button(key="fit").click().run()
+    assert not at.exception
+    m = at.session_state["model_cfg"]
+    assert (m.hidden, m.layers, m.dropout) == (128, 2, 0.3)
+    assert at.session_state["ner_lr"] == 3e-3 and at.session_state["ner_batch_size"] == 64

@@ -17,10 +17,11 @@ from rnn.lessons.gates_text import (CALC_NOTE, CHALLENGES, COMPARE_TEXT, DEPTH_A
                                     DEPTH_CHALLENGE, DEPTH_EQUATION, DEPTH_OWN, DEPTH_TEXT, GATES_TEXT,
                                     INSPECT_TEXT, INTRO, OVERWRITE_TEXT, PAGE, PYTORCH_NAMES,
                                     REMEDIES, SWEEP_TEXT, TASK_TEXT)
+from rnn.models.config import ARCHS
 from rnn.tasks import get_task
 
 TASK = "agreement"
-CELLS = ("rnn", "leaky", "esn", "gru", "lstm")
+CELLS = ARCHS
 LABELS = {"rnn": "RNN", "leaky": "Leaky RNN", "esn": "Echo state net", "gru": "GRU", "lstm": "LSTM"}
 SWEEP_GAPS = tuple(range(0, 51, 5))
 SINGULAR_OF = {plural: singular for singular, plural in NOUNS.items()}

@@ -25,11 +25,12 @@ from torch import nn
 from rnn.gradflow import operator_norm, spectrum
 from rnn.labs.memory import (MemoryConfig, MemoryModel, MemoryTask, beta, evaluate,
                              grad_norms_through_time, loss_and_accuracy)
+from rnn.models.config import ARCHS as ALL_CELLS, CELL_SHORT
 from rnn.train import optim
 
 ARCHS = ("rnn", "gru", "lstm")             # the cells the sweep races (its own models, rnn.labs.memory)
-CELLS = ("rnn", "leaky", "esn", "gru", "lstm")   # every cell: gradient curves and the Train tab
-LABELS = {"rnn": "RNN", "leaky": "Leaky", "esn": "ESN", "gru": "GRU", "lstm": "LSTM"}
+CELLS = ALL_CELLS                          # every cell: gradient curves and the Train tab
+LABELS = CELL_SHORT
 RADII = ("init", "0.5", "0.75", "0.9", "1.0", "1.1", "1.25", "1.5", "2.0", "3.0")   # the sidebar's
 SWEEP_RADII = (0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0)
 KINDS = {"recall": "recall the first symbol", "adding": "add the two marked numbers"}

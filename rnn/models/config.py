@@ -8,8 +8,27 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 ARCHS = ("rnn", "leaky", "esn", "gru", "lstm")  # the one home of the cell names
+# cell -> the name a person reads; the short name (legends, the URL's ?ner_arch=GRU)
+CELL_LABELS = {"rnn": "Vanilla RNN", "leaky": "Leaky RNN", "esn": "Echo state network",
+               "gru": "GRU", "lstm": "LSTM"}
+CELL_SHORT = {"rnn": "RNN", "leaky": "Leaky", "esn": "ESN", "gru": "GRU", "lstm": "LSTM"}
 ATTENTIONS = ("none", "dot", "additive")
 LEVELS = ("char", "word")
+
+# The ModelConfig fields a task's sidebar shows after the cell, sizes and layers, in this order
+# (rnn/ui/widgets.py renders each by name). The cell-only fields (leak, spectral_radius,
+# nonlinearity) show only when their cell is chosen. A task not listed shows SIDEBAR_FIELDS.
+SIDEBAR_FIELDS = ("bidirectional", "dropout", "leak", "spectral_radius", "nonlinearity")
+TASK_SIDEBAR_FIELDS = {
+    "translation": SIDEBAR_FIELDS + ("attention",),
+    "textgen": tuple(f for f in SIDEBAR_FIELDS if f != "bidirectional") + ("level",),  # reads left to right only
+    "ner": SIDEBAR_FIELDS + ("char_features",),
+}
+
+
+def sidebar_fields(task: str) -> tuple[str, ...]:
+    """The fields ``task``'s "Architecture" sidebar shows beyond the cell, sizes and layers."""
+    return TASK_SIDEBAR_FIELDS.get(task, SIDEBAR_FIELDS)
 
 
 @dataclass

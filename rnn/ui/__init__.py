@@ -5,6 +5,7 @@
     show_diagram(svg)                           draw an rnn.diagrams SVG (no Plotly)
     architecture_sidebar(task, defaults)        -> ModelConfig, clamped to the server's limits
     training_sidebar(defaults, task="")         -> TrainConfig, clamped to the server's limits
+    apply_fitted(task, model, train)            "Fit to my data": a fit's choices into the sidebar
     lesson_tabs()                               Learn / Train / Try / Inspect / Compare (in the URL)
     training_panel(exp_key, make, metric)       live training with Start/Stop/Reset + downloads
     compare_panel(exp_key, make(arch), metric)  RNN vs GRU vs LSTM, one after the other, one chart
@@ -23,7 +24,7 @@ _HOMES = {"compare_panel": "compare", "download_buttons": "downloads",
           "training_panel": "live_training", "setup_page": "setup", "show_diagram": "setup",
           "show_figure": "setup",
           "ui_settings": "setup", "architecture_sidebar": "widgets", "lesson_tabs": "widgets",
-          "training_sidebar": "widgets"}
+          "training_sidebar": "widgets", "apply_fitted": "widgets"}
 __all__ = list(_HOMES)
 
 

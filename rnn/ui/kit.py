@@ -35,7 +35,7 @@ from rnn.ui.live_training import training_panel
 from rnn.ui.setup import setup_page, show_figure, ui_settings
 from rnn.ui.tables import show_table
 from rnn.ui.task_page import active_experiment, data_sidebar, make_factory, pretrained_experiment
-from rnn.ui.widgets import CELLS, URL, architecture_sidebar, lesson_tabs, training_sidebar
+from rnn.ui.widgets import CELLS, URL, apply_fitted, architecture_sidebar, lesson_tabs, training_sidebar
 
 LESSON_TEXT = Path(__file__).resolve().parents[1] / "lessons" / "text"
 RACE_STEPS = (100, 200, 300, 500, 1000, 1500)
@@ -276,7 +276,7 @@ class TaskPage:
         fit = memo[2]
         c1, c2 = st.columns([1, 3])
         c1.button("Fit to my data", key=f"{self.task}_fit", icon=":material/auto_fix_high:",
-                  on_click=_apply_fit, args=(self.task, fit.model, fit.train))
+                  on_click=apply_fitted, args=(self.task, fit.model, fit.train))
         c2.caption(fit.describe().replace("\n", "  \n"))
 
     def train_panel(self, metric: str, **kwargs):
@@ -339,24 +339,6 @@ class TaskPage:
                 c2.caption(caption)
             return histories
         return {}
-
-
-def _apply_fit(task: str, model: dict, train: dict) -> None:
-    """Put a data fit's choices into the sidebar's widgets (they snap to the nearest option)."""
-    from rnn.ui.widgets import LEARNING_RATES, _nearest, _size_options
-    limits = ui_settings()
-    for name, limit in (("hidden", limits.max_hidden), ("embed", limits.max_embed)):
-        if name in model:
-            st.session_state[f"{task}_{name}"] = _nearest(_size_options(int(limit)), int(model[name]))
-    if "layers" in model:
-        st.session_state[f"{task}_layers"] = int(model["layers"])
-    if "dropout" in model:
-        st.session_state[f"{task}_dropout"] = round(float(model["dropout"]), 1)
-    if "lr" in train:
-        st.session_state[f"{task}_lr"] = _nearest(LEARNING_RATES, float(train["lr"]))
-    if "batch_size" in train:
-        from rnn.ui.widgets import BATCH_SIZES
-        st.session_state[f"{task}_batch_size"] = _nearest(BATCH_SIZES, int(train["batch_size"]))
 
 
 def keep_value(key: str, value) -> None:

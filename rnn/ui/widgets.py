@@ -11,17 +11,14 @@ from typing import Any, Mapping
 
 import streamlit as st
 
-from rnn.models.config import ARCHS, ModelConfig
+from rnn.models.config import ARCHS, ATTENTIONS, CELL_LABELS, CELL_SHORT, LEVELS, ModelConfig, sidebar_fields
 from rnn.train.trainer import OPTIMIZERS, TrainConfig
 from rnn.ui.setup import ui_settings
 
 URL = "query-params"              # bind= value of every widget whose value belongs in the link
-# cell -> the name a person reads (and the URL holds: ?ner_arch=GRU reads better than an index)
-_NAMES = {"rnn": ("Vanilla RNN", "RNN"), "gru": ("GRU", "GRU"), "lstm": ("LSTM", "LSTM"),
-          "leaky": ("Leaky RNN", "Leaky"), "esn": ("Echo state network", "ESN")}
-CELLS = tuple(ARCHS)              # every cell the engine has, in its order
-ARCH_LABELS = {a: _NAMES.get(a, (a.upper(), a.upper()))[0] for a in CELLS}
-ARCH_URL = {a: _NAMES.get(a, (a.upper(), a.upper()))[1] for a in CELLS}
+CELLS = ARCHS                     # every cell the engine has, in its order
+ARCH_LABELS = CELL_LABELS         # cell -> the name a person reads
+ARCH_URL = CELL_SHORT             # cell -> the name the URL holds (?ner_arch=GRU, not an index)
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
 BATCH_SIZES = (8, 16, 32, 64, 128)
 SIZES = (4, 8, 16, 32, 64, 128, 256, 512, 1024)
@@ -69,9 +66,10 @@ def _size_slider(label: str, key: str, default: int, limit: int, help: str) -> i
 def architecture_sidebar(task: str, defaults: Any = None):
     """Sidebar "Architecture" section; returns a ``ModelConfig`` for ``task``.
 
-    ``defaults``: a ModelConfig, a dict of its fields, or None. Task-specific fields are shown
-    only where they matter: ``attention`` (translation), ``level`` (textgen), ``char_features``
-    (ner); ``bidirectional`` everywhere but textgen (a language model may not read ahead).
+    ``defaults``: a ModelConfig, a dict of its fields, or None. After the cell, sizes and layers
+    come the fields the task declares (``rnn.models.config.sidebar_fields``: e.g. ``attention``
+    for translation, ``level`` and no ``bidirectional`` for textgen), each drawn by its entry in
+    ``FIELD_RENDERERS``.
     """
     lim, d = ui_settings(), _as_dict(defaults)
     st.sidebar.header("Architecture")
@@ -99,57 +97,104 @@ def architecture_sidebar(task: str, defaults: Any = None):
     return _build(ModelConfig, values)
 
 
-def _task_specific(task: str, values: dict, d: dict) -> dict:
-    """The fields that exist only for some cells or tasks."""
-    out: dict = {}
-    if task != "textgen":
-        out["bidirectional"] = st.toggle("Bidirectional (also read right to left)",
-                                         bool(d.get("bidirectional", False)),
-                                         key=f"{task}_bidirectional", bind=URL)
-    out["dropout"] = float(clamp(st.slider(
+def _bidirectional(task: str, values: dict, d: dict) -> dict:
+    return {"bidirectional": st.toggle("Bidirectional (also read right to left)",
+                                       bool(d.get("bidirectional", False)),
+                                       key=f"{task}_bidirectional", bind=URL)}
+
+
+def _dropout(task: str, values: dict, d: dict) -> dict:
+    return {"dropout": float(clamp(st.slider(
         "Dropout", 0.0, 0.5, float(clamp(d.get("dropout", 0.0), 0.0, 0.5)), 0.1,
         key=f"{task}_dropout", bind=URL,
         help="While training, zero this share of the values on the embeddings, between stacked "
              "layers and before the output layer (fights overfitting on small data)."),
-        0.0, 0.5))
-    if values["arch"] == "leaky":
-        out["leak"] = float(st.select_slider(
-            "Leak α (share of the old state kept each step)", LEAKS, key=f"{task}_leak", bind=URL,
-            value=_nearest(LEAKS, float(d.get("leak", 0.5))),
-            help="a⟨t⟩ = α a⟨t−1⟩ + (1 − α) tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a), as in the course "
-                 "notes (chapter 10, §10.9.2). α = 0 is the vanilla RNN; an α near 1 keeps the old "
-                 "state longer."))
-        out["learn_leak"] = st.toggle("Learn α per unit", bool(d.get("learn_leak", False)),
-                                      key=f"{task}_learn_leak", bind=URL,
-                                      disabled=out["leak"] <= 0.0)
-        if out["leak"] <= 0.0:
-            out["learn_leak"] = False
-    if values["arch"] == "esn":
-        out["spectral_radius"] = float(st.select_slider(
-            "Spectral radius ρ of the frozen W_aa", RADII, key=f"{task}_spectral_radius", bind=URL,
-            value=_nearest(RADII, float(d.get("spectral_radius", 0.9))),
-            help="An echo state network never trains W_aa or W_ax: they are random, W_aa scaled "
-                 "to this radius. Only the readout learns. Near 1, echoes of old inputs last long."))
-    if values["arch"] == "rnn":
-        out["nonlinearity"] = st.radio("Nonlinearity g", ("tanh", "relu"), horizontal=True,
-                                       index=1 if d.get("nonlinearity") == "relu" else 0,
-                                       key=f"{task}_nonlinearity", bind=URL)
-    if task == "translation":
-        options = ("none", "dot", "additive")
-        att = d.get("attention", "additive")
-        out["attention"] = st.radio("Attention", options, horizontal=True, key=f"{task}_attention",
-                                    index=options.index(att) if att in options else 2, bind=URL)
-    if task == "textgen":
-        out["level"] = st.radio("Tokens", ("char", "word"), horizontal=True, key=f"{task}_level",
-                                index=1 if d.get("level") == "word" else 0, bind=URL,
-                                help="char: one token per character; word: one per word "
-                                     "(`--level` on the command line). The address holds the "
-                                     "same word, so a link opens the same level.")
-    if task == "ner":
-        out["char_features"] = st.toggle("Spelling features (capitals, suffixes)",
-                                         bool(d.get("char_features", True)),
-                                         key=f"{task}_char_features", bind=URL)
+        0.0, 0.5))}
+
+
+def _leak(task: str, values: dict, d: dict) -> dict:
+    if values["arch"] != "leaky":
+        return {}
+    leak = float(st.select_slider(
+        "Leak α (share of the old state kept each step)", LEAKS, key=f"{task}_leak", bind=URL,
+        value=_nearest(LEAKS, float(d.get("leak", 0.5))),
+        help="a⟨t⟩ = α a⟨t−1⟩ + (1 − α) tanh(W_aa a⟨t−1⟩ + W_ax x⟨t⟩ + b_a), as in the course "
+             "notes (chapter 10, §10.9.2). α = 0 is the vanilla RNN; an α near 1 keeps the old "
+             "state longer."))
+    learn = st.toggle("Learn α per unit", bool(d.get("learn_leak", False)),
+                      key=f"{task}_learn_leak", bind=URL, disabled=leak <= 0.0)
+    return {"leak": leak, "learn_leak": bool(learn) and leak > 0.0}
+
+
+def _spectral_radius(task: str, values: dict, d: dict) -> dict:
+    if values["arch"] != "esn":
+        return {}
+    return {"spectral_radius": float(st.select_slider(
+        "Spectral radius ρ of the frozen W_aa", RADII, key=f"{task}_spectral_radius", bind=URL,
+        value=_nearest(RADII, float(d.get("spectral_radius", 0.9))),
+        help="An echo state network never trains W_aa or W_ax: they are random, W_aa scaled "
+             "to this radius. Only the readout learns. Near 1, echoes of old inputs last long."))}
+
+
+def _nonlinearity(task: str, values: dict, d: dict) -> dict:
+    if values["arch"] != "rnn":
+        return {}
+    return {"nonlinearity": st.radio("Nonlinearity g", ("tanh", "relu"), horizontal=True,
+                                     index=1 if d.get("nonlinearity") == "relu" else 0,
+                                     key=f"{task}_nonlinearity", bind=URL)}
+
+
+def _attention(task: str, values: dict, d: dict) -> dict:
+    att = d.get("attention", ModelConfig.attention)
+    index = ATTENTIONS.index(att if att in ATTENTIONS else ModelConfig.attention)
+    return {"attention": st.radio("Attention", ATTENTIONS, horizontal=True, key=f"{task}_attention",
+                                  index=index, bind=URL)}
+
+
+def _level(task: str, values: dict, d: dict) -> dict:
+    return {"level": st.radio("Tokens", LEVELS, horizontal=True, key=f"{task}_level",
+                              index=LEVELS.index(d["level"]) if d.get("level") in LEVELS else 0,
+                              bind=URL,
+                              help="char: one token per character; word: one per word "
+                                   "(`--level` on the command line). The address holds the "
+                                   "same word, so a link opens the same level.")}
+
+
+def _char_features(task: str, values: dict, d: dict) -> dict:
+    return {"char_features": st.toggle("Spelling features (capitals, suffixes)",
+                                       bool(d.get("char_features", True)),
+                                       key=f"{task}_char_features", bind=URL)}
+
+
+# ModelConfig field -> its sidebar control; a task lists the fields it shows (config.sidebar_fields)
+FIELD_RENDERERS = {"bidirectional": _bidirectional, "dropout": _dropout, "leak": _leak,
+                   "spectral_radius": _spectral_radius, "nonlinearity": _nonlinearity,
+                   "attention": _attention, "level": _level, "char_features": _char_features}
+
+
+def _task_specific(task: str, values: dict, d: dict) -> dict:
+    """The fields ``task`` declares (rnn.models.config.sidebar_fields), each drawn by its renderer."""
+    out: dict = {}
+    for name in sidebar_fields(task):
+        out.update(FIELD_RENDERERS[name](task, values, d))
     return out
+
+
+def apply_fitted(task: str, model: Mapping, train: Mapping) -> None:
+    """Put a data fit's choices into ``task``'s sidebar widgets (each snaps to its nearest option);
+    call it from a button's ``on_click`` (before the widgets are drawn again)."""
+    limits = ui_settings()
+    for name, limit in (("hidden", limits.max_hidden), ("embed", limits.max_embed)):
+        if name in model:
+            st.session_state[f"{task}_{name}"] = _nearest(_size_options(int(limit)), int(model[name]))
+    if "layers" in model:
+        st.session_state[f"{task}_layers"] = int(model["layers"])
+    if "dropout" in model:
+        st.session_state[f"{task}_dropout"] = round(float(model["dropout"]), 1)
+    if "lr" in train:
+        st.session_state[f"{task}_lr"] = _nearest(LEARNING_RATES, float(train["lr"]))
+    if "batch_size" in train:
+        st.session_state[f"{task}_batch_size"] = _nearest(BATCH_SIZES, int(train["batch_size"]))
 
 
 def training_sidebar(defaults: Any = None, task: str = ""):
