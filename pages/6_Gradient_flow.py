@@ -26,11 +26,6 @@ def rnn_view(s: lab.LabSettings):
     return lab.rnn_beta(s), lab.rnn_spectrum(s), lab.radius_sweep(s, lab.SWEEP_RADII)
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def accuracy_cell(s: lab.LabSettings, arch_: str, T_: int) -> float:
-    return lab.accuracy_at(s, arch_, T_)
-
-
 def gated(work):
     return run_in_gate(work, "gradflow")
 
@@ -109,26 +104,5 @@ with compare:
     st.markdown(f"Held-out accuracy after the same budget ({lab.BUDGET['steps']} Adam steps, "
                 f"learning rate {lab.BUDGET['lr']:g}, clipping at {lab.BUDGET['clip']:g}) for "
                 f"each dependency length T. “Solved” means at least {lab.SOLVED:.0%} accuracy.")
-    key = f"grad_sweep:{settings}"
-    if st.button("Run the sweep (21 short trainings)", type="primary", key="grad_sweep_btn",
-                 icon=":material/play_arrow:"):
-        bar = st.progress(0.0, text="training…")
-        cells = [(a, t) for a in lab.ARCHS for t in lab.TS]
-
-        def sweep():
-            out = {lab.LABELS[a]: {} for a in lab.ARCHS}
-            for i, (a, t) in enumerate(cells):
-                bar.progress(i / len(cells), text=f"{lab.LABELS[a]}, T = {t}")
-                out[lab.LABELS[a]][t] = accuracy_cell(settings, a, t)
-            return out
-
-        with engine_errors():
-            result = gated(sweep)
-            if result is not None:
-                st.session_state[key] = result
-        bar.empty()
-    results = st.session_state.get(key)
-    if results:
-        gradflow_ui.show_sweep(results, settings.task().chance)
-    else:
-        st.caption(lab.SWEEP_NOTE)
+    gradflow_ui.sweep_panel(settings, key=f"grad_sweep:{settings}", button_key="grad_sweep_btn",
+                            primary=True)

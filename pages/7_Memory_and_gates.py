@@ -11,7 +11,7 @@ from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_t
                     show_figure, show_table, training_panel, training_sidebar)
 from rnn.lessons import gradflow_lab
 from rnn.ui import gradflow as gradflow_ui
-from rnn.ui.kit import apply_challenge, challenge_list, run_in_gate
+from rnn.ui.kit import apply_challenge, challenge_list
 from rnn.ui.task_page import active_experiment, builtin_data, make_factory, pretrained_experiment
 
 setup_page("Memory and gates", ":material/memory:")
@@ -46,11 +46,6 @@ def overwrite_results():
 @st.cache_data(show_spinner="Reading the gates…", max_entries=16)
 def shipped_gate_roles(name: str, data_name: str):
     return lesson.gates_by_role(pretrained_experiment(name), builtin_data(TASK, data_name).test[:300])
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def sweep_cell(s: gradflow_lab.LabSettings, arch: str, T: int) -> float:
-    return gradflow_lab.accuracy_at(s, arch, T)
 
 
 @st.cache_data(show_spinner="Scoring the stacked RNNs…")
@@ -173,24 +168,8 @@ with compare:
             show_table(lesson.subject_rows(ow_subjects))
         st.subheader("The gradient over the gap")
         st.markdown(lesson.SWEEP_TEXT)
-        sweep_settings = gradflow_lab.LabSettings()
-        if st.button("Run the sweep (21 short trainings)", key="agreement_sweep_btn",
-                     icon=":material/play_arrow:"):
-            bar = st.progress(0.0, text="training…")
-
-            def progress(i, n, arch, T):
-                bar.progress(i / n, text=f"{gradflow_lab.LABELS[arch]}, T = {T}")
-
-            with engine_errors():
-                result = run_in_gate(lambda: gradflow_lab.accuracy_sweep(sweep_settings, sweep_cell, progress),
-                                     "gradflow")
-                if result is not None:
-                    st.session_state["agreement_sweep"] = result
-            bar.empty()
-        if st.session_state.get("agreement_sweep"):
-            gradflow_ui.show_sweep(st.session_state["agreement_sweep"], sweep_settings.task().chance)
-        else:
-            st.caption(gradflow_lab.SWEEP_NOTE)
+        gradflow_ui.sweep_panel(gradflow_lab.LabSettings(), key="agreement_sweep",
+                                button_key="agreement_sweep_btn")
         st.subheader("Deep RNNs: 1, 2 and 3 stacked vanilla RNN layers")
         st.latex(lesson.DEPTH_EQUATION)
         st.markdown(f"**Predict first:** {lesson.DEPTH_CHALLENGE.question}")

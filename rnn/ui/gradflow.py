@@ -75,6 +75,38 @@ def show_run(run: dict, settings, budget: dict) -> None:
     show_figure(loss_fig, key="grad_fig_loss")
 
 
+@st.cache_data(max_entries=512, show_spinner=False)
+def accuracy_cell(s: lab.LabSettings, arch: str, T: int) -> float:
+    """One cell of the accuracy-vs-T sweep, cached per server: both pages that show the sweep
+    (Gradient flow and Memory and gates) share these trainings."""
+    return lab.accuracy_at(s, arch, T)
+
+
+def sweep_panel(settings: lab.LabSettings, key: str, button_key: str, primary: bool = False) -> None:
+    """The sweep's button (``button_key``), its progress bar, the trainings (in a lab slot) and the
+    result, kept in session_state under ``key`` so a rerun shows it again."""
+    from rnn.ui.errors import engine_errors
+    from rnn.ui.kit import run_in_gate
+
+    if st.button("Run the sweep (21 short trainings)", type="primary" if primary else "secondary",
+                 key=button_key, icon=":material/play_arrow:"):
+        bar = st.progress(0.0, text="training…")
+
+        def progress(i, n, arch, T):
+            bar.progress(i / n, text=f"{lab.LABELS[arch]}, T = {T}")
+
+        with engine_errors():
+            result = run_in_gate(lambda: lab.accuracy_sweep(settings, accuracy_cell, progress),
+                                 "gradflow")
+            if result is not None:
+                st.session_state[key] = result
+        bar.empty()
+    if st.session_state.get(key):
+        show_sweep(st.session_state[key], settings.task().chance)
+    else:
+        st.caption(lab.SWEEP_NOTE)
+
+
 def show_sweep(results: dict, chance: float) -> None:
     show_figure(plots.accuracy_vs_length_figure(results, chance=chance), key="grad_fig_acc")
     solved = lab.largest_solved(results)
