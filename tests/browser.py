@@ -13,10 +13,19 @@ from bench.sync_browser import (CHROMIUM, CHROMIUM_ARGS, READY, chromium, new_pa
                                 streamlit_server, wait_ready)
 
 
-
 def require_browser() -> None:
     """Skip when there is no Chromium here, unless CI demands the browser suite run."""
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         if os.environ.get("RNN_PLAYGROUND_REQUIRE_BROWSER") == "1":
             pytest.fail(f"Chromium not found at {CHROMIUM} but RNN_PLAYGROUND_REQUIRE_BROWSER=1")
         pytest.skip(f"Chromium not found at {CHROMIUM}")
+
+
+@pytest.fixture(scope="module")
+def app_browser():
+    """One app server and one Chromium for a test module; its pages open at ``app_browser.base``.
+    A module uses it as ``browser = app_browser`` beside its imports."""
+    require_browser()
+    with streamlit_server() as url, chromium() as b:
+        b.base = url
+        yield b

@@ -10,17 +10,12 @@ import zipfile
 
 import pytest
 
-from browser import chromium, new_page, require_browser, streamlit_server, wait_ready
+from browser import app_browser, new_page, wait_ready
 
 pytestmark = pytest.mark.timeout(600)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    with streamlit_server() as url, chromium() as b:
-        b.base = url
-        yield b
+browser = app_browser                # the module's server and Chromium (tests/browser.py)
 
 
 def check_zip(data: bytes, task: str) -> dict[str, bytes]:

@@ -7,17 +7,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from browser import chromium, new_page, require_browser, streamlit_server, wait_ready
+from browser import app_browser, new_page, wait_ready
 
 pytestmark = pytest.mark.timeout(600)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    with streamlit_server() as url, chromium() as b:
-        b.base = url
-        yield b
+browser = app_browser                # the module's server and Chromium (tests/browser.py)
 
 
 def test_typed_text_and_settings_go_into_the_link_and_come_back(browser):
