@@ -7,6 +7,7 @@ health checks on /_stcore/health, redispatch when a replica dies).
         h.url                  # the proxy: what the students open
         h.web_pids, h.worker_pids, h.service_pids
 
+``compress=False`` leaves out HAProxy's gzip of Streamlit's scripts (bench/charts.py compares).
 ``jobs="local"`` keeps each replica's own worker processes; ``db="sqlite"`` its own poll file
 (only sensible with one replica). One replica without a proxy when ``replicas == 1`` and
 ``proxy=False``.
@@ -42,7 +43,7 @@ frontend web
   default_backend app
 backend app
   balance leastconn
-  cookie RNNSRV insert indirect nocache httponly
+{compression}  cookie RNNSRV insert indirect nocache httponly
   option httpchk GET /_stcore/health
   http-check expect status 200
   default-server check inter 2s fall 2 rise 2
@@ -50,16 +51,22 @@ backend app
 """
 
 
-def haproxy_config(port: int, backends: list[int]) -> str:
+COMPRESSION = """  compression algo gzip
+  compression type text/html text/css application/javascript text/javascript application/json image/svg+xml
+"""
+
+
+def haproxy_config(port: int, backends: list[int], compress: bool = True) -> str:
     servers = "\n".join(f"  server app{i + 1} 127.0.0.1:{p} cookie app{i + 1}"
                         for i, p in enumerate(backends))
-    return HAPROXY.format(port=port, servers=servers)
+    return HAPROXY.format(port=port, servers=servers, compression=COMPRESSION if compress else "")
 
 
 class Hosted:
     def __init__(self, replicas: int = 2, workers: int = 2, jobs: str = "rq", db: str = "postgresql",
                  env: dict | None = None, app: Path | None = None, tag: str = "hosted",
-                 proxy: bool | None = None):
+                 proxy: bool | None = None, compress: bool = True):
+        self.compress = compress
         self.replicas, self.workers, self.jobs, self.db = replicas, workers, jobs, db
         self.env = dict(env or {})
         self.app = Path(app) if app else None
@@ -103,7 +110,7 @@ class Hosted:
         if self.proxy:
             port = free_port()
             cfg = self.tmp / "haproxy.cfg"
-            cfg.write_text(haproxy_config(port, [s.port for s in self.servers]))
+            cfg.write_text(haproxy_config(port, [s.port for s in self.servers], self.compress))
             (OUT / f"{self.tag}_haproxy.cfg").write_text(cfg.read_text())
             self.haproxy = subprocess.Popen([shutil.which("haproxy") or "/usr/sbin/haproxy", "-f",
                                              str(cfg), "-db"], stdout=subprocess.DEVNULL,

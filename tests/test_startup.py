@@ -106,3 +106,19 @@ def test_every_page_starts_the_periodic_collector(monkeypatch):
     at = AppTest.from_function(_twice)
     at.run()
     assert not at.exception and len(calls) == 2
+
+
+def test_setup_page_starts_loading_the_chart_script_streamlit_has():
+    """setup_page (every page calls it) asks the browser for Streamlit's own chart script (the lazily loaded Plotly
+    chunk) as the page opens; the name it asks for is a file this Streamlit really serves."""
+    import re
+
+    import streamlit
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    bodies = [el.proto.body for el in at.get("html")]
+    asked = [m for b in bodies for m in re.findall(r"PlotlyChart\.[\w-]+\.js", b)]
+    assert len(asked) == 1, bodies
+    served = Path(streamlit.__file__).parent / "static" / "static" / "js" / asked[0]
+    assert served.is_file() and served.stat().st_size > 1_000_000

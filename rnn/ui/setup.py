@@ -104,6 +104,7 @@ def setup_page(title: str, icon: str = ":material/all_inclusive:") -> None:
     if not _first_call_this_run():
         return
     st.html(_CSS)             # style only: Streamlit adds it without taking space on the page
+    _preload_charts()
     with st.sidebar:
         st.markdown(f"### :material/all_inclusive: {APP_NAME}")
         _lesson_links()
@@ -121,6 +122,32 @@ LESSONS = (("app.py", "Home", ":material/home:"),
            ("pages/6_Gradient_flow.py", "6 · Gradient flow", ":material/trending_down:"),
            ("pages/7_Memory_and_gates.py", "7 · Memory and gates", ":material/memory:"),
            ("pages/8_Classroom.py", "Classroom: the course", ":material/co_present:"))
+
+
+def _chart_script() -> str | None:
+    """The file name of Streamlit's chart-library script (``PlotlyChart.<hash>.js``), if found."""
+    import streamlit
+    found = sorted((Path(streamlit.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+    return found[0].name if found else None
+
+
+def _preload_charts() -> None:
+    """Start loading Streamlit's chart library as the page opens, not at its first chart.
+
+    Streamlit fetches that 4.7 MB script only when a chart arrives, and every chart is a grey
+    placeholder until it has been downloaded and run: seconds on a phone, more when a class
+    opens the page at once (bench/charts.py). Importing the same URL early fills the browser's
+    module map, so the lazy import finds it loaded (or on its way). Off when ``RNN_PLAYGROUND_
+    PRELOAD_CHARTS=0`` (bench/charts.py compares).
+    """
+    name = _chart_script()
+    if name is None or os.environ.get("RNN_PLAYGROUND_PRELOAD_CHARTS", "1") == "0":
+        return
+    # resolved against Streamlit's own main script, as its lazy import is: the same module URL
+    st.html("<script>(function () { const main = document.querySelector("
+            "'script[type=\"module\"][src*=\"/static/js/index.\"]');"
+            f" if (main) import(new URL('{name}', main.src).href).catch(() => null); }})();</script>",
+            unsafe_allow_javascript=True)
 
 
 def _lesson_links() -> None:
