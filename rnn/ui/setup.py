@@ -103,8 +103,8 @@ def setup_page(title: str, icon: str = ":material/all_inclusive:") -> None:
     periodic_gc()             # from the first page on, not only once someone trains (rnn.ui.memory)
     if not _first_call_this_run():
         return
-    st.html(_CSS)             # style only: Streamlit adds it without taking space on the page
-    _preload_charts()
+    # style and script only: Streamlit adds them without taking space on the page
+    st.html(_CSS + _preload_charts(), unsafe_allow_javascript=True)
     with st.sidebar:
         st.markdown(f"### :material/all_inclusive: {APP_NAME}")
         _lesson_links()
@@ -131,7 +131,7 @@ def _chart_script() -> str | None:
     return found[0].name if found else None
 
 
-def _preload_charts() -> None:
+def _preload_charts() -> str:
     """Start loading Streamlit's chart library as the page opens, not at its first chart.
 
     Streamlit fetches that 4.7 MB script only when a chart arrives, and every chart is a grey
@@ -142,12 +142,11 @@ def _preload_charts() -> None:
     """
     name = _chart_script()
     if name is None or os.environ.get("RNN_PLAYGROUND_PRELOAD_CHARTS", "1") == "0":
-        return
+        return ""
     # resolved against Streamlit's own main script, as its lazy import is: the same module URL
-    st.html("<script>(function () { const main = document.querySelector("
+    return ("<script>(function () { const main = document.querySelector("
             "'script[type=\"module\"][src*=\"/static/js/index.\"]');"
-            f" if (main) import(new URL('{name}', main.src).href).catch(() => null); }})();</script>",
-            unsafe_allow_javascript=True)
+            f" if (main) import(new URL('{name}', main.src).href).catch(() => null); }})();</script>")
 
 
 def _lesson_links() -> None:

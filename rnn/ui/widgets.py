@@ -93,17 +93,17 @@ def architecture_sidebar(task: str, defaults: Any = None):
         values["layers"] = int(clamp(st.slider(
             "Stacked layers", 1, lim.max_layers, int(clamp(int(d.get("layers", 1)), 1, lim.max_layers)),
             key=f"{task}_layers", bind=URL), 1, lim.max_layers))
-        values.update(_task_specific(task, values, d))
+        values.update(_task_specific(task, values["arch"], d))
     return _build(ModelConfig, values)
 
 
-def _bidirectional(task: str, values: dict, d: dict) -> dict:
+def _bidirectional(task: str, arch: str, d: dict) -> dict:
     return {"bidirectional": st.toggle("Bidirectional (also read right to left)",
                                        bool(d.get("bidirectional", False)),
                                        key=f"{task}_bidirectional", bind=URL)}
 
 
-def _dropout(task: str, values: dict, d: dict) -> dict:
+def _dropout(task: str, arch: str, d: dict) -> dict:
     return {"dropout": float(clamp(st.slider(
         "Dropout", 0.0, 0.5, float(clamp(d.get("dropout", 0.0), 0.0, 0.5)), 0.1,
         key=f"{task}_dropout", bind=URL,
@@ -112,8 +112,8 @@ def _dropout(task: str, values: dict, d: dict) -> dict:
         0.0, 0.5))}
 
 
-def _leak(task: str, values: dict, d: dict) -> dict:
-    if values["arch"] != "leaky":
+def _leak(task: str, arch: str, d: dict) -> dict:
+    if arch != "leaky":
         return {}
     leak = float(st.select_slider(
         "Leak α (share of the old state kept each step)", LEAKS, key=f"{task}_leak", bind=URL,
@@ -126,8 +126,8 @@ def _leak(task: str, values: dict, d: dict) -> dict:
     return {"leak": leak, "learn_leak": bool(learn) and leak > 0.0}
 
 
-def _spectral_radius(task: str, values: dict, d: dict) -> dict:
-    if values["arch"] != "esn":
+def _spectral_radius(task: str, arch: str, d: dict) -> dict:
+    if arch != "esn":
         return {}
     return {"spectral_radius": float(st.select_slider(
         "Spectral radius ρ of the frozen W_aa", RADII, key=f"{task}_spectral_radius", bind=URL,
@@ -136,22 +136,22 @@ def _spectral_radius(task: str, values: dict, d: dict) -> dict:
              "to this radius. Only the readout learns. Near 1, echoes of old inputs last long."))}
 
 
-def _nonlinearity(task: str, values: dict, d: dict) -> dict:
-    if values["arch"] != "rnn":
+def _nonlinearity(task: str, arch: str, d: dict) -> dict:
+    if arch != "rnn":
         return {}
     return {"nonlinearity": st.radio("Nonlinearity g", ("tanh", "relu"), horizontal=True,
                                      index=1 if d.get("nonlinearity") == "relu" else 0,
                                      key=f"{task}_nonlinearity", bind=URL)}
 
 
-def _attention(task: str, values: dict, d: dict) -> dict:
+def _attention(task: str, arch: str, d: dict) -> dict:
     att = d.get("attention", ModelConfig.attention)
     index = ATTENTIONS.index(att if att in ATTENTIONS else ModelConfig.attention)
     return {"attention": st.radio("Attention", ATTENTIONS, horizontal=True, key=f"{task}_attention",
                                   index=index, bind=URL)}
 
 
-def _level(task: str, values: dict, d: dict) -> dict:
+def _level(task: str, arch: str, d: dict) -> dict:
     return {"level": st.radio("Tokens", LEVELS, horizontal=True, key=f"{task}_level",
                               index=LEVELS.index(d["level"]) if d.get("level") in LEVELS else 0,
                               bind=URL,
@@ -160,7 +160,7 @@ def _level(task: str, values: dict, d: dict) -> dict:
                                    "same word, so a link opens the same level.")}
 
 
-def _char_features(task: str, values: dict, d: dict) -> dict:
+def _char_features(task: str, arch: str, d: dict) -> dict:
     return {"char_features": st.toggle("Spelling features (capitals, suffixes)",
                                        bool(d.get("char_features", True)),
                                        key=f"{task}_char_features", bind=URL)}
@@ -172,11 +172,12 @@ FIELD_RENDERERS = {"bidirectional": _bidirectional, "dropout": _dropout, "leak":
                    "attention": _attention, "level": _level, "char_features": _char_features}
 
 
-def _task_specific(task: str, values: dict, d: dict) -> dict:
-    """The fields ``task`` declares (rnn.models.config.sidebar_fields), each drawn by its renderer."""
+def _task_specific(task: str, arch: str, d: dict) -> dict:
+    """The fields ``task`` declares (rnn.models.config.sidebar_fields), each drawn by its renderer
+    from the chosen cell ``arch`` and the defaults ``d`` (never the other fields' values)."""
     out: dict = {}
     for name in sidebar_fields(task):
-        out.update(FIELD_RENDERERS[name](task, values, d))
+        out.update(FIELD_RENDERERS[name](task, arch, d))
     return out
 
 
