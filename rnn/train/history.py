@@ -5,8 +5,13 @@ which pages, plots and checkpoints read. These classes are the same records with
 per kind, each converting to and from exactly the trainer's dict (``to_dict`` / ``record_from_dict``),
 and a ``History`` that holds a run's records with its steps, evaluations, best and stop apart.
 
-Training jobs (rnn/jobs) stream these records from a worker process to the web process and hand
-back a ``History`` with the result, so whoever reads a run reads one set of types wherever it ran.
+An Experiment's ``history`` is a ``History`` (rnn/experiment.py): pages, plots, the CLI and the
+export read ``history.steps``, ``.evals``, ``.best``, ``.stop``, ``.trained`` instead of filtering
+dicts by their "kind"; checkpoints keep the dicts (``to_dicts`` / ``from_dicts``), so old saved
+runs still load. Training jobs (rnn/jobs) stream these records from a worker process to the web
+process and hand back a ``History`` with the result, so whoever reads a run reads one set of types
+wherever it ran. ``select`` and ``split_records`` pick records by kind from a History or from a
+list of the trainer's dicts alike (the plots take either); no other module looks at "kind".
 """
 from __future__ import annotations
 
