@@ -32,6 +32,7 @@ def test_history_accessors_split_a_run_by_kind():
     h = History.from_dicts(_records())
     assert [r.step for r in h.steps] == [1, 2] and all(isinstance(r, StepRecord) for r in h.steps)
     assert [r.metrics["accuracy"] for r in h.evals] == [0.5, 0.75]
+    assert all(isinstance(r, EvalRecord) for r in h.evals)
     assert isinstance(h.best, BestRecord) and h.best.step == 1 and h.best.value == 1.5
     assert isinstance(h.stop, StopRecord) and h.stop_reason == "finished 2 steps"
     assert h.trained and h.steps_done == 2 and h.last_step.loss == 1.0

@@ -282,8 +282,8 @@ def test_exploding_setting_with_and_without_clipping(clip):
             assert "turn on gradient clipping" in exp.stop_reason
     else:
         assert steps and any(r.clipped for r in steps)
-        assert all(r["grad_norm_clipped"] <= clip * 1.001 for r in steps)
-        assert max(r["grad_norm"] for r in steps) > clip
+        assert all(r.grad_norm_clipped <= clip * 1.001 for r in steps)
+        assert max(r.grad_norm for r in steps) > clip
 
 
 # ------------------------------------------------------------------ hostile checkpoint files
