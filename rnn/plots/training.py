@@ -15,13 +15,14 @@ from typing import Iterable, Mapping, Sequence
 import plotly.graph_objects as go
 
 from rnn.plots.theme import ARCH_NAMES, PALETTE, arch_colour, downsample, empty_figure, new_figure
-from rnn.train.history import split_records
+from rnn.train.history import column, split_records
 
 
 def _series(records: Sequence[dict], key: str) -> tuple[list, list]:
     """(steps, values) for the records that carry ``key`` as a number."""
-    values = [(r.get("step"), r.get(key)) for r in records]
-    pairs = [(s, v) for s, v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    records = list(records)
+    pairs = [(s, v) for s, v in zip(column(records, "step"), column(records, key))
+             if isinstance(v, (int, float)) and not isinstance(v, bool)]
     return [p[0] for p in pairs], [float(p[1]) for p in pairs]
 
 
@@ -98,7 +99,8 @@ def grad_norm_figure(records: Iterable[dict], clip: float | None = None,
     dx, dy = downsample(x, y, how="max")
     fig.add_trace(go.Scatter(x=dx, y=dy, mode="lines", name="norm before clipping",
                              line=dict(color=PALETTE[0], width=2)))
-    clipped = [(r.get("step"), r.get("grad_norm")) for r in steps if r.get("clipped")]
+    clipped = [(s, g) for s, g, c in zip(column(steps, "step"), column(steps, "grad_norm"),
+                                         column(steps, "clipped")) if c]
     if clipped:
         cx, cy = downsample([c[0] for c in clipped], [c[1] for c in clipped], how="max")
         fig.add_trace(go.Scatter(x=cx, y=cy, mode="markers", name=f"clipped ({len(clipped)} steps)",
@@ -180,8 +182,8 @@ def compare_figure(runs: Mapping[str, Iterable[dict]], key: str = "val_loss",
     for i, (label, records) in enumerate((runs or {}).items()):
         steps, evals = split_records(records)
         source = steps if key in ("loss", "grad_norm") else evals
-        pts = [(r.get(field_name), r.get(key)) for r in source
-               if isinstance(r.get(key), (int, float)) and r.get(field_name) is not None]
+        pts = [(px, py) for px, py in zip(column(source, field_name), column(source, key))
+               if isinstance(py, (int, float)) and px is not None]
         if not pts:
             continue
         px, py = downsample([p[0] for p in pts], [p[1] for p in pts])

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Iterable, Union
 
 __all__ = ["StepRecord", "EvalRecord", "BestRecord", "StopRecord", "Record", "History",
-           "record_from_dict", "kind_of", "select", "split_records", "budget_text"]
+           "record_from_dict", "kind_of", "select", "split_records", "column", "budget_text"]
 
 
 class _Fields:
@@ -109,6 +110,7 @@ class StopRecord(_Fields):
 Record = Union[StepRecord, EvalRecord, BestRecord, StopRecord]
 _STEP_KEYS = ("grad_norm", "grad_norm_clipped", "clipped", "lr", "examples_per_s", "elapsed")
 _TYPES = (StepRecord, EvalRecord, BestRecord, StopRecord)
+_STEP_FIELDS = frozenset(StepRecord.__dataclass_fields__)
 
 
 def _number(value, default: float = math.nan) -> float:
@@ -160,6 +162,19 @@ def split_records(records) -> tuple[list, list]:
         elif kind == "eval":
             evals.append(r)
     return steps, evals
+
+
+def column(records: list, key: str) -> list:
+    """Each record's ``key`` (None where it has none), typed records or dicts alike: the x or y
+    of a chart. Steps or evaluations alone (``History.steps``, ``.evals``) are read at the speed
+    of attribute access (a live chart redraws thousands of steps every tick)."""
+    if records and all(type(r) is StepRecord for r in records) and key in _STEP_FIELDS:
+        return list(map(attrgetter(key), records))
+    if records and all(type(r) is EvalRecord for r in records):
+        if key in ("step", "elapsed"):
+            return list(map(attrgetter(key), records))
+        return [r.metrics.get(key) for r in records]
+    return [r.get(key) for r in records]
 
 
 @dataclass
