@@ -8,8 +8,8 @@ import torch
 
 from rnn.experiment import Experiment
 from rnn.models.config import ModelConfig
-from rnn.train.history import (BestRecord, EvalRecord, History, StepRecord, StopRecord, select,
-                               split_records)
+from rnn.train.history import (BestRecord, EvalRecord, History, StepRecord, StopRecord, column,
+                               select, split_records)
 from rnn.train.trainer import TrainConfig, Trainer
 from rnn.ui.runs import MAX_RUNS, Job, PanelRuns, trained
 
@@ -62,6 +62,16 @@ def test_select_and_split_take_typed_records_or_dicts_alike():
         assert [r.get("step") for r in steps] == [1, 2] and [r.get("step") for r in evals] == [1, 2]
         assert len(select(records, "step", "eval")) == 4 and len(select(records, "stop")) == 1
     assert split_records(None) == ([], [])
+
+
+def test_column_reads_a_field_of_typed_records_or_dicts_alike():
+    typed = History.from_dicts(_records())
+    dicts = _records()
+    for key in ("step", "loss", "clipped", "elapsed", "accuracy"):
+        for kinds in (("step",), ("eval",), ("step", "eval", "best", "stop")):
+            assert column(select(typed, *kinds), key) == column(select(dicts, *kinds), key), (key, kinds)
+    assert column(typed.steps, "loss") == [2.0, 1.0] and column(typed.evals, "accuracy") == [0.5, 0.75]
+    assert column(typed.evals, "loss") == [None, None] and column([], "loss") == []
 
 
 def test_truncate_and_copy():
