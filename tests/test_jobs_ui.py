@@ -133,8 +133,10 @@ def test_busy_workers_queue_the_run_with_a_message():
         at.button(key="t_start").click().run()
         infos = " ".join(i.value for i in at.info)
         assert "Queued: 1 training runs now" in infos and "number 1 in the queue" in infos, infos
+        assert _job(at).queued                               # ticks at TICK_QUEUED meanwhile
         blocker.button(key="t_stop").click().run()             # the worker frees up: it starts
         _until(at, lambda a: len(_steps(a)) > 0)
+        assert not _job(at).queued                           # and back to TICK_EVERY
         at.button(key="t_stop").click().run()
     finally:
         set_backend(old)

@@ -200,3 +200,20 @@ def test_figures_carry_the_app_template_even_after_streamlit_resets_plotlys_defa
         assert fig.layout.template == pio.templates[TEMPLATE_NAME]
         assert fig.layout.template.layout.font.size == 18
         assert fig.layout.title.text == "Loss"
+
+
+@pytest.mark.parametrize("position", ["top right", "top left", "bottom right", "bottom left"])
+@pytest.mark.parametrize("text", [None, "chance 0.50"])
+def test_reference_lines_are_plotlys_own_shapes_and_labels(position, text):
+    """theme.hline / vline (fast) write the same layout as plotly's add_hline / add_vline."""
+    from rnn.plots.theme import hline, new_figure, vline
+    line = dict(dash="dot", color="#555555", width=2)
+    for ours, theirs, at in ((hline, "add_hline", "y"), (vline, "add_vline", "x")):
+        expected, got = new_figure("t", "x", "y"), new_figure("t", "x", "y")
+        kwargs = {"annotation_text": text, "annotation_position": position,
+                  "annotation_font_size": 15} if text else {}
+        getattr(expected, theirs)(**{at: 0.7}, line=line, **kwargs)
+        ours(got, 0.7, line, text, position, 15)
+        ours(got, 0.9, line)                        # a second line is added, not swapped in
+        getattr(expected, theirs)(**{at: 0.9}, line=line)
+        assert got.to_dict() == expected.to_dict()

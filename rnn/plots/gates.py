@@ -7,7 +7,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from rnn.plots.theme import (subplots, PALETTE, arch_colour, empty_figure, new_figure, short_labels,
+from rnn.plots.theme import (subplots, hline, PALETTE, arch_colour, empty_figure, new_figure, short_labels,
                              title_margin, wrap_title)
 
 
@@ -40,7 +40,7 @@ def gap_accuracy_figure(curves: Mapping[str, Mapping[int, float]],
                                  hovertemplate=f"{label}, gap %{{x}}: %{{y:.2f}}<extra></extra>"))
     if not fig.data:
         return empty_figure(title)
-    fig.add_hline(y=0.5, line=dict(dash="dot", color="#555555"))
+    hline(fig, 0.5, dict(dash="dot", color="#555555"))
     fig.update_yaxes(range=[0.3, 1.05])
     # the legend below the plot: above it (the app's default) seven names wrap into rows that
     # cover the title on a phone
@@ -111,7 +111,7 @@ def plural_after_each_word(tokens: Sequence[str], probs,
     fig.add_trace(go.Scatter(x=short_labels(tokens), y=p, mode="lines+markers", name="P(plural)",
                              line=dict(color=PALETTE[0], width=3), marker=dict(size=10),
                              hovertemplate="after %{x}: %{y:.2f}<extra></extra>"))
-    fig.add_hline(y=0.5, line=dict(dash="dot", color="#555555"))
+    hline(fig, 0.5, dict(dash="dot", color="#555555"))
     fig.update_yaxes(range=[0, 1])
     fig.update_xaxes(tickangle=-45)
     return fig

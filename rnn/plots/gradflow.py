@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from rnn.plots.training import line_style
 
-from rnn.plots.theme import arch_colour as _colour, empty_figure, new_figure
+from rnn.plots.theme import arch_colour as _colour, empty_figure, hline, new_figure
 
 
 def grad_flow_figure(norms: Mapping[str, object], beta: float | Mapping[str, float] | None = None,
@@ -94,7 +94,6 @@ def accuracy_vs_length_figure(results: Mapping[str, object], chance: float | Non
     if not fig.data:
         return empty_figure(title)
     if chance is not None:
-        fig.add_hline(y=chance, line=dict(dash="dot", color="#555555"),
-                      annotation_text=f"chance {chance:.2f}", annotation_font_size=15)
+        hline(fig, chance, dict(dash="dot", color="#555555"), f"chance {chance:.2f}", font_size=15)
     fig.update_yaxes(range=[0, 1.05])
     return fig

@@ -10,7 +10,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from rnn.plots.theme import PALETTE, empty_figure, new_figure, short_labels
+from rnn.plots.theme import PALETTE, empty_figure, new_figure, hline, short_labels, vline
 
 DIRECTION_COLOURS = {"unidirectional": PALETTE[0], "bidirectional": PALETTE[2]}
 
@@ -86,13 +86,10 @@ def radius_sweep_figure(radii: Sequence[float], ratios: Mapping[str, Sequence[fl
                                  name=f"g = {act}", line=dict(width=3, color=PALETTE[3 + i])))
     if not fig.data:
         return empty_figure(title)
-    fig.add_hline(y=1.0, line=dict(dash="dot", color="#555555"))
-    fig.add_vline(x=1.0, line=dict(dash="dash", color="#555555"),
-                  annotation_text="radius 1: the unit circle", annotation_font_size=15)
+    hline(fig, 1.0, dict(dash="dot", color="#555555"))
+    vline(fig, 1.0, dict(dash="dash", color="#555555"), "radius 1: the unit circle", font_size=15)
     if current is not None:
-        fig.add_vline(x=current, line=dict(color=PALETTE[1], width=3),
-                      annotation_text="your W_aa", annotation_position="bottom right",
-                      annotation_font_size=15)
+        vline(fig, current, dict(color=PALETTE[1], width=3), "your W_aa", "bottom right", 15)
     fig.update_yaxes(type="log", exponentformat="power")
     return fig
 

@@ -188,3 +188,53 @@ def short_labels(tokens: Sequence[str], width: int = 12) -> list[str]:
         seen[label] = count + 1
         out.append(label + "\u200b" * count)
     return out
+
+
+# ---- reference lines -------------------------------------------------------------------------
+# plotly's ``add_hline``/``add_vline`` cost ~10 ms each (they search the figure's subplots), most
+# of a training chart's rebuild, which a class of 30-90 live sessions pays every tick (py-spy on
+# a replica during bench/classroom.py). These append the very same shape and annotation dicts
+# (tests/test_plots.py compares them with plotly's) straight to the layout, in ~1 ms.
+_H_POS = {"top right": (1, "right", "bottom"), "top left": (0, "left", "bottom"),
+          "bottom right": (1, "right", "top"), "bottom left": (0, "left", "top")}
+_V_POS = {"top right": (1, "left", "top"), "top left": (1, "right", "top"),
+          "bottom right": (0, "left", "bottom"), "bottom left": (0, "right", "bottom")}
+
+
+def _add(fig: go.Figure, shape: dict, annotation: dict | None) -> None:
+    update = {"shapes": [*fig.layout.shapes, shape]}
+    if annotation is not None:
+        update["annotations"] = [*fig.layout.annotations, annotation]
+    fig.update_layout(**update)
+
+
+def hline(fig: go.Figure, y: float, line: dict, text: str | None = None,
+          position: str = "top right", font_size: int | None = None) -> go.Figure:
+    """A horizontal line across the plot at ``y`` (``fig.add_hline``'s shape), labelled."""
+    shape = {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
+             "line": line}
+    note = None
+    if text is not None:
+        x, xanchor, yanchor = _H_POS[position]
+        note = {"text": text, "showarrow": False, "xref": "x domain", "x": x, "xanchor": xanchor,
+                "yref": "y", "y": y, "yanchor": yanchor}
+        if font_size:
+            note["font"] = {"size": font_size}
+    _add(fig, shape, note)
+    return fig
+
+
+def vline(fig: go.Figure, x: float, line: dict, text: str | None = None,
+          position: str = "top right", font_size: int | None = None) -> go.Figure:
+    """A vertical line up the plot at ``x`` (``fig.add_vline``'s shape), labelled."""
+    shape = {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "y domain", "y0": 0, "y1": 1,
+             "line": line}
+    note = None
+    if text is not None:
+        y, xanchor, yanchor = _V_POS[position]
+        note = {"text": text, "showarrow": False, "xref": "x", "x": x, "xanchor": xanchor,
+                "yref": "y domain", "y": y, "yanchor": yanchor}
+        if font_size:
+            note["font"] = {"size": font_size}
+    _add(fig, shape, note)
+    return fig

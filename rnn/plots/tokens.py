@@ -8,7 +8,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from rnn.plots.theme import (subplots, PALETTE, empty_figure, new_figure, short_labels,
+from rnn.plots.theme import (subplots, hline, PALETTE, empty_figure, new_figure, short_labels,
                              title_margin, wrap_title)
 
 MAX_TOKENS = 80   # a longer sentence is cut: beyond this the bars are too thin to read
@@ -34,8 +34,8 @@ def token_prob_bars(tokens: Sequence[str], probs, title: str = "P(part of a name
     fig = new_figure(title, "word", y_title)
     fig.add_trace(go.Bar(x=labels, y=p, marker_color=colours, name=y_title,
                          text=[f"{v:.2f}" for v in p], textposition="outside"))
-    fig.add_hline(y=threshold, line=dict(dash="dot", color="#555555"),
-                  annotation_text=f"decision threshold {threshold:g}", annotation_font_size=15)
+    hline(fig, threshold, dict(dash="dot", color="#555555"), f"decision threshold {threshold:g}",
+          font_size=15)
     fig.update_yaxes(range=[0, 1.15])
     return fig
 
@@ -57,7 +57,7 @@ def prob_after_each_word(tokens: Sequence[str], probs,
     fig.add_trace(go.Scatter(x=labels, y=p, mode="lines+markers", name="P(positive)",
                              line=dict(color=PALETTE[0], width=3), marker=dict(size=11),
                              hovertemplate="after %{x}: %{y:.2f}<extra></extra>"))
-    fig.add_hline(y=0.5, line=dict(dash="dot", color="#555555"))
+    hline(fig, 0.5, dict(dash="dot", color="#555555"))
     fig.update_yaxes(range=[0, 1])
     return fig
 

@@ -14,7 +14,8 @@ from typing import Iterable, Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from rnn.plots.theme import ARCH_NAMES, PALETTE, arch_colour, downsample, empty_figure, new_figure
+from rnn.plots.theme import (ARCH_NAMES, PALETTE, arch_colour, downsample, empty_figure, hline,
+                             new_figure, vline)
 from rnn.train.history import column, split_records
 
 
@@ -50,9 +51,7 @@ def loss_figure(records: Iterable[dict], reference_lines: Mapping[str, float] | 
     if vocab_size and vocab_size > 1:
         refs[f"uniform guess: ln {vocab_size} = {math.log(vocab_size):.2f}"] = math.log(vocab_size)
     for i, (label, value) in enumerate(refs.items()):
-        fig.add_hline(y=value, line=dict(dash="dot", color=PALETTE[3 + i % 4], width=2),
-                      annotation_text=label, annotation_position="top right",
-                      annotation_font_size=15)
+        hline(fig, value, dict(dash="dot", color=PALETTE[3 + i % 4], width=2), label, font_size=15)
     return fig
 
 
@@ -106,8 +105,8 @@ def grad_norm_figure(records: Iterable[dict], clip: float | None = None,
         fig.add_trace(go.Scatter(x=cx, y=cy, mode="markers", name=f"clipped ({len(clipped)} steps)",
                                  marker=dict(symbol="x", size=9, color=PALETTE[1])))
     if clip:
-        fig.add_hline(y=clip, line=dict(dash="dash", color=PALETTE[1], width=2),
-                      annotation_text=f"clip threshold {clip:g}", annotation_font_size=15)
+        hline(fig, clip, dict(dash="dash", color=PALETTE[1], width=2), f"clip threshold {clip:g}",
+              font_size=15)
     fig.update_yaxes(type="log")
     return fig
 
@@ -124,8 +123,8 @@ def grad_norm_histogram(records: Iterable[dict], clip: float | None = None,
     fig.add_trace(go.Histogram(x=[math.log10(n) for n in norms], nbinsx=40, name="steps",
                                marker_color=PALETTE[0]))
     if clip:
-        fig.add_vline(x=math.log10(clip), line=dict(dash="dash", color=PALETTE[1], width=3),
-                      annotation_text=f"clip {clip:g}", annotation_font_size=15)
+        vline(fig, math.log10(clip), dict(dash="dash", color=PALETTE[1], width=3), f"clip {clip:g}",
+              font_size=15)
     return fig
 
 

@@ -35,6 +35,9 @@ __all__ = ["training_panel", "job_state", "run_buttons", "live_fragment", "statu
 
 TICK_EVERY = 1.0                     # seconds between fragment ticks while training (only to
                                      # show what the worker sent: half the reruns of 0.5 s)
+TICK_QUEUED = 3.0                    # ... and while the job waits for a worker: only the queue
+                                     # line changes, and in a crowded class (N = 90 on 2 workers)
+                                     # most sessions wait most of the time (BENCHMARKS.md)
 TERMINAL = ("done", "diverged")
 STOP_WAIT = 2.0                      # Stop waits this long for the worker's weights (it needs < 1 s)
 
@@ -149,7 +152,7 @@ def _discard(key: str, job: Job) -> None:
 
 def _on_start(key: str) -> None:
     job = current_job(key)
-    job.running, job.error = True, ""
+    job.running, job.error, job.queued = True, "", False
 
 
 def _on_stop(key: str) -> None:
@@ -226,9 +229,12 @@ def _tick(key: str, job: Job, make: Callable[[str | None], object]) -> None:
         if job.job_id:
             update = backend.read(job.job_id, job.cursor, wait=settings.tick_seconds)
             _absorb(exp, job, update)
-            if update.state == QUEUED:
+            was_queued, job.queued = job.queued, update.state == QUEUED
+            if job.queued:
                 st.info(queue_message(update.position, backend.counts()), icon="⏳")
             if not _settle(key, job, exp, update):
+                if job.queued != was_queued:
+                    st.rerun()  # a full run gives the fragment's timer its new cadence
                 return
     except Exception as exc:  # noqa: BLE001 -- shown as a message, the job stops
         job.running = False
@@ -258,7 +264,8 @@ def live_fragment(key: str, job: Job, make, draw: Callable[[], None]) -> None:
             st.error(current.error, icon="🚨")
         draw()
 
-    st.fragment(body, run_every=TICK_EVERY if job.running else None)()
+    every = (TICK_QUEUED if job.queued else TICK_EVERY) if job.running else None
+    st.fragment(body, run_every=every)()
 
 
 def _stop_reason(exp) -> str:

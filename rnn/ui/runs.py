@@ -44,6 +44,7 @@ class Job:
     run_id: int | None = None            # set once an earlier run is restored into the job
     summary: str = ""
     error: str = ""
+    queued: bool = False                 # the job waits for a worker (the panel ticks slower)
     job_id: str | None = None            # the training job following labels[index] (rnn.jobs)
     cursor: int = 0                      # records of that job read so far
     history_len: int | None = None       # the experiment's history when that job began
