@@ -131,7 +131,7 @@ def score_ours(directory: Path, test: str) -> tuple[float, int]:
 
 def score_experiment(exp, test: str) -> tuple[float, int]:
     vocab, model = exp.vocabs["tokens"], exp.model.eval()
-    steps = max((r["step"] for r in exp.history if r.get("kind") == "step"), default=0)
+    steps = max((r.step for r in exp.history.steps), default=0)
     unk = vocab.stoi["<unk>"]
     encode = lambda s: [i if i != unk else -1 for i in vocab.encode(list(s))]  # noqa: E731
     return bits_per_char(lambda x: model(x)[0], encode, test, unk), steps

@@ -89,7 +89,7 @@ def run_job(task: str, dataset: str, arch: str, metric: str, target, cap: float,
         # short slices first: early crossings are timed finely, late ones cost fewer evaluations
         exp.train_for(min(max(0.5, 0.25 * trained), SLICE, cap - trained))
         trained += time.perf_counter() - t0
-        steps = [r["step"] for r in exp.history if r.get("kind") == "step"]
+        steps = [r.step for r in exp.history.steps]
         value = exp.evaluate(data=val).get(metric)
         curve.append((round(trained, 2), steps[-1] if steps else 0, value))
         if reached(metric, value, target):

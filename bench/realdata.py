@@ -124,7 +124,7 @@ def score_both(ours_dir: Path, plain_dir: Path, val: str) -> dict:
     mask = lambda ids: [i if k else -1 for i, k in zip(ids[1:], known[1:])]   # noqa: E731
     ours, scored = carried_loss(lambda x, s: model(x, s), o_ids[:-1], mask(o_ids))
     theirs, _ = carried_loss(lambda x, s: plain(x, s), p_ids[:-1], mask(p_ids))
-    steps = [r for r in exp.history if r.get("kind") == "step"]
+    steps = [r.to_dict() for r in exp.history.steps]
     cfg, opts = exp.model_config, exp.options
     return {"ours": ours, "plain": theirs, "scored": scored, "ours_steps": steps[-1]["step"] if steps else 0,
             "plain_steps": saved["steps"], "plain_chars": saved["chars_read"],

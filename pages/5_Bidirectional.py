@@ -26,7 +26,7 @@ source = data_sidebar("ner")
 def active_pair():
     """The session's two models once both have trained, else the shipped pair; (dict, text)."""
     own = {lab_: st.session_state.get(f"{KEY}:{lab_}") for lab_ in lab.LABELS}
-    if all(e is not None and any(r.get("kind") == "step" for r in e.history) for e in own.values()):
+    if all(e is not None and e.history.trained for e in own.values()):
         return own, "your two models (trained in the Train tab)"
     with engine_errors():
         return ({lab_: pretrained_experiment(name) for lab_, name in lab.PRETRAINED.items()},

@@ -13,6 +13,7 @@ from rnn.experiment import Experiment
 from rnn.models.config import ModelConfig
 from rnn.settings import clamp_budget, get_settings, validate_model_size
 from rnn.tasks import get_task
+from rnn.train.history import EvalRecord, StepRecord
 from rnn.train.metrics import finite
 from rnn.train.trainer import TrainConfig
 
@@ -110,18 +111,18 @@ def _train_with_progress(exp: Experiment) -> None:
     with tqdm(total=total, desc=f"{exp.task.name} {exp.model_config.arch}", unit="step",
               file=sys.stderr, dynamic_ncols=True, mininterval=0.5) as bar:
         def progress(record):
-            if record["kind"] == "step":
+            if isinstance(record, StepRecord):
                 bar.update(1)
-                bar.set_postfix(loss=f"{record['loss']:.3f}", refresh=False)
-            elif record["kind"] == "eval":
+                bar.set_postfix(loss=f"{record.loss:.3f}", refresh=False)
+            elif isinstance(record, EvalRecord):
                 metric = exp.task.metric if exp.task.metric != "loss" else "val_loss"
-                bar.write(f"step {record['step']}: {metric} = {record.get(metric, float('nan')):.4f}")
+                bar.write(f"step {record.step}: {metric} = {record.metrics.get(metric, float('nan')):.4f}")
         exp.train(progress)
 
 
 def _last_step(exp: Experiment) -> int:
-    steps = [r["step"] for r in exp.history if r.get("kind") == "step"]
-    return steps[-1] if steps else 0
+    last = exp.history.last_step
+    return last.step if last else 0
 
 
 def cmd_evaluate(args) -> int:

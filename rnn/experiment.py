@@ -24,8 +24,9 @@ from rnn.data import DataFormatError, Vocab
 from rnn.models.config import ModelConfig
 from rnn.settings import check_text_length, validate_model_size
 from rnn.tasks import get_task
+from rnn.train.history import History, Record
 from rnn.train.metrics import finite
-from rnn.train.trainer import TrainConfig, Trainer
+from rnn.train.trainer import TrainConfig, Trainer, extend_budget
 
 FORMAT = "rnn-playground/1"
 EVAL_ITEMS = 500            # validation examples scored during training (keeps ticks short)
@@ -52,9 +53,19 @@ class Experiment:
         torch.manual_seed(train_config.seed)
         self.model = self.task.build_model(model_config, vocabs)
         self.trainer: Trainer | None = None
-        self.history: list[dict] = []
+        self.history = History()
         self.status = "ready"
         self.stop_reason = ""
+
+    @property
+    def history(self) -> History:
+        """The run's records, typed (rnn/train/history.py): ``history.steps``, ``.evals``,
+        ``.best``, ``.stop``, ``.trained``."""
+        return self._history
+
+    @history.setter
+    def history(self, records) -> None:          # a list of the trainer's dicts is typed here
+        self._history = History.of(records)
 
     # ---- construction --------------------------------------------------------------------
     @classmethod
@@ -83,7 +94,7 @@ class Experiment:
         other.model_config = copy.deepcopy(self.model_config)
         other.train_config = copy.deepcopy(self.train_config)
         other.trainer = None
-        other.history = list(self.history)
+        other.history = self.history.copy()
         other.options = dict(self.options)
         return other
 
@@ -121,29 +132,29 @@ class Experiment:
         result["val_loss"] = result.pop("loss", float("nan"))
         return {k: v for k, v in result.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
-    def train_for(self, seconds: float, between_steps=None) -> list[dict]:
-        """Train for about ``seconds`` (one UI tick). Returns the new records; also kept in
-        ``history``. ``between_steps``: see ``Trainer.run_for``."""
+    def train_for(self, seconds: float, between_steps=None) -> list[Record]:
+        """Train for about ``seconds`` (one UI tick). Returns the new records (typed); also kept
+        in ``history``. ``between_steps``: see ``Trainer.run_for``."""
         if self.trainer is None:
             self.trainer = self._make_trainer()
         if self.trainer.done:
             return []
         self.status = "training"
-        records = self.trainer.run_for(seconds, between_steps)
-        self.history.extend(records)
+        records = self.history.extend(self.trainer.run_for(seconds, between_steps))
         if self.trainer.done:
             self.status = "diverged" if self.trainer.diverged else "done"
             self.stop_reason = self.trainer.stop_reason or ""
         self.model.eval()
         return records
 
-    def train(self, progress=None) -> list[dict]:
-        """Train for the whole budget (the CLI's path). ``progress(record)`` is called per record."""
+    def train(self, progress=None) -> History:
+        """Train for the whole budget (the CLI's path). ``progress(record)`` is called per
+        (typed) record."""
         if self.trainer is None:
             self.trainer = self._make_trainer()
         self.status = "training"
         for record in self.trainer.run():
-            self.history.append(record)
+            record = self.history.add(record)
             if progress is not None:
                 progress(record)
         self.status = "diverged" if self.trainer.diverged else "done"
@@ -156,44 +167,34 @@ class Experiment:
         current weights: ``seconds`` more wall-clock training, and/or ``steps`` more steps."""
         if self.status == "diverged":
             raise ValueError("a diverged run cannot continue; start a new one")
-        cfg, trainer = self.train_config, self.trainer
-        steps_done = [r for r in self.history if r.get("kind") == "step"]   # trained elsewhere
-        done_steps = trainer.step_count if trainer is not None else (
-            steps_done[-1]["step"] if steps_done else 0)
-        spent = trainer.elapsed if trainer is not None else (
-            float(steps_done[-1].get("elapsed", 0.0)) if steps_done else 0.0)
-        if seconds:
-            cfg.seconds = max(cfg.seconds or 0.0, spent) + float(seconds)
-            if cfg.steps is not None and done_steps >= cfg.steps:
-                cfg.steps = None                   # the time is the budget now
-        if steps:
-            cfg.steps = max(cfg.steps or 0, done_steps) + int(steps)
-        if trainer is not None:
-            trainer.config = cfg
-            trainer.done, trainer.stop_reason = False, None
-            if hasattr(trainer, "_evals_since_best"):      # patience counts from here again
-                trainer._evals_since_best = 0
+        if self.trainer is not None:               # trained here: the trainer carries on
+            self.trainer.extend(seconds=seconds, steps=steps)
+            self.train_config = self.trainer.config
+        else:                                      # trained by a job: its next job carries on
+            last = self.history.last_step
+            extend_budget(self.train_config, last.step if last else 0,
+                          float(last.elapsed) if last else 0.0, seconds, steps)
         self.status, self.stop_reason = "ready", ""
 
     @property
     def fraction_done(self) -> float:
         """How much of the step or time budget is used, 0..1 (for progress bars)."""
-        steps = [r for r in self.history if r.get("kind") == "step"]
         if self.status in ("done", "diverged"):
             return 1.0
-        if not steps:
+        last = self.history.last_step
+        if last is None:
             return 0.0
-        cfg, last = self.train_config, steps[-1]
-        parts = [last["step"] / cfg.steps if cfg.steps else 0.0,
-                 last["elapsed"] / cfg.seconds if cfg.seconds else 0.0]
+        cfg = self.train_config
+        parts = [last.step / cfg.steps if cfg.steps else 0.0,
+                 last.elapsed / cfg.seconds if cfg.seconds else 0.0]
         return min(1.0, max(parts))
 
     @property
     def best_step(self) -> int | None:
         """The step whose weights the model holds after training: that of the best validation
         score (None before training ends, or if no evaluation was scored)."""
-        best = [r for r in self.history if r.get("kind") == "best"]
-        return best[-1]["step"] if best else None
+        best = self.history.best
+        return best.step if best else None
 
     # ---- using the model -----------------------------------------------------------------
     def _evaluate_items(self, items) -> dict:
@@ -221,11 +222,13 @@ class Experiment:
     def metrics(self) -> dict:
         """The validation metrics of the weights the model holds: those of the best evaluation
         once training has ended, else the last evaluation (empty before any evaluation)."""
-        evals = [r for r in self.history if r.get("kind") == "eval"]
+        evals = self.history.evals
         best = self.best_step
         if best is not None:
-            evals = [r for r in evals if r["step"] == best] or evals
-        return {k: v for k, v in evals[-1].items() if k != "kind"} if evals else {}
+            evals = [r for r in evals if r.step == best] or evals
+        if not evals:
+            return {}
+        return {"step": evals[-1].step, "elapsed": evals[-1].elapsed, **evals[-1].metrics}
 
     # ---- saving and loading ---------------------------------------------------------------
     def meta(self) -> dict:
@@ -233,7 +236,7 @@ class Experiment:
                 "model_config": self.model_config.to_dict(), "train_config": asdict(self.train_config),
                 "options": self.options, "status": self.status, "stop_reason": self.stop_reason,
                 "vocabs": {k: v.to_json() for k, v in self.vocabs.items()},
-                "history": [finite(r) for r in _thin(self.history)]}
+                "history": [finite(r) for r in self.history.thinned().to_dicts()]}
 
     def save(self, directory) -> Path:
         return save_checkpoint(directory, self.model.state_dict(), self.meta())
@@ -268,7 +271,8 @@ class Experiment:
         except (KeyError, TypeError, ValueError) as err:
             raise CheckpointError(f"{where}: meta.json is incomplete or invalid ({err})") from None
         _load_weights(exp.model, state, where)
-        exp.history = list(meta.get("history", []))
+        history = meta.get("history", [])
+        exp.history = History.from_dicts(history if isinstance(history, list) else [], strict=False)
         exp.status = "ready"
         exp.model.eval()
         return exp
@@ -288,11 +292,3 @@ def _load_weights(model: torch.nn.Module, state: dict, where: str) -> None:
         raise CheckpointError(f"{where}: the weights do not fit the model in meta.json ({detail})")
     model.load_state_dict({k: v.to(expected[k].dtype) for k, v in state.items()})
 
-
-def _thin(history: list[dict], max_steps: int = 300) -> list[dict]:
-    """Keep every eval/stop record but at most ``max_steps`` evenly spaced step records, so a
-    checkpoint's JSON stays small however long the run was."""
-    steps = [i for i, r in enumerate(history) if r.get("kind") == "step"]
-    stride = max(1, -(-len(steps) // max_steps))
-    keep = set(steps[::stride]) | ({steps[-1]} if steps else set())
-    return [r for i, r in enumerate(history) if r.get("kind") != "step" or i in keep]

@@ -109,7 +109,7 @@ def wait_for_steps(at, exp_key: str, timeout: float = 90.0):
     deadline = time.monotonic() + timeout
     while True:
         exp = at.session_state[exp_key] if exp_key in at.session_state else None
-        if exp is not None and any(r["kind"] == "step" for r in exp.history):
+        if exp is not None and exp.history.trained:
             return exp
         assert not at.exception, at.exception
         assert time.monotonic() < deadline, "no training step arrived from the worker"
@@ -128,13 +128,13 @@ def train_a_few_ticks(at, task_key: str, ticks: int = 4):
     for i in range(ticks):
         if i:
             at.run()
-        steps.append(len([r for r in exp.history if r["kind"] == "step"]))
+        steps.append(len(exp.history.steps))
         loss_x.append(figures(at)[0]["data"][0]["x"])
         progress.append((exp.status, any("step" in p.proto.text for p in at.get("progress"))))
     assert not at.exception
     assert steps[0] > 0 and steps == sorted(steps) and steps[-1] > steps[0], steps
     assert loss_x[-1] != loss_x[0] and 0 < len(loss_x[-1]) <= steps[-1]
-    evals = [r for r in exp.history if r["kind"] == "eval"]
+    evals = exp.history.evals
     assert bool(figures(at)[1]["data"]) == bool(evals)         # the metric chart follows the evals
     assert progress[0][1] or progress[0][0] == "done", progress   # the bar, while it trains
     return exp

@@ -22,11 +22,12 @@ def quick(task, steps=30, **model):
 def test_training_slice_lowers_the_loss_and_records_history(task, model):
     exp = quick(task, **model)
     records = exp.train_for(60.0)
-    steps = [r for r in records if r["kind"] == "step"]
+    assert records == list(exp.history)                         # the new records, typed
+    steps = exp.history.steps
     assert len(steps) == 30 and exp.status == "done"
-    assert any(r["kind"] == "eval" for r in records)
-    first = sum(r["loss"] for r in steps[:5]) / 5
-    last = sum(r["loss"] for r in steps[-5:]) / 5
+    assert exp.history.evals and exp.history.stop is not None
+    first = sum(r.loss for r in steps[:5]) / 5
+    last = sum(r.loss for r in steps[-5:]) / 5
     assert last < first
     assert exp.fraction_done == 1.0
 
@@ -76,7 +77,7 @@ def test_save_load_round_trip_gives_identical_predictions(tmp_path):
     text = "Yesterday Ana Kowalski visited Paris."
     assert again.predict(text)["probs"] == pytest.approx(exp.predict(text)["probs"], abs=1e-6)
     assert again.model_config == exp.model_config
-    assert [r["step"] for r in again.history] == [r["step"] for r in exp.history]
+    assert again.history == exp.history                         # the same typed records
 
 
 def test_load_rejects_weights_that_do_not_fit(tmp_path):
@@ -95,4 +96,4 @@ def test_clone_trains_independently():
     copy = base.clone()
     copy.train_for(10)
     assert all(torch.equal(before[k], v) for k, v in base.model.state_dict().items())
-    assert base.history == [] and copy.history
+    assert len(base.history) == 0 and copy.history.trained

@@ -235,7 +235,7 @@ def test_a_shipped_model_exports_with_its_settings(name):
         assert "class Attention" not in code
     # a checkpoint trained before the trainer kept the best weights (no "best" record) ended on its
     # last weights, and so does its script
-    kept = any(r.get("kind") == "best" for r in exp.history)
+    kept = exp.history.best is not None
     assert ("model.load_state_dict(best[2])" in code) == kept, name
     if name == "ner-gru":
         assert not kept
@@ -273,7 +273,7 @@ def test_a_continued_run_is_scored_where_it_was(small_splits, tmp_path):
     exp.train()
     exp.extend_budget(steps=2)
     exp.train()
-    assert [r["step"] for r in exp.history if r["kind"] == "eval"] == [2, 3, 4, 5]
+    assert [r.step for r in exp.history.evals] == [2, 3, 4, 5]
     folder = export_experiment(exp, tmp_path / "home")
     assert "step in {3}" in (folder / "train.py").read_text()
     proc = subprocess.run([sys.executable, "-I", "train.py"], cwd=folder, capture_output=True, text=True,

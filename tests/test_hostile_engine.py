@@ -272,18 +272,18 @@ def test_exploding_setting_with_and_without_clipping(clip):
                                         eval_every=100, batch_size=8))
     explode(exp)
     exp.train_for(30)
-    steps = [r for r in exp.history if r["kind"] == "step"]
+    steps = exp.history.steps
     assert exp.status in ("done", "diverged")
     assert all(torch.isfinite(p).all() for p in exp.model.parameters())
     assert all_finite(exp.predict("An", length=5))
     if clip is None:
-        assert all(r["grad_norm_clipped"] == r["grad_norm"] and not r["clipped"] for r in steps)
+        assert all(r.grad_norm_clipped == r.grad_norm and not r.clipped for r in steps)
         if exp.status == "diverged":
             assert "turn on gradient clipping" in exp.stop_reason
     else:
-        assert steps and any(r["clipped"] for r in steps)
-        assert all(r["grad_norm_clipped"] <= clip * 1.001 for r in steps)
-        assert max(r["grad_norm"] for r in steps) > clip
+        assert steps and any(r.clipped for r in steps)
+        assert all(r.grad_norm_clipped <= clip * 1.001 for r in steps)
+        assert max(r.grad_norm for r in steps) > clip
 
 
 # ------------------------------------------------------------------ hostile checkpoint files

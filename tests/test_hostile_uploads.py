@@ -98,14 +98,14 @@ def test_the_sessions_trained_model_survives_a_bad_upload():
     at.button(key="sentiment_exp_start").click().run()
     from pagetest import wait_for_steps          # the training runs in a worker (rnn.jobs)
     exp = wait_for_steps(at, "sentiment_exp")
-    steps = [r for r in exp.history if r.get("kind") == "step"]
+    steps = exp.history.steps
     assert steps, "the short training run did not train"
     uploader(at).set_value(("bad.csv", bytes(range(256)) * 4, "text/csv"))
     at.session_state["tab"] = "Try"
     at.run()
     assert not at.exception and sidebar_errors(at)
     assert at.session_state["sentiment_exp"] is exp
-    assert [r for r in exp.history if r.get("kind") == "step"][:len(steps)] == steps
+    assert exp.history.steps[:len(steps)] == steps
     assert any("your model" in c.value for c in at.caption), [c.value for c in at.caption]
 
 

@@ -46,8 +46,9 @@ def follow(backend, job_id, timeout=90.0, until=None):
 def test_typed_records_are_the_trainers_own_dicts():
     exp = tiny(steps=12, patience=None)
     exp.train()
-    history = History.from_dicts(exp.history)
-    assert history.to_dicts() == exp.history                     # the same records, typed
+    history = History.from_dicts(exp.trainer.records)
+    assert history.to_dicts() == exp.trainer.records             # the same records, typed
+    assert history == exp.history                                # as the experiment keeps them
     assert all(isinstance(r, StepRecord) for r in history.steps) and len(history.steps) == 12
     assert all(isinstance(r, EvalRecord) and "val_loss" in r.metrics for r in history.evals)
     assert isinstance(history.best, BestRecord) and history.best.metric == "accuracy"
@@ -127,7 +128,7 @@ def test_stop_pauses_and_continue_goes_on_from_the_same_step(local):
     resume = update.result.resume
     assert resume.step_count == steps[-1] and resume.optimizer
     apply_result(exp, update.result)
-    exp.history += [r.to_dict() for r in whole]
+    exp.history.extend(whole)
     exp.train_config.seconds, exp.train_config.steps = None, steps[-1] + 10
     job = local.submit(spec_for(exp, exp.job_resume))
     records, update = follow(local, job)

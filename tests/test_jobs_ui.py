@@ -45,7 +45,7 @@ def _app(**kwargs):
 
 def _steps(at):
     exp = at.session_state["t"] if "t" in at.session_state else None
-    return [r["step"] for r in exp.history if r["kind"] == "step"] if exp is not None else []
+    return [r.step for r in exp.history.steps] if exp is not None else []
 
 
 def _until(at, condition, timeout=60.0):
@@ -59,7 +59,7 @@ def _until(at, condition, timeout=60.0):
 
 
 def _job(at):
-    return at.session_state["_job_t"]
+    return at.session_state["_panel_t"].job
 
 
 def test_stop_stops_the_worker_and_start_continues_the_same_run(workers):
@@ -71,7 +71,7 @@ def test_stop_stops_the_worker_and_start_continues_the_same_run(workers):
     at.button(key="t_stop").click().run()
     stopped = _steps(at)
     exp = at.session_state["t"]
-    assert exp.status == "ready" and _job(at)["job_id"] is None  # the worker gave its weights back
+    assert exp.status == "ready" and _job(at).job_id is None  # the worker gave its weights back
     assert exp.job_resume.step_count == stopped[-1]
     time.sleep(0.5)
     at.run()
@@ -133,10 +133,10 @@ def test_busy_workers_queue_the_run_with_a_message():
         at.button(key="t_start").click().run()
         infos = " ".join(i.value for i in at.info)
         assert "Queued: 1 training runs now" in infos and "number 1 in the queue" in infos, infos
-        assert _job(at)["queued"]                               # ticks at TICK_QUEUED meanwhile
+        assert _job(at).queued                               # ticks at TICK_QUEUED meanwhile
         blocker.button(key="t_stop").click().run()             # the worker frees up: it starts
         _until(at, lambda a: len(_steps(a)) > 0)
-        assert not _job(at)["queued"]                           # and back to TICK_EVERY
+        assert not _job(at).queued                           # and back to TICK_EVERY
         at.button(key="t_stop").click().run()
     finally:
         set_backend(old)
@@ -147,14 +147,14 @@ def test_a_worker_killed_mid_training_says_so_and_can_start_again(workers):
     at = _app(seconds=60.0)
     at.button(key="t_start").click().run()
     _until(at, lambda a: len(_steps(a)) >= 3)
-    pid = workers.busy_worker_pid(_job(at)["job_id"])
+    pid = workers.busy_worker_pid(_job(at).job_id)
     before = at.session_state["t"].history[:0]
     os.kill(pid, signal.SIGKILL)
-    _until(at, lambda a: not _job(a)["running"])
+    _until(at, lambda a: not _job(a).running)
     errors = " ".join(e.value for e in at.error)
     assert "training worker stopped unexpectedly" in errors and "press Start" in errors, errors
     exp = at.session_state["t"]
-    assert exp.history == before and exp.status == "ready"       # back to where the job began
+    assert list(exp.history) == before and exp.status == "ready"       # back to where the job began
     assert not at.button(key="t_start").disabled
     at.button(key="t_start").click().run()                       # a new worker takes it
     _until(at, lambda a: len(_steps(a)) >= 3)

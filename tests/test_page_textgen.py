@@ -74,7 +74,7 @@ def test_short_training_updates_charts_and_model():
     at.run()
     assert not at.exception
     exp = at.session_state["textgen_exp"]
-    assert any(r["kind"] == "step" for r in exp.history)
+    assert exp.history.trained
     loss = [json.loads(c.proto.spec) for c in at.get("plotly_chart")][0]
     assert loss["data"] and any("uniform guess" in a["text"] for a in loss["layout"]["annotations"])
     at.query_params["tab"] = "Try"        # the tab widget's state follows the URL

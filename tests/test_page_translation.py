@@ -60,7 +60,7 @@ def test_short_training_updates_charts_and_model():
     assert not at.exception
     exp = at.session_state["translation_exp"]
     assert exp.options["teacher_forcing"] == 0.5
-    assert any(r["kind"] == "step" for r in exp.history)
+    assert exp.history.trained
     assert figures(at)[0]["data"]
     at.query_params["tab"] = "Try"
     at.run()

@@ -112,11 +112,11 @@ def test_experiment_says_which_steps_weights_it_holds():
     exp = Experiment.create("sentiment", ModelConfig(hidden=8, embed=8),
                             TrainConfig(steps=30, seconds=None, eval_every=10, batch_size=16))
     exp.train()
-    evals = [r for r in exp.history if r["kind"] == "eval"]
-    best = max(evals, key=lambda r: r["accuracy"])         # the first of the best (strict improvement)
-    assert exp.best_step == best["step"]
-    assert exp.metrics()["accuracy"] == best["accuracy"]
-    assert exp.evaluate("val", capped=True)["accuracy"] == pytest.approx(best["accuracy"])
+    evals = exp.history.evals
+    best = max(evals, key=lambda r: r.metrics["accuracy"])  # the first of the best (strict improvement)
+    assert exp.best_step == best.step == exp.history.best.step
+    assert exp.metrics()["accuracy"] == best.metrics["accuracy"]
+    assert exp.evaluate("val", capped=True)["accuracy"] == pytest.approx(best.metrics["accuracy"])
 
 
 # ------------------------------------------------------------------ language models
@@ -181,7 +181,7 @@ def test_bptt_sets_the_window_and_training_with_carry_learns():
     exp = _lm_experiment(bptt=24, carry=True)
     exp.train_config = TrainConfig(steps=40, seconds=None, batch_size=4, eval_every=20)
     exp.train()
-    steps = [r["loss"] for r in exp.history if r["kind"] == "step"]
+    steps = [r.loss for r in exp.history.steps]
     assert sum(steps[-5:]) < sum(steps[:5])
     assert next(exp.task.batches(TEXT, exp.vocabs, exp.model_config, 4, 0, exp.options)).words.shape[1] == 24
 

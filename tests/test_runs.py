@@ -18,8 +18,8 @@ def test_a_setting_change_keeps_the_old_run_and_it_can_be_picked_and_restored():
     at.button(key="ner_exp_stop").click().run()
     at.select_slider(key="ner_hidden").set_value(32).run()          # new settings: a new run
     assert not at.exception
-    kept = at.session_state["_runs_ner_exp"]["list"]
-    assert len(kept) == 1 and kept[0]["exps"][None] is first and kept[0]["id"] == 1
+    kept = at.session_state["_panel_ner_exp"].earlier
+    assert len(kept) == 1 and kept[0].exps[None] is first and kept[0].id == 1
     assert "ner_exp" not in at.session_state                          # the new run has not started
     assert any("Your runs, side by side" in s.value for s in at.subheader)
     choices = at.selectbox(key="ner_exp_use").options
@@ -32,7 +32,7 @@ def test_a_setting_change_keeps_the_old_run_and_it_can_be_picked_and_restored():
     at.query_params["tab"] = "Train"
     at.select_slider(key="ner_hidden").set_value(16).run()
     assert at.session_state["ner_exp"] is first
-    assert at.session_state["_runs_ner_exp"]["list"] == []
+    assert at.session_state["_panel_ner_exp"].earlier == []
     assert not at.button(key="ner_exp_start").disabled              # Continue
 
 
@@ -51,12 +51,12 @@ def test_extend_budget_trains_on_from_the_same_weights():
     exp = Experiment.create("sentiment", ModelConfig(hidden=8, embed=8),
                             TrainConfig(steps=6, eval_every=3, seconds=None))
     exp.train()
-    steps = [r["step"] for r in exp.history if r["kind"] == "step"]
+    steps = [r.step for r in exp.history.steps]
     assert exp.status == "done" and steps[-1] == 6
     exp.extend_budget(steps=4)
     assert exp.status == "ready"
     exp.train()
-    steps = [r["step"] for r in exp.history if r["kind"] == "step"]
+    steps = [r.step for r in exp.history.steps]
     assert exp.status == "done" and steps[-1] == 10 and steps == sorted(steps)
     diverged = Experiment.create("sentiment", ModelConfig(hidden=8, embed=8), TrainConfig(steps=2))
     diverged.status = "diverged"
@@ -95,7 +95,7 @@ def test_more_button_continues_a_finished_run():
     at.button(key="t_more").click().run()
     _until(at, lambda a: a.session_state["t"].status == "done")
     assert at.session_state["t"] is exp and exp.status == "done"
-    steps = [r["step"] for r in exp.history if r["kind"] == "step"]
+    steps = [r.step for r in exp.history.steps]
     assert steps[:2] == [1, 2] and len(steps) > 2 and steps == sorted(steps)   # on from step 2
 
 

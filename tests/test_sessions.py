@@ -13,6 +13,7 @@ import torch
 
 from rnn.experiment import Experiment, ModelConfig, TrainConfig
 from rnn.pretrained import load_pretrained
+from rnn.train.history import StepRecord
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -41,7 +42,7 @@ def test_two_clones_of_one_pretrained_experiment_train_independently(shared):
     a.train_for(30)
     b.train_for(30)
 
-    steps = lambda e: [r["step"] for r in e.history[len(base_history):] if r["kind"] == "step"]
+    steps = lambda e: [r.step for r in e.history[len(base_history):] if isinstance(r, StepRecord)]
     assert steps(a) == [1, 2, 3] and steps(b) == [1, 2, 3, 4, 5]
     assert not same(snapshot(a), snapshot(b))
     assert not same(snapshot(a), base_weights) and not same(snapshot(b), base_weights)
@@ -130,10 +131,10 @@ def test_two_app_sessions_do_not_see_each_others_model(monkeypatch):
         from pagetest import wait_for_steps           # trainings run in a worker (rnn.jobs)
         mine = wait_for_steps(a, "textgen_exp")
         assert not a.exception, a.exception
-        assert any(r["kind"] == "step" for r in mine.history)
+        assert mine.history.trained
         b.run()
         assert "textgen_exp" not in b.session_state or not any(
-            r["kind"] == "step" for r in b.session_state["textgen_exp"].history)
+            True for r in b.session_state["textgen_exp"].history.steps)
         b.query_params["tab"] = "Try"
         b.run()
         assert any("pretrained model `textgen-lstm`" in c.value for c in b.caption)

@@ -31,9 +31,8 @@ class ExportError(ValueError):
 def trained_steps(exp) -> int:
     """How many optimizer steps the run made (its last step record; the stop record if a run's
     history was thinned). A run that never trained exports its planned budget (or 200 steps)."""
-    steps = [r["step"] for r in exp.history if r.get("kind") in ("step", "stop")]
-    if steps:
-        return int(max(steps))
+    if exp.history.steps_done is not None:
+        return int(exp.history.steps_done)
     return int(exp.train_config.steps or 200)
 
 
@@ -43,26 +42,26 @@ def keeps_best(exp) -> bool:
     e.g. some shipped models) kept its last weights, and so does its script."""
     if not exp.train_config.keep_best:
         return False
-    if not any(r.get("kind") == "stop" for r in exp.history):
+    if exp.history.last_stop is None:
         return True                                   # not trained yet: the trainer will keep it
-    return any(r.get("kind") == "best" and r.get("restored", True) for r in exp.history)
+    best = exp.history.best
+    return best is not None and best.restored
 
 
 def evaluates_last(exp) -> bool:
     """Did the run score its last step? The trainer does when the budget ends; a run stopped by
     hand (the Stop button) ends without it, and its best weights are chosen without that step."""
-    if not any(r.get("kind") == "stop" for r in exp.history):
+    if exp.history.last_stop is None:
         return True
     last = trained_steps(exp)
-    return any(r.get("kind") == "eval" and r.get("step") == last for r in exp.history)
+    return any(r.step == last for r in exp.history.evals)
 
 
 def extra_evals(exp) -> list[int]:
     """Steps the run scored besides every eval_every-th and its last: where a budget ended before
     the run was continued (the best weights may come from one of them)."""
     every, last = exp.train_config.eval_every, trained_steps(exp)
-    return sorted({int(r["step"]) for r in exp.history if r.get("kind") == "eval"
-                   and r["step"] % every and r["step"] != last})
+    return sorted({int(r.step) for r in exp.history.evals if r.step % every and r.step != last})
 
 
 def flags(exp) -> set[str]:

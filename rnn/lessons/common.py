@@ -136,11 +136,12 @@ def trace_view(trace: dict, layer: int = 0, direction: int = 0, arch: str | None
             "units": (lo, hi), "n_units": n_units}
 
 
-def last_metric(history: list[dict], key: str):
+def last_metric(history, key: str):
     """The last validation value of ``key`` in an experiment's history (None if never measured)."""
-    for record in reversed(history or []):
-        if record.get("kind") == "eval" and isinstance(record.get(key), (int, float)):
-            return float(record[key])
+    from rnn.train.history import select
+    for record in reversed(select(history, "eval")):
+        if isinstance(record.get(key), (int, float)):
+            return float(record.get(key))
     return None
 
 

@@ -149,7 +149,7 @@ def length_scores(runs: dict) -> dict:
     """{label: {source length: exact match}} on the validation set, for runs that have trained."""
     scores = {}
     for label, exp in runs.items():
-        if exp is None or not any(r.get("kind") == "step" for r in exp.history):
+        if exp is None or not exp.history.trained:
             continue
         result = exp.evaluate("val")
         scores[label] = {int(k): float(v) for k, v in result.get("exact_match_by_length", {}).items()}

@@ -1,8 +1,9 @@
 """Training curves from the trainer's records (loss, task metric, gradient norms, run comparison).
 
-Records are the plain dicts the trainer yields:
-``{"kind": "step", "step", "loss", "grad_norm", "grad_norm_clipped", "clipped", "lr", ...}`` and
-``{"kind": "eval", "step", "val_loss", <metric>: float, ...}``. Records of other kinds (e.g.
+Records are an experiment's ``History`` (rnn/train/history.py) or the plain dicts the trainer
+yields: ``{"kind": "step", "step", "loss", "grad_norm", "grad_norm_clipped", "clipped", "lr", ...}``
+and ``{"kind": "eval", "step", "val_loss", <metric>: float, ...}``; fields are read by name
+(``record.get("val_loss")``), which both kinds of record answer. Records of other kinds (e.g.
 ``"stop"``) are ignored, so a whole ``exp.history`` can be passed as is.
 """
 from __future__ import annotations
@@ -15,24 +16,14 @@ import plotly.graph_objects as go
 
 from rnn.plots.theme import (ARCH_NAMES, PALETTE, arch_colour, downsample, empty_figure, hline,
                              new_figure, vline)
-
-
-def split_records(records: Iterable[dict]) -> tuple[list[dict], list[dict]]:
-    """(step records, eval records), in order."""
-    steps, evals = [], []
-    for rec in records or ():
-        kind = rec.get("kind")
-        if kind == "step":
-            steps.append(rec)
-        elif kind == "eval":
-            evals.append(rec)
-    return steps, evals
+from rnn.train.history import column, split_records
 
 
 def _series(records: Sequence[dict], key: str) -> tuple[list, list]:
     """(steps, values) for the records that carry ``key`` as a number."""
-    pairs = [(r["step"], r[key]) for r in records
-             if isinstance(r.get(key), (int, float)) and not isinstance(r.get(key), bool)]
+    records = list(records)
+    pairs = [(s, v) for s, v in zip(column(records, "step"), column(records, key))
+             if isinstance(v, (int, float)) and not isinstance(v, bool)]
     return [p[0] for p in pairs], [float(p[1]) for p in pairs]
 
 
@@ -107,7 +98,8 @@ def grad_norm_figure(records: Iterable[dict], clip: float | None = None,
     dx, dy = downsample(x, y, how="max")
     fig.add_trace(go.Scatter(x=dx, y=dy, mode="lines", name="norm before clipping",
                              line=dict(color=PALETTE[0], width=2)))
-    clipped = [(r["step"], r["grad_norm"]) for r in steps if r.get("clipped")]
+    clipped = [(s, g) for s, g, c in zip(column(steps, "step"), column(steps, "grad_norm"),
+                                         column(steps, "clipped")) if c]
     if clipped:
         cx, cy = downsample([c[0] for c in clipped], [c[1] for c in clipped], how="max")
         fig.add_trace(go.Scatter(x=cx, y=cy, mode="markers", name=f"clipped ({len(clipped)} steps)",
@@ -189,8 +181,8 @@ def compare_figure(runs: Mapping[str, Iterable[dict]], key: str = "val_loss",
     for i, (label, records) in enumerate((runs or {}).items()):
         steps, evals = split_records(records)
         source = steps if key in ("loss", "grad_norm") else evals
-        pts = [(r.get(field_name), r[key]) for r in source
-               if isinstance(r.get(key), (int, float)) and r.get(field_name) is not None]
+        pts = [(px, py) for px, py in zip(column(source, field_name), column(source, key))
+               if isinstance(py, (int, float)) and px is not None]
         if not pts:
             continue
         px, py = downsample([p[0] for p in pts], [p[1] for p in pts])

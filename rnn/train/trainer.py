@@ -101,6 +101,20 @@ class TrainConfig:
                 raise ValueError(f"{name} must be greater than 0, not {value!r}")
 
 
+def extend_budget(config: TrainConfig, done_steps: int, spent: float, seconds: float | None = None,
+                  steps: int | None = None) -> TrainConfig:
+    """``config`` (changed in place and returned) with a budget that goes ``seconds`` and/or
+    ``steps`` past a run that made ``done_steps`` steps in ``spent`` seconds. Extra seconds on a
+    run whose step budget is used up make the time the budget (the step limit is lifted)."""
+    if seconds:
+        config.seconds = max(config.seconds or 0.0, spent) + float(seconds)
+        if config.steps is not None and done_steps >= config.steps:
+            config.steps = None                    # the time is the budget now
+    if steps:
+        config.steps = max(config.steps or 0, done_steps) + int(steps)
+    return config
+
+
 def batch_size_of(batch) -> int:
     """Examples in a batch: `batch.size` if it is an int, else the first dimension of a tensor
     (or of the first tensor of a tuple/list/dict), else len(batch)."""
@@ -268,6 +282,18 @@ class Trainer:
     def stop(self, reason: str = "stopped by the user") -> dict:
         """End training now (a Stop button); returns the "stop" record."""
         return self._finish(reason) if not self.done else self.records[-1]
+
+    def extend(self, seconds: float | None = None, steps: int | None = None) -> None:
+        """Give a finished (not diverged) run more budget so that it trains on: ``seconds`` more
+        training time and/or ``steps`` more steps, counted from where it is now (or from its old
+        budget, if that is further). The next ``run``/``run_for``/``step`` continues from the
+        current weights, optimizer state, batches and RNG: step numbering goes on from
+        ``step_count``, and patience counts from here again. The "Continue" button's path."""
+        if self.diverged:
+            raise ValueError("a diverged run cannot continue; start a new one")
+        self.config = extend_budget(self.config, self.step_count, self.elapsed, seconds, steps)
+        self.done, self.stop_reason = False, None
+        self._evals_since_best = 0
 
     def run_for(self, seconds: float, between_steps: Callable[[], object] | None = None
                 ) -> list[dict]:

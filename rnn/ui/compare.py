@@ -11,7 +11,8 @@ from typing import Callable, Sequence
 import streamlit as st
 
 from rnn import plots
-from rnn.ui.live_training import run_buttons, job_state, live_fragment, exp_slot, status_line
+from rnn.ui.live_training import job_state, live_fragment, run_buttons, status_line
+from rnn.ui.runs import current_job, exp_slot
 from rnn.ui.setup import show_figure
 from rnn.ui.tables import show_table
 from rnn.ui.widgets import ARCH_LABELS, URL
@@ -21,23 +22,23 @@ def final_metrics_table(runs: dict, metric_name: str) -> list[dict]:
     """One row per run: its status, steps, seconds, last validation loss and metric."""
     rows = []
     for label, exp in runs.items():
-        history = getattr(exp, "history", [])
-        steps = [r for r in history if r.get("kind") == "step"]
-        evals = [r for r in history if r.get("kind") == "eval"]
+        history = getattr(exp, "history", None)
+        last = history.last_step if history is not None else None
+        ev = history.last_eval if history is not None else None
         rows.append({"model": ARCH_LABELS.get(label, label),
                      "status": getattr(exp, "status", "waiting"),
-                     "steps": steps[-1]["step"] if steps else 0,
-                     "seconds": round(steps[-1].get("elapsed", 0.0), 1) if steps else 0.0,
-                     "val loss": evals[-1].get("val_loss") if evals else None,
-                     metric_name: evals[-1].get(metric_name) if evals else None})
+                     "steps": last.step if last else 0,
+                     "seconds": round(last.elapsed, 1) if last else 0.0,
+                     "val loss": ev.get("val_loss") if ev else None,
+                     metric_name: ev.get(metric_name) if ev else None})
     return rows
 
 
 def _draw(key: str, labels: Sequence[str], metric_name: str) -> None:
-    job = st.session_state.get(f"_job_{key}", {})
+    job = current_job(key)
     runs = {lab: st.session_state.get(exp_slot(key, lab)) for lab in labels}
-    current = labels[min(job.get("index", 0), len(labels) - 1)]
-    if job.get("running"):
+    current = labels[min(job.index if job else 0, len(labels) - 1)]
+    if job is not None and job.running:
         st.markdown(f"Training **{ARCH_LABELS.get(current, current)}** "
                     f"({labels.index(current) + 1} of {len(labels)})")
         status_line(runs[current], True)

@@ -23,13 +23,14 @@ def model_zip(files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def metrics_csv(history: Iterable[dict]) -> bytes:
+def metrics_csv(history: Iterable) -> bytes:
     """One row per step/eval record; columns are the union of the records' fields, in the order
     each first appears; a field a record lacks (or None) is an empty cell. Empty history: b"\n"
     (as pandas wrote it)."""
     from rnn.markdown_tables import columns_of
+    from rnn.train.history import select
 
-    records = [r for r in history if r.get("kind") in ("step", "eval")]
+    records = [r if isinstance(r, dict) else r.to_dict() for r in select(history, "step", "eval")]
     columns = columns_of(records)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, restval="", extrasaction="ignore",
@@ -43,7 +44,7 @@ def download_buttons(exp, name: str = "model", key: str = "dl") -> None:
     """Two buttons side by side: the model as a zip, the training history as CSV; below them the
     run as a PyTorch script and notebook (``export_button``).
 
-    ``exp`` needs ``to_files() -> dict[str, bytes]`` and ``history`` (list of records).
+    ``exp`` needs ``to_files() -> dict[str, bytes]`` and ``history`` (its records).
     ``name`` is the file stem; ``key`` keeps the buttons apart when a page has several.
     """
     if exp is None or not getattr(exp, "history", None):

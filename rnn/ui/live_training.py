@@ -8,8 +8,9 @@ the last one (``read(..., wait=tick_seconds)``), adds them to the session's Expe
 the charts. A fragment with ``run_every`` re-executes every ``TICK_EVERY`` seconds while running;
 the timer exists only while running: when a job ends, ``st.rerun()`` redraws the whole page.
 
-A panel's "job" is a list of labelled experiments trained one after the other: one for
-``training_panel``, RNN/GRU/LSTM for ``compare_panel``. Experiments are made lazily (on their
+A panel's "job" (``rnn.ui.runs.Job``, kept in the panel's ``PanelRuns`` with its earlier runs)
+is a list of labelled experiments trained one after the other: one for ``training_panel``,
+RNN/GRU/LSTM for ``compare_panel``. Experiments are made lazily (on their
 first tick) by ``make(label)``; the worker rebuilds the same experiment from its spec, trains it,
 streams its records and hands back its weights, which go into the session's experiment (so Try
 and Inspect use them). Continue and Stop-then-Start carry on from where the last job stopped:
@@ -26,7 +27,11 @@ from rnn import plots
 from rnn.ui.downloads import download_buttons
 from rnn.ui.errors import show_error
 from rnn.ui.memory import _track
+from rnn.ui.runs import MAX_RUNS, Job, current_job, earlier_runs, exp_slot, panel_runs
 from rnn.ui.setup import show_figure, ui_settings
+
+__all__ = ["training_panel", "job_state", "run_buttons", "live_fragment", "status_line",
+           "queue_message", "exp_slot", "earlier_runs", "MAX_RUNS", "TICK_EVERY"]
 
 TICK_EVERY = 1.0                     # seconds between fragment ticks while training (only to
                                      # show what the worker sent: half the reruns of 0.5 s)
@@ -42,59 +47,47 @@ def _backend():
     return get_backend()
 
 
-def exp_slot(key: str, label: str | None) -> str:
-    """Where a job's experiment lives in session_state (the panel's own key for a single run)."""
-    return key if label is None else f"{key}:{label}"
-
-
 BUDGET_NOTE = ("The budget counts seconds this model actually trains. On a shared server the "
                "trainings take turns, so it can run slower than the clock on the wall.")
-MAX_RUNS = 6                         # earlier runs kept per panel and session (oldest dropped)
 
 
 def job_state(key: str, labels: Sequence[str | None], signature: str | None,
-              summary: str = "") -> dict:
-    """The job's state. A changed ``signature`` (new settings) starts a new run: the trained
-    experiments of the old one are kept among the panel's earlier runs (``runs``), never thrown
+              summary: str = "") -> Job:
+    """The panel's current job. A changed ``signature`` (new settings) starts a new run: the
+    trained experiments of the old one are kept among the panel's earlier runs, never thrown
     away; coming back to settings an earlier run had brings that run back (to continue it)."""
-    job = st.session_state.get(f"_job_{key}")
-    if job is None or job["signature"] != signature or job["labels"] != list(labels):
+    store = panel_runs(key)
+    job = store.job
+    if job is None or not job.matches(signature, labels):
         if job is not None:
-            _archive(key, job)
-        job = _restore(key, signature, list(labels)) or {
-            "running": False, "index": 0, "labels": list(labels), "signature": signature}
-        st.session_state[f"_job_{key}"] = job
+            _halt(key, job)
+            store.archive({label: st.session_state.pop(exp_slot(key, label), None)
+                           for label in job.labels})
+        run = store.restore(signature, labels)
+        if run is None:
+            store.job = Job(labels=list(labels), signature=signature)
+        else:
+            for label, exp in run.exps.items():
+                st.session_state[exp_slot(key, label)] = exp
+        job = store.job
     else:
         _collect(key, job)           # a job stopped by a callback, whose weights came late
-    job["summary"] = summary or job.get("summary", "")
+    job.summary = summary or job.summary
     return job
 
 
-def runs(key: str) -> list[dict]:
-    """The panel's earlier runs, oldest first: {"id", "summary", "signature", "labels", "exps"}."""
-    return st.session_state.setdefault(f"_runs_{key}", {"next": 1, "list": [], "dropped": 0})["list"]
-
-
-def dropped_runs(key: str) -> int:
-    return st.session_state.get(f"_runs_{key}", {}).get("dropped", 0)
-
-
-def _trained(exp) -> bool:
-    return exp is not None and any(r.get("kind") == "step" for r in getattr(exp, "history", []))
-
-
 # ---------------------------------------------------------------------- following a job
-def _absorb(exp, job: dict, update) -> None:
+def _absorb(exp, job: Job, update) -> None:
     """Add the records that arrived to the session's experiment."""
     if update.records:
-        exp.history.extend(r.to_dict() for r in update.records)
+        exp.history.extend(update.records)
     if update.weights:                      # Try and Inspect follow the training
         from rnn.jobs.runner import load_weights
         load_weights(exp, update.weights)
-    job["cursor"] = update.cursor
+    job.cursor = update.cursor
 
 
-def _settle(key: str, job: dict, exp, update) -> bool:
+def _settle(key: str, job: Job, exp, update) -> bool:
     """Apply a job's ending (finished or failed) to ``exp``; True when the job is over."""
     from rnn.jobs import FAILED, FINISHED, UNKNOWN, WORKER_LOST
     from rnn.jobs.runner import apply_result
@@ -107,133 +100,96 @@ def _settle(key: str, job: dict, exp, update) -> bool:
     elif update.state in (FAILED, UNKNOWN):
         # the worker died (or the job is gone): the records it sent belong to weights that never
         # came back, so the run goes back to where this job began; Start trains again from there
-        del exp.history[job.get("history_len", len(exp.history)):]
-        if job.get("start_weights"):
+        if job.history_len is not None:
+            exp.history.truncate(job.history_len)
+        if job.start_weights:
             from rnn.jobs.runner import load_weights
-            load_weights(exp, job["start_weights"])
+            load_weights(exp, job.start_weights)
         exp.status = "ready"
-        job["error"] = update.error or WORKER_LOST
-        job["running"] = False
+        job.error = update.error or WORKER_LOST
+        job.running = False
     else:
         return False
-    _backend().forget(job["job_id"])
-    job["job_id"], job["start_weights"] = None, None
+    _backend().forget(job.job_id)
+    job.job_id, job.start_weights = None, None
     return True
 
 
-def _halt(key: str, job: dict, wait: float = STOP_WAIT) -> None:
+def _halt(key: str, job: Job, wait: float = STOP_WAIT) -> None:
     """Stop the panel's job (if one runs) and take back what it trained, waiting up to ``wait``."""
-    job["running"] = False
-    job_id = job.get("job_id")
+    job.running = False
+    job_id = job.job_id
     if not job_id:
         return
     backend = _backend()
     backend.stop(job_id)
-    label = job["labels"][min(job["index"], len(job["labels"]) - 1)]
-    exp = st.session_state.get(exp_slot(key, label))
+    exp = st.session_state.get(exp_slot(key, job.label))
     deadline = time.monotonic() + wait
     while exp is not None:
-        update = backend.read(job_id, job.get("cursor", 0), wait=max(0.0, deadline - time.monotonic()))
+        update = backend.read(job_id, job.cursor, wait=max(0.0, deadline - time.monotonic()))
         _absorb(exp, job, update)
         if _settle(key, job, exp, update) or time.monotonic() >= deadline:
             break
     if exp is None:
         backend.forget(job_id)
-        job["job_id"] = None
+        job.job_id = None
 
 
-def _collect(key: str, job: dict) -> None:
+def _collect(key: str, job: Job) -> None:
     """On a full run: settle a job that was stopped but whose weights had not come back yet."""
-    if job.get("job_id") and not job.get("running"):
+    if job.job_id and not job.running:
         _halt(key, job, wait=0.0)
 
 
-def _archive(key: str, job: dict) -> None:
-    """Move a job's trained experiments out of the live slots into the list of earlier runs."""
-    _halt(key, job)
-    exps = {label: st.session_state.pop(exp_slot(key, label), None) for label in job["labels"]}
-    exps = {label: e for label, e in exps.items() if _trained(e)}
-    if not exps:
-        return
-    store = st.session_state.setdefault(f"_runs_{key}", {"next": 1, "list": [], "dropped": 0})
-    run_id = job.get("run_id") or store["next"]
-    store["next"] = max(store["next"], run_id + 1)
-    store["list"].append({"id": run_id, "summary": job.get("summary", ""), "signature": job["signature"],
-                          "labels": list(job["labels"]), "index": job["index"], "exps": exps})
-    while len(store["list"]) > MAX_RUNS:
-        store["list"].pop(0)
-        store["dropped"] += 1
-
-
-def _restore(key: str, signature, labels: list) -> dict | None:
-    """Bring back the earlier run made with exactly these settings, if one is kept."""
-    store = st.session_state.get(f"_runs_{key}")
-    for i, run in enumerate(store["list"] if store else []):
-        if run["signature"] == signature and run["labels"] == labels:
-            store["list"].pop(i)
-            for label, exp in run["exps"].items():
-                st.session_state[exp_slot(key, label)] = exp
-            return {"running": False, "index": run["index"], "labels": labels,
-                    "signature": signature, "run_id": run["id"], "summary": run["summary"]}
-    return None
-
-
-def _discard(key: str, job: dict) -> None:
+def _discard(key: str, job: Job) -> None:
     _halt(key, job, wait=0.0)
-    if job.get("job_id"):
-        _backend().forget(job["job_id"])
-    job["running"], job["index"], job["job_id"], job["error"] = False, 0, None, ""
-    for label in job["labels"]:
+    if job.job_id:
+        _backend().forget(job.job_id)
+    job.running, job.index, job.job_id, job.error = False, 0, None, ""
+    for label in job.labels:
         st.session_state.pop(exp_slot(key, label), None)
 
 
-def run_id(key: str) -> int:
-    """The number the current run has (or will get once it trains)."""
-    job = st.session_state.get(f"_job_{key}", {})
-    store = st.session_state.get(f"_runs_{key}", {"next": 1})
-    return job.get("run_id") or store["next"]
-
-
 def _on_start(key: str) -> None:
-    job = st.session_state[f"_job_{key}"]
-    job["running"], job["error"], job["queued"] = True, "", False
+    job = current_job(key)
+    job.running, job.error, job.queued = True, "", False
 
 
 def _on_stop(key: str) -> None:
-    _halt(key, st.session_state[f"_job_{key}"])
+    _halt(key, current_job(key))
 
 
 def _on_reset(key: str) -> None:
-    _discard(key, st.session_state[f"_job_{key}"])
+    _discard(key, current_job(key))
 
 
 def _on_more(key: str, seconds: float) -> None:
     """"Continue": give every experiment of a finished job ``seconds`` more and start again."""
-    job = st.session_state[f"_job_{key}"]
-    for label in job["labels"]:
+    job = current_job(key)
+    for label in job.labels:
         exp = st.session_state.get(exp_slot(key, label))
         if exp is not None and exp.status != "diverged":
             exp.extend_budget(seconds=seconds)
-    job["index"] = next((i for i, label in enumerate(job["labels"])
-                         if getattr(st.session_state.get(exp_slot(key, label)), "status", "ready")
-                         not in TERMINAL), len(job["labels"]))
-    job["running"] = job["index"] < len(job["labels"])
-    job["error"] = ""
+    job.index = next((i for i, label in enumerate(job.labels)
+                      if getattr(st.session_state.get(exp_slot(key, label)), "status", "ready")
+                      not in TERMINAL), len(job.labels))
+    job.running = not job.finished
+    job.error = ""
 
 
-def run_buttons(key: str, job: dict, start_label: str, more_seconds: float = 30.0) -> None:
-    finished = job["index"] >= len(job["labels"])
+def run_buttons(key: str, job: Job, start_label: str, more_seconds: float = 30.0) -> None:
+    finished = job.finished
     cols = st.columns([4, 3, 3, 6])        # wide enough for "Train all three" on a laptop
-    cols[0].button(start_label if job["index"] == 0 else "Continue", type="primary",
+    cols[0].button(start_label if job.index == 0 else "Continue", type="primary",
                    key=f"{key}_start", on_click=_on_start, args=(key,),
-                   disabled=job["running"] or finished, icon=":material/play_arrow:")
+                   disabled=job.running or finished, icon=":material/play_arrow:")
     cols[1].button("Stop", key=f"{key}_stop", on_click=_on_stop, args=(key,),
-                   disabled=not job["running"], icon=":material/stop:")
+                   disabled=not job.running, icon=":material/stop:")
     cols[2].button("Reset", key=f"{key}_reset", on_click=_on_reset, args=(key,),
                    help="Throw this run away and start again from fresh weights.",
                    icon=":material/restart_alt:")
     if finished:
-        exps = [st.session_state.get(exp_slot(key, label)) for label in job["labels"]]
+        exps = [st.session_state.get(exp_slot(key, label)) for label in job.labels]
         if any(getattr(e, "status", "") == "done" and hasattr(e, "extend_budget") for e in exps):
             cols[3].button(f"Train {more_seconds:g} s more", key=f"{key}_more", on_click=_on_more,
                            args=(key, more_seconds), icon=":material/fast_forward:",
@@ -248,75 +204,75 @@ def queue_message(position: int | None, counts: dict) -> str:
     return f"Queued: {busy} {noun} now, and yours starts when a worker is free.{where}"
 
 
-def _tick(key: str, job: dict, make: Callable[[str | None], object]) -> None:
+def _tick(key: str, job: Job, make: Callable[[str | None], object]) -> None:
     """Submit the current experiment's job (first tick) or read what it trained since the last."""
     from rnn.jobs import QUEUED
     from rnn.jobs.runner import spec_for
 
     settings = ui_settings()        # once a tick: with no secrets.toml, each call reads the disk
     backend = _backend()
-    label = job["labels"][job["index"]]
+    label = job.labels[job.index]
     try:
         exp = st.session_state.get(exp_slot(key, label))
         if exp is None:
             exp = st.session_state[exp_slot(key, label)] = make(label)
             _track(exp)                 # the memory log counts them (rnn.ui.memory)
-        if not job.get("job_id"):
+        if not job.job_id:
             if getattr(exp, "status", "ready") in TERMINAL:
                 update = None
             else:
                 spec = spec_for(exp, getattr(exp, "job_resume", None))
-                job["history_len"], job["start_weights"] = len(exp.history), spec.weights
-                job["job_id"] = backend.submit(spec)
-                job["cursor"] = 0
+                job.history_len, job.start_weights = len(exp.history), spec.weights
+                job.job_id = backend.submit(spec)
+                job.cursor = 0
                 exp.status = "training"
-        if job.get("job_id"):
-            update = backend.read(job["job_id"], job.get("cursor", 0), wait=settings.tick_seconds)
+        if job.job_id:
+            update = backend.read(job.job_id, job.cursor, wait=settings.tick_seconds)
             _absorb(exp, job, update)
-            was_queued, job["queued"] = job.get("queued", False), update.state == QUEUED
-            if job["queued"]:
+            was_queued, job.queued = job.queued, update.state == QUEUED
+            if job.queued:
                 st.info(queue_message(update.position, backend.counts()), icon="⏳")
             if not _settle(key, job, exp, update):
-                if job["queued"] != was_queued:
+                if job.queued != was_queued:
                     st.rerun()  # a full run gives the fragment's timer its new cadence
                 return
     except Exception as exc:  # noqa: BLE001 -- shown as a message, the job stops
-        job["running"] = False
-        if job.get("job_id"):
-            backend.forget(job["job_id"])
-            job["job_id"] = None
+        job.running = False
+        if job.job_id:
+            backend.forget(job.job_id)
+            job.job_id = None
         show_error(exc)
         return
-    if job.get("error"):
+    if job.error:
         st.rerun()
     if getattr(exp, "status", "") in TERMINAL:
-        job["index"] += 1
-        if job["index"] >= len(job["labels"]):
-            job["running"] = False
-    elif not job.get("job_id"):
-        job["running"] = False      # stopped (paused): Start continues it
+        job.index += 1
+        if job.finished:
+            job.running = False
+    elif not job.job_id:
+        job.running = False      # stopped (paused): Start continues it
     st.rerun()          # full rerun: buttons update, and the tick timer goes away
 
 
-def live_fragment(key: str, job: dict, make, draw: Callable[[], None]) -> None:
+def live_fragment(key: str, job: Job, make, draw: Callable[[], None]) -> None:
     """The timed fragment: tick (while running), then draw."""
     def body() -> None:
-        current = st.session_state.get(f"_job_{key}", job)
-        if current["running"] and current["index"] < len(current["labels"]):
+        current = current_job(key) or job
+        if current.running and not current.finished:
             _tick(key, current, make)
-        if current.get("error"):
-            st.error(current["error"], icon="🚨")
+        if current.error:
+            st.error(current.error, icon="🚨")
         draw()
 
-    every = (TICK_QUEUED if job.get("queued") else TICK_EVERY) if job["running"] else None
+    every = (TICK_QUEUED if job.queued else TICK_EVERY) if job.running else None
     st.fragment(body, run_every=every)()
 
 
 def _stop_reason(exp) -> str:
     reason = getattr(exp, "stop_reason", "") or ""
     if not reason:
-        stops = [r for r in getattr(exp, "history", []) if r.get("kind") == "stop"]
-        reason = stops[-1].get("reason", "") if stops else ""
+        stop = exp.history.last_stop if getattr(exp, "history", None) is not None else None
+        reason = stop.reason if stop else ""
     return reason or "the loss became NaN or infinite"
 
 
@@ -330,19 +286,18 @@ def status_line(exp, running: bool) -> None:
                  "so the model still works. Try a smaller learning rate or turn on gradient "
                  "clipping, then Reset.", icon="🚨")
         return
-    steps = [r for r in exp.history if r.get("kind") == "step"]
-    last = steps[-1] if steps else {}
+    last = exp.history.last_step
+    step, elapsed = (last.step, last.elapsed) if last else (0, 0.0)
     budget = getattr(getattr(exp, "train_config", None), "seconds", None)
     frac = float(getattr(exp, "fraction_done", 0.0) or 0.0)
     if exp.status == "done":
         why = getattr(exp, "stop_reason", "")
-        st.success(f"Finished after {last.get('step', 0)} steps ({last.get('elapsed', 0):.0f} s)"
-                   + (f": {why}." if why else "."))
+        st.success(f"Finished after {step} steps ({elapsed:.0f} s)" + (f": {why}." if why else "."))
         return
-    left = f" · {max(0.0, budget - last.get('elapsed', 0.0)):.0f} s of training left" if budget else ""
+    left = f" · {max(0.0, budget - elapsed):.0f} s of training left" if budget else ""
     state = "training" if running else "paused"
-    loss = f" · loss {last['loss']:.3f}" if "loss" in last else ""
-    st.progress(min(1.0, max(0.0, frac)), text=f"{state} · step {last.get('step', 0)}{loss}{left}")
+    loss = f" · loss {last.loss:.3f}" if last else ""
+    st.progress(min(1.0, max(0.0, frac)), text=f"{state} · step {step}{loss}{left}")
     if budget and running:
         st.caption(BUDGET_NOTE)
 
@@ -369,8 +324,8 @@ def _figures(key: str, exp, history: list, metric_name: str, vocab_size: int | N
 
 def _draw_single(key: str, metric_name: str, vocab_size: int | None, show_grad: bool) -> None:
     exp = st.session_state.get(key)
-    job = st.session_state.get(f"_job_{key}", {})
-    status_line(exp, job.get("running", False))
+    job = current_job(key)
+    status_line(exp, job is not None and job.running)
     history = getattr(exp, "history", []) if exp is not None else []
     clip = getattr(getattr(exp, "train_config", None), "clip", None)
     figs = _figures(key, exp, history, metric_name, vocab_size, clip, show_grad)
@@ -404,45 +359,3 @@ def training_panel(exp_key: str, make_experiment: Callable[[], object], metric_n
     earlier_runs(exp_key, metric_name)
     return exp
 
-
-def earlier_runs(key: str, metric_name: str) -> None:
-    """The session's runs of this panel side by side: pick any to overlay their curves. A run
-    that has just trained (the current one, or one kept when the settings changed) joins the
-    overlay by itself; runs the student took out stay out."""
-    job = st.session_state.get(f"_job_{key}", {})
-    current = st.session_state.get(key)
-    kept = {r["id"]: (f"run {r['id']}: {r['summary']}", r["exps"].get(None)) for r in runs(key)}
-    kept = {i: v for i, v in kept.items() if v[1] is not None}
-    if not kept:
-        return
-    options = dict(kept)
-    if _trained(current):
-        options = {run_id(key): (f"run {run_id(key)}: {job.get('summary', '')} (current)", current),
-                   **options}
-    st.subheader("Your runs, side by side")
-    if dropped_runs(key):
-        st.caption(f"{dropped_runs(key)} older run(s) were dropped: a session keeps the last "
-                   f"{MAX_RUNS} runs per panel.")
-    shown, seen = f"{key}_runs_shown", f"_runs_seen_{key}"
-    known = st.session_state.get(seen)
-    if known is None:                       # first time: the newest three
-        picked_ids = list(options)[:3]
-    else:                                   # keep the student's choice, add runs new since then
-        before = [i for i in st.session_state.get(shown, []) if i in options]
-        picked_ids = before + [i for i in options if i not in known and i not in before]
-    st.session_state[seen] = list(options)
-    st.session_state[shown] = picked_ids
-    picked = st.multiselect("Runs to compare", list(options), key=shown,
-                            format_func=lambda i: options[i][0] if i in options else f"run {i}")
-    histories = {options[i][0]: options[i][1].history for i in picked}
-    left, right = st.columns(2)
-    with left:
-        show_figure(plots.compare_figure(histories, key="val_loss", x="step",
-                                         title="Validation loss vs training step"),
-                    key=f"{key}_fig_runs_loss")
-    with right:
-        show_figure(plots.compare_figure(histories, key=metric_name, x="step",
-                                         title=f"Validation {plots.metric_label(metric_name)} vs step"),
-                    key=f"{key}_fig_runs_metric")
-    st.caption("Changing a sidebar setting starts a new run; the old one stays here. Going back "
-               "to an earlier run's settings brings it back, ready to continue.")

@@ -137,24 +137,25 @@ def make_factory(task: str, model_config, train_config, source: dict, options: d
 
 def _best_step(exp) -> str:
     """", weights of step 420 (its best validation score)" when the run kept its best weights."""
-    best = [r for r in getattr(exp, "history", []) if r.get("kind") == "best"]
-    if best and best[-1].get("restored", True):
-        return f"; weights of step {best[-1]['step']}, its best validation {best[-1].get('metric', 'score')}"
+    best = exp.history.best if getattr(exp, "history", None) is not None else None
+    if best is not None and best.restored:
+        return f"; weights of step {best.step}, its best validation {best.metric or 'score'}"
     return ""
 
 
 def trained_runs(exp_key: str) -> dict:
     """Every run of this page's training panel that has trained, newest first: label -> experiment."""
-    from rnn.ui.live_training import _trained, run_id, runs
+    from rnn.ui.runs import panel_runs, trained
     out = {}
     own = st.session_state.get(exp_key)
-    job = st.session_state.get(f"_job_{exp_key}", {})
-    if _trained(own):
-        out[f"run {run_id(exp_key)}: {job.get('summary') or 'this session'}"] = own
-    for run in reversed(runs(exp_key)):
-        exp = run["exps"].get(None)
+    store = panel_runs(exp_key)
+    if trained(own):
+        summary = store.job.summary if store.job is not None else ""
+        out[f"run {store.current_id}: {summary or 'this session'}"] = own
+    for run in reversed(store.earlier):
+        exp = run.exps.get(None)
         if exp is not None:
-            out[f"run {run['id']}: {run['summary'] or 'earlier settings'}"] = exp
+            out[f"run {run.id}: {run.summary or 'earlier settings'}"] = exp
     return out
 
 

@@ -76,12 +76,12 @@ def sentiment_cell_race(steps: int = CELL_RACE_STEPS, seed: int = 0) -> Outcome:
     for arch in ("rnn", "gru", "lstm"):
         exp = train("sentiment", steps, "reviews", seed=seed, eval_every=CELL_RACE_EVERY,
                     arch=arch, hidden=64, embed=32)
-        curves[arch] = {r["step"]: round(float(r["accuracy"]), 3) for r in exp.history
-                        if r.get("kind") == "eval" and "accuracy" in r}
+        curves[arch] = {r.step: round(float(r.metrics["accuracy"]), 3) for r in exp.history.evals
+                        if "accuracy" in r.metrics}
     at = sorted(curves["rnn"])
     # the shipped RNN (same data and seed, 500 steps; the Compare tab's shipped curves)
-    shipped_rnn = [r["accuracy"] for r in shipped("sentiment-rnn").history
-                   if r.get("kind") == "eval" and isinstance(r.get("accuracy"), (int, float))]
+    shipped_rnn = [r.metrics["accuracy"] for r in shipped("sentiment-rnn").history.evals
+                   if isinstance(r.metrics.get("accuracy"), (int, float))]
     caught_up = float(shipped_rnn[-1]) if shipped_rnn else 0.0
     holds = (bool(at) and all(max(curves["gru"][s], curves["lstm"][s]) > curves["rnn"][s] for s in at)
              and caught_up >= 0.95)

@@ -49,10 +49,9 @@ def translation_attention_ninety() -> Outcome:
 TEACHER_STEPS, TEACHER_EVERY, TEACHER_LEVEL, TEACHER_GOOD = 300, 50, 0.5, 0.8
 
 
-def _first_reaching(history: list[dict], key: str, level: float) -> int | None:
+def _first_reaching(history, key: str, level: float) -> int | None:
     """The first evaluated step at which ``key`` reached ``level`` (None: never)."""
-    return next((r["step"] for r in history if r.get("kind") == "eval" and r.get(key, 0) >= level),
-                None)
+    return next((r.step for r in history.evals if (r.metrics.get(key) or 0) >= level), None)
 
 
 def translation_teacher_forcing(steps: int = TEACHER_STEPS, seed: int = 0) -> Outcome:
@@ -63,8 +62,8 @@ def translation_teacher_forcing(steps: int = TEACHER_STEPS, seed: int = 0) -> Ou
     for ratio in (0.0, 1.0):
         exp = train("translation", steps, "numbers", seed=seed, options={"teacher_forcing": ratio},
                     eval_every=TEACHER_EVERY, arch="lstm", hidden=64, attention="additive")
-        curve = [(r["step"], round(r["exact_match"], 3)) for r in exp.history
-                 if r.get("kind") == "eval" and "exact_match" in r]
+        curve = [(r.step, round(r.metrics["exact_match"], 3)) for r in exp.history.evals
+                 if "exact_match" in r.metrics]
         m[ratio] = {"reaches_50%_at": _first_reaching(exp.history, "exact_match", TEACHER_LEVEL),
                     "final": curve[-1][1] if curve else 0.0, "exact_match": curve}
     tf0, tf1 = m[0.0]["reaches_50%_at"], m[1.0]["reaches_50%_at"]
