@@ -15,7 +15,7 @@ from rnn.cells import GRUCell, LSTMCell, RNNCell, gru_step, leaky_step, lstm_ste
 from rnn.data.agreement import NOUNS, PLURALS, build_agreement, gap_sweep, subject_positions
 from rnn.lessons.gates_text import (CALC_NOTE, CHALLENGES, COMPARE_TEXT, DEPTH_AFTER,  # noqa: F401
                                     DEPTH_CHALLENGE, DEPTH_EQUATION, DEPTH_OWN, DEPTH_TEXT, GATES_TEXT,
-                                    INSPECT_TEXT, INTRO, OVERWRITE_TEXT, PAGE, PYTORCH_NAMES,
+                                    INSPECT_TEXT, INTRO, OVERWRITE_TEXT, PYTORCH_NAMES,
                                     REMEDIES, SWEEP_TEXT, TASK_TEXT)
 from rnn.models.config import ARCHS
 from rnn.tasks import get_task
