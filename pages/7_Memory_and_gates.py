@@ -2,23 +2,21 @@
 import streamlit as st
 
 from rnn.lessons import gates as lesson
+from rnn.lessons import gradflow_lab
 from rnn.lessons.common import a_cell
 from rnn.models.config import ModelConfig
 from rnn.plots.gates import (gap_accuracy_figure, plural_after_each_word, unit_scores_figure,
                              unit_story_figure)
 from rnn.train.trainer import TrainConfig
-from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_tabs, setup_page,
-                    show_figure, show_table, training_panel, training_sidebar)
-from rnn.lessons import gradflow_lab
+from rnn.ui import compare_panel, engine_errors, show_figure, show_table, training_panel
 from rnn.ui import gradflow as gradflow_ui
-from rnn.ui.kit import apply_challenge, challenge_list
-from rnn.ui.task_page import active_experiment, builtin_data, make_factory, pretrained_experiment
-
-setup_page("Memory and gates", ":material/memory:")
+from rnn.ui.kit import apply_challenge, lab_page
+from rnn.ui.task_page import builtin_data, make_factory, pretrained_experiment
 
 TASK, EXP_KEY = "agreement", "agreement_exp"
-model_cfg = architecture_sidebar(TASK, ModelConfig(arch="lstm", hidden=64, embed=32))
-train_cfg = training_sidebar(TrainConfig(seconds=90, steps=1500), task=TASK)
+page = lab_page("gates", prefix=TASK)
+model_cfg, train_cfg = page.model_sidebar(ModelConfig(arch="lstm", hidden=64, embed=32),
+                                          TrainConfig(seconds=90, steps=1500))
 dataset = st.sidebar.radio("Data", lesson.DATASETS, key="agreement_dataset", horizontal=True,
                            bind="query-params",
                            help="long: one subject, trained on gaps 0–50, scored on 20–50. short: "
@@ -26,9 +24,8 @@ dataset = st.sidebar.radio("Data", lesson.DATASETS, key="agreement_dataset", hor
 source = {"dataset": dataset, "data": builtin_data(TASK, dataset), "name": dataset}
 make = make_factory(TASK, model_cfg, train_cfg, source)
 signature = repr((model_cfg, train_cfg, dataset))
-exp, model_label = active_experiment(EXP_KEY, lesson.pretrained_for(model_cfg, dataset))
-# widgets forget their value while their tab is closed; session_state keeps it
-st.session_state["agreement_text"] = st.session_state.get("agreement_text", lesson.DEFAULT_TEXT)
+exp, model_label = page.model(EXP_KEY, lesson.pretrained_for(model_cfg, dataset))
+page.keep({"agreement_text": lesson.DEFAULT_TEXT})
 
 
 @st.cache_data(show_spinner="Scoring the shipped models at every gap…")
@@ -58,11 +55,9 @@ def shipped_memory_unit(name: str, data_name: str = "long"):
     return lesson.find_memory_unit(pretrained_experiment(name), builtin_data(TASK, data_name).val[:400])
 
 
-st.header("Memory and gates: carrying a word across a gap", divider="gray")
-st.caption(f"Try and Inspect use {model_label}.")
-if notice := lesson.pretrained_notice(exp, st.session_state.get(EXP_KEY), model_cfg):
-    st.info(notice, icon=":material/info:")
-learn, train, try_, inspect, compare = lesson_tabs()
+page.open("Memory and gates: carrying a word across a gap", caption=f"Try and Inspect use {model_label}.",
+          notice=lesson.pretrained_notice(exp, st.session_state.get(EXP_KEY), model_cfg))
+learn, train, try_, inspect, compare = page.tabs
 
 with learn:
     if learn.open:
@@ -91,7 +86,7 @@ with learn:
         st.markdown(lesson.DEPTH_TEXT)
         st.latex(lesson.DEPTH_EQUATION)
         st.markdown(lesson.DEPTH_AFTER)
-        challenge_list(lesson.CHALLENGES, TASK)
+        page.challenges()
 
 with train:
     if train.open:
