@@ -2,7 +2,7 @@
 import streamlit as st
 
 from rnn.lessons import gates as lesson
-from rnn.lessons import gradflow_lab
+from rnn.lessons import gates_learn, gradflow_lab
 from rnn.lessons.common import a_cell
 from rnn.models.config import ModelConfig
 from rnn.plots.gates import (gap_accuracy_figure, plural_after_each_word, unit_scores_figure,
@@ -64,7 +64,7 @@ with learn:
         st.markdown(lesson.INTRO + "\n\n" + lesson.TASK_TEXT)
         cell = st.radio("Equations of", ("gru", "lstm", "leaky", "rnn"), horizontal=True, key="agreement_eq",
                         format_func=lesson.LABELS.get)
-        for row in lesson.equation_rows(cell):
+        for row in gates_learn.equation_rows(cell):
             left, right = st.columns(2)
             left.latex(row["latex"])
             right.code(row["code"], language="python")
@@ -81,7 +81,7 @@ with learn:
         a = [c3.slider(f"a⟨t−1⟩[{k}]", -1.0, 1.0, round(0.5 - 0.4 * k, 1), 0.1, key=f"agreement_calc_a{k}",
                        bind="query-params") for k in range(units)]
         with engine_errors():
-            show_table(lesson.calculator_table(lesson.gate_calculator(calc, a, x)))
+            show_table(gates_learn.calculator_table(gates_learn.gate_calculator(calc, a, x)))
             st.caption(lesson.CALC_NOTE)
         st.markdown(lesson.DEPTH_TEXT)
         st.latex(lesson.DEPTH_EQUATION)
