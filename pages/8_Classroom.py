@@ -16,12 +16,13 @@ from __future__ import annotations
 import streamlit as st
 
 from rnn.classroom import ROOM_PARAM, ClassroomError, normalise_code
+from rnn.lessons.pages import PAGES
 from rnn.ui import setup_page
 from rnn.ui.classroom import (leave_presenter, navigation, page_style, presenter, start_class, step_view,
                               steps, store_problem, teacher_room, teacher_view, the_store)
 from rnn.ui.classroom_student import join_form, student_id, student_view
 
-setup_page("Classroom", ":material/co_present:")
+setup_page(PAGES["classroom"].title, PAGES["classroom"].icon)
 page_style()
 
 # ---- the page ---------------------------------------------------------------------------------

@@ -37,9 +37,8 @@ class Step:
 
     @property
     def page_path(self) -> str:
-        """The script st.switch_page opens: "app.py" or "pages/<file>"."""
-        page = page_of_file(self.page)
-        return page.path if page is not None else f"pages/{self.page}"
+        """The script st.switch_page opens: "app.py" or "pages/<file>" (rnn.lessons.pages)."""
+        return page_of_file(self.page).path
 
     @property
     def page_title(self) -> str:
