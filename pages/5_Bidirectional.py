@@ -8,7 +8,8 @@ from rnn.plots.labs import direction_difference_figure, group_accuracy_figure
 from rnn.ui import compare_panel, engine_errors, show_figure, show_table
 from rnn.ui.kit import lab_page, lesson_markdown
 from rnn.ui.widgets import URL
-from rnn.ui.task_page import builtin_data, data_sidebar, make_factory, pretrained_experiment
+from rnn.ui.lab_models import active_pair, test_metrics, usual_sense
+from rnn.ui.task_page import data_sidebar, make_factory
 
 page = lab_page("bidirectional", prefix="bidir")
 KEY = "bidir_pair"                       # where compare_panel keeps the session's two models
@@ -18,31 +19,7 @@ model_cfg, train_cfg = page.model_sidebar(
     note="This lab always builds both: one reading left to right, one reading both ways. The "
          "*Bidirectional* switch above is not used here.")
 source = data_sidebar("ner")
-
-
-def active_pair():
-    """The session's two models once both have trained, else the shipped pair; (dict, text)."""
-    own = {lab_: st.session_state.get(f"{KEY}:{lab_}") for lab_ in lab.LABELS}
-    if all(e is not None and any(r.get("kind") == "step" for r in e.history) for e in own.values()):
-        return own, "your two models (trained in the Train tab)"
-    with engine_errors():
-        return ({lab_: pretrained_experiment(name) for lab_, name in lab.PRETRAINED.items()},
-                lab.PRETRAINED_LABEL)
-    return None, "no pretrained pair here: train one in the Train tab"
-
-
-@st.cache_data(show_spinner="Scoring the model on the test set…")
-def test_metrics(name: str) -> dict:
-    return pretrained_experiment(name).evaluate("test")
-
-
-@st.cache_data
-def usual_sense(dataset: str) -> float:
-    splits = builtin_data("ner", dataset)
-    return lab.usual_sense_accuracy(splits.train, splits.test)
-
-
-pair, pair_label = active_pair()
+pair, pair_label = active_pair(KEY)
 page.open("Bidirectional: reading the sentence both ways")
 learn, train, try_, inspect, compare = page.tabs
 

@@ -11,7 +11,9 @@ from rnn.train.trainer import TrainConfig
 from rnn.ui import compare_panel, engine_errors, show_figure, show_table, training_panel
 from rnn.ui import gradflow as gradflow_ui
 from rnn.ui.kit import apply_challenge, lab_page
-from rnn.ui.task_page import builtin_data, make_factory, pretrained_experiment
+from rnn.ui.lab_models import (depth_table, overwrite_results, shipped_curves, shipped_gate_roles,
+                                shipped_memory_unit)
+from rnn.ui.task_page import builtin_data, make_factory
 
 TASK, EXP_KEY = "agreement", "agreement_exp"
 page = lab_page("gates", prefix=TASK)
@@ -26,35 +28,6 @@ make = make_factory(TASK, model_cfg, train_cfg, source)
 signature = repr((model_cfg, train_cfg, dataset))
 exp, model_label = page.model(EXP_KEY, lesson.pretrained_for(model_cfg, dataset))
 page.keep({"agreement_text": lesson.DEFAULT_TEXT})
-
-
-@st.cache_data(show_spinner="Scoring the shipped models at every gap…")
-def shipped_curves():
-    shipped = {label: pretrained_experiment(name) for label, name in lesson.SHIPPED.items()}
-    return lesson.gap_curves(shipped)
-
-
-@st.cache_data(show_spinner="Scoring the shipped models on several subjects…")
-def overwrite_results():
-    shipped = {label: pretrained_experiment(name) for label, name in lesson.OVERWRITE.items()}
-    return lesson.gap_curves(shipped, dataset="overwrite"), lesson.by_subjects(shipped)
-
-
-@st.cache_data(show_spinner="Reading the gates…", max_entries=16)
-def shipped_gate_roles(name: str, data_name: str):
-    return lesson.gates_by_role(pretrained_experiment(name), builtin_data(TASK, data_name).test[:300])
-
-
-@st.cache_data(show_spinner="Scoring the stacked RNNs…")
-def depth_table():
-    return lesson.depth_rows({n: pretrained_experiment(lesson.depth_checkpoint(n)) for n in lesson.DEPTHS})
-
-
-@st.cache_data(show_spinner="Finding the memory unit…", max_entries=16)
-def shipped_memory_unit(name: str, data_name: str = "long"):
-    return lesson.find_memory_unit(pretrained_experiment(name), builtin_data(TASK, data_name).val[:400])
-
-
 page.open("Memory and gates: carrying a word across a gap", caption=f"Try and Inspect use {model_label}.",
           notice=lesson.pretrained_notice(exp, st.session_state.get(EXP_KEY), model_cfg))
 learn, train, try_, inspect, compare = page.tabs
