@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from rnn import diagrams
+from rnn.lessons.pages import LABS, TASK_LESSONS, Page
 from rnn.ui import setup_page, show_diagram
 
 # The home page draws SVG diagrams (rnn.diagrams), not Plotly charts, and no LaTeX: its first
@@ -23,33 +24,17 @@ MAX_TOKENS = 12         # columns of the one-hot matrix that still read on a pro
 EMBED_DIM = 4
 COMMON_WORDS = ["the", "a", "and", "of", "to", "is", "in", "it", "was", "on"]
 DEFAULT_SENTENCE = "Harry Potter and Hermione Granger invented a new spell"
-# (taxonomy kind, lesson page, lesson title, what the lesson does with it)
-LESSONS = [
-    ("many-to-many", "pages/1_Named_entities.py", "Named entities",
-     "Tag every word: is it part of a person’s name?"),
-    ("one-to-many", "pages/2_Text_generation.py", "Text generation",
-     "A language model writes one token after another."),
-    ("many-to-one", "pages/3_Sentiment.py", "Sentiment",
-     "Read a whole review, give one verdict."),
-    ("encoder-decoder", "pages/4_Translation.py", "Translation",
-     "Read a sentence in one language, write it in another."),
-]
-EXTRA_LESSONS = [
-    ("pages/5_Bidirectional.py", "Bidirectional", "Why reading right to left as well helps."),
-    ("pages/6_Gradient_flow.py", "Gradient flow", "Vanishing and exploding gradients, and what stops them."),
-    ("pages/7_Memory_and_gates.py", "Memory and gates", "Why GRU and LSTM carry a word across a long gap."),
-]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def lesson_link(page: str, title: str, note: str) -> None:
+def lesson_link(page: Page) -> None:
     """A link to the lesson if its page exists yet, otherwise its title as plain text."""
-    if (HERE / page).exists():
+    if (HERE / page.path).exists():
         # A page link is one line that cuts long text, so the note goes below it.
-        st.page_link(page, label=f"**{title}**", icon=":material/arrow_forward:")
-        st.caption(note)
+        st.page_link(page.path, label=f"**{page.title}**", icon=":material/arrow_forward:")
+        st.caption(page.note)
     else:
-        st.markdown(f"**{title}**: {note} *(lesson coming soon)*")
+        st.markdown(f"**{page.title}**: {page.note} *(lesson coming soon)*")
 
 
 def tokenize(text: str) -> list[str]:
@@ -143,14 +128,14 @@ def section_taxonomy() -> None:
         "The same cell is applied at every step, passing its activation **a⟨t⟩** to the next "
         "step. What changes between tasks is where inputs go in and where outputs come out. "
         "Each shape has a lesson:")
-    for row in (LESSONS[:2], LESSONS[2:]):
-        for col, (kind, page, title, note) in zip(st.columns(2), row):
+    for row in (TASK_LESSONS[:2], TASK_LESSONS[2:]):
+        for col, page in zip(st.columns(2), row):
             with col:
-                show_diagram(diagrams.taxonomy_svg(kind))
-                lesson_link(page, title, note)
+                show_diagram(diagrams.taxonomy_svg(page.shape))
+                lesson_link(page)
     st.markdown("Three more lessons look inside the networks:")
-    for page, title, note in EXTRA_LESSONS:
-        lesson_link(page, title, note)
+    for page in LABS:
+        lesson_link(page)
 
 
 def section_how_to() -> None:

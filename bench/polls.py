@@ -42,7 +42,7 @@ from bench.browser import Server
 from bench.clients import WsSession
 from bench.common import OUT, loadavg, median, p95
 from rnn.classroom import new_student_id
-from rnn.ui.classroom import COOKIE
+from rnn.ui.classroom_student import COOKIE
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 PAGE = "Classroom"
@@ -68,7 +68,7 @@ class Teacher(WsSession):
 
 class Student(WsSession):
     """A phone whose browser already keeps its student id as the classroom's cookie (a real
-    browser gets it on its first visit: the page sets it and reloads; see rnn/ui/classroom.py)."""
+    browser gets it on its first visit: the page sets it and reloads; see rnn/ui/classroom_student.py)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +118,7 @@ async def run(students: int = 30, trainings: int = 2, idle: float = 10.0, spread
     env = {"RNN_PLAYGROUND_HOSTED": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "RNN_PLAYGROUND_CLASSROOM_DB": str(db)}
     server = Server(env, log_name="polls-streamlit.log")
-    from rnn.ui.classroom import STUDENT_POLL_FACTOR
+    from rnn.ui.classroom_student import STUDENT_POLL_FACTOR
     from rnn.settings import Settings
     out: dict = {"students": students, "trainings": trainings, "loadavg_before": loadavg(),
                  "student_poll_s": STUDENT_POLL_FACTOR * Settings().classroom_poll_seconds}

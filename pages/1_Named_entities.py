@@ -4,15 +4,13 @@ from __future__ import annotations
 import streamlit as st
 
 from rnn import diagrams, plots
-from rnn.lessons import challenges
 from rnn.lessons import ner as lesson
 from rnn.models.config import ModelConfig
 from rnn.train.trainer import TrainConfig
 from rnn.ui import engine_errors, show_diagram, show_figure, show_table
 from rnn.ui.kit import lesson_markdown, link_to_page, task_page
 
-page = task_page("ner", "Named entities", ":material/person_search:",
-                 header="Named entities: which words are part of a name?",
+page = task_page("ner", header="Named entities: which words are part of a name?",
                  model=ModelConfig(arch="lstm", hidden=64, embed=32, bidirectional=True,
                                    char_features=True),
                  train=TrainConfig(seconds=30), relevant=lesson.COMPARED_FIELDS)
@@ -42,8 +40,8 @@ with page.learn:
         lesson_markdown("ner_inputs")
         show_table(lesson.spelling_table(["Hermione", "Granger", "invented", "NASA", "Zoë", "."]))
         lesson_markdown("ner_why")
-        page.challenges(challenges.for_page("1_Named_entities.py"))
-        link_to_page("pages/5_Bidirectional.py", "More on “Teddy”: the Bidirectional lesson",
+        page.challenges()
+        link_to_page("bidirectional", "More on “Teddy”: the Bidirectional lesson",
                      ":material/swap_horiz:")
 
 with page.train:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import streamlit as st
 
 from rnn import diagrams, plots
-from rnn.lessons import challenges
 from rnn.lessons import textgen as lesson
 from rnn.lessons.common import a_cell
 from rnn.models.config import ModelConfig
@@ -14,7 +13,7 @@ from rnn.ui import engine_errors, show_diagram, show_figure
 from rnn.ui.kit import lesson_markdown, task_page
 from rnn.ui.widgets import URL
 
-page = task_page("textgen", "Text generation", ":material/edit_note:", prefix="tg",
+page = task_page("textgen", prefix="tg",
                  header="Text generation: a language model writes",
                  model=ModelConfig(arch="lstm", hidden=128, level="char"),
                  train=TrainConfig(seconds=60), relevant=lesson.COMPARED_FIELDS)
@@ -33,7 +32,7 @@ with page.learn:
         with right:
             show_diagram(diagrams.taxonomy_svg("one-to-many"))
         lesson_markdown("textgen_sampling")
-        page.challenges(challenges.for_page("2_Text_generation.py"))
+        page.challenges()
 
 with page.train:
     if page.train.open:

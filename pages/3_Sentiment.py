@@ -4,7 +4,6 @@ from __future__ import annotations
 import streamlit as st
 
 from rnn import diagrams, plots
-from rnn.lessons import challenges
 from rnn.lessons import sentiment as lesson
 from rnn.lessons.common import a_cell
 from rnn.models.config import ModelConfig
@@ -12,8 +11,7 @@ from rnn.train.trainer import TrainConfig
 from rnn.ui import engine_errors, show_diagram, show_figure
 from rnn.ui.kit import lesson_markdown, task_page
 
-page = task_page("sentiment", "Sentiment", ":material/sentiment_satisfied:",
-                 header="Sentiment: one answer after reading the whole review",
+page = task_page("sentiment", header="Sentiment: one answer after reading the whole review",
                  model=ModelConfig(arch="lstm", hidden=64, embed=32, bidirectional=False),
                  train=TrainConfig(seconds=30), relevant=lesson.COMPARED_FIELDS)
 exp = page.exp
@@ -39,7 +37,7 @@ with page.learn:
             show_diagram(diagrams.taxonomy_svg("many-to-one"))
         st.subheader("Why word order matters")
         lesson_markdown("sentiment_order")
-        page.challenges(challenges.for_page("3_Sentiment.py"))
+        page.challenges()
 
 with page.train:
     if page.train.open:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import streamlit as st
 
 from rnn import diagrams, plots
-from rnn.lessons import challenges
 from rnn.lessons import translation as lesson
 from rnn.models.config import ModelConfig
 from rnn.plots.translation_page import exact_match_by_length_figure
@@ -22,7 +21,7 @@ def teacher_forcing() -> dict:
              "(1 = always); otherwise it gets its own guess ŷ⟨t−1⟩.")}
 
 
-page = task_page("translation", "Translation", ":material/translate:", prefix="tr",
+page = task_page("translation", prefix="tr",
                  header="Translation: encoder, decoder and attention",
                  model=ModelConfig(arch="lstm", hidden=64, attention="additive"),
                  train=TrainConfig(seconds=60), relevant=lesson.COMPARED_FIELDS,
@@ -51,7 +50,7 @@ with page.learn:
         lesson_markdown("translation_attention")
         st.subheader("Training and decoding")
         lesson_markdown("translation_decoding")
-        page.challenges(challenges.for_page("4_Translation.py"))
+        page.challenges()
 
 with page.train:
     if page.train.open:

@@ -4,55 +4,24 @@ import streamlit as st
 from rnn import plots
 from rnn.data import MINIMAL_PAIRS
 from rnn.lessons import bidirectional as lab
-from rnn.lessons import challenges
 from rnn.plots.labs import direction_difference_figure, group_accuracy_figure
-from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_tabs, setup_page,
-                    show_figure, show_table, training_sidebar, ui_settings)
-from rnn.ui.kit import challenge_list, lesson_markdown
+from rnn.ui import compare_panel, engine_errors, show_figure, show_table
+from rnn.ui.kit import lab_page, lesson_markdown
 from rnn.ui.widgets import URL
-from rnn.ui.task_page import builtin_data, data_sidebar, make_factory, pretrained_experiment
+from rnn.ui.lab_models import active_pair, test_metrics, usual_sense
+from rnn.ui.task_page import data_sidebar, make_factory
 
-setup_page("Bidirectional", ":material/swap_horiz:")
-
+page = lab_page("bidirectional", prefix="bidir")
 KEY = "bidir_pair"                       # where compare_panel keeps the session's two models
 PAIR_NAMES = lab.pair_names(MINIMAL_PAIRS)
-model_cfg = architecture_sidebar("bidir", {"arch": "lstm", "hidden": 64, "embed": 32})
-st.sidebar.caption("This lab always builds both: one reading left to right, one reading both "
-                   "ways. The *Bidirectional* switch above is not used here.")
-train_cfg = training_sidebar({"seconds": 20, "lr": 3e-3, "clip": 1.0}, task="bidir")
+model_cfg, train_cfg = page.model_sidebar(
+    {"arch": "lstm", "hidden": 64, "embed": 32}, {"seconds": 20, "lr": 3e-3, "clip": 1.0},
+    note="This lab always builds both: one reading left to right, one reading both ways. The "
+         "*Bidirectional* switch above is not used here.")
 source = data_sidebar("ner")
-
-
-def active_pair():
-    """The session's two models once both have trained, else the shipped pair; (dict, text)."""
-    own = {lab_: st.session_state.get(f"{KEY}:{lab_}") for lab_ in lab.LABELS}
-    if all(e is not None and e.history.trained for e in own.values()):
-        return own, "your two models (trained in the Train tab)"
-    with engine_errors():
-        return ({lab_: pretrained_experiment(name) for lab_, name in lab.PRETRAINED.items()},
-                lab.PRETRAINED_LABEL)
-    return None, "no pretrained pair here: train one in the Train tab"
-
-
-@st.cache_data(show_spinner="Scoring the model on the test set…")
-def test_metrics(name: str) -> dict:
-    return pretrained_experiment(name).evaluate("test")
-
-
-@st.cache_data
-def usual_sense(dataset: str) -> float:
-    splits = builtin_data("ner", dataset)
-    return lab.usual_sense_accuracy(splits.train, splits.test)
-
-
-def capped(text: str) -> str:
-    if len(text) > (limit := ui_settings().max_text_chars):
-        st.warning(f"Only the first {limit:,} characters are used.")
-    return text[:limit]
-
-pair, pair_label = active_pair()
-st.header("Bidirectional: reading the sentence both ways", divider="gray")
-learn, train, try_, inspect, compare = lesson_tabs()
+pair, pair_label = active_pair(KEY)
+page.open("Bidirectional: reading the sentence both ways")
+learn, train, try_, inspect, compare = page.tabs
 
 with learn:
     st.subheader("Is “Teddy” part of a name? It depends on the next word.")
@@ -67,7 +36,7 @@ with learn:
                 b.metric("bidirectional", f"{view['bi'][i]:.2f}")
         st.caption(f"Measured live with {pair_label}.")
     lesson_markdown("bidirectional_learn")
-    challenge_list(challenges.for_page("5_Bidirectional.py"), "bidir")
+    page.challenges()
 
 with train:
     st.markdown("Train a **left-to-right** and a **bidirectional** tagger with the sidebar's "
@@ -86,7 +55,7 @@ with try_:
     with st.expander("…or type your own two sentences"):
         own1 = st.text_input("Sentence A", "", key="bidir_own1", bind=URL, placeholder=first)
         own2 = st.text_input("Sentence B", "", key="bidir_own2", bind=URL, placeholder=second)
-    texts = [capped(own1) if own1 else first, capped(own2) if own2 else second]
+    texts = [page.capped(own1) if own1 else first, page.capped(own2) if own2 else second]
     if pair is not None:
         rows = []
         for col, text, name in zip(st.columns(2), texts, ("A", "B")):

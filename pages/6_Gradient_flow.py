@@ -2,16 +2,14 @@
 import streamlit as st
 
 from rnn import plots
-from rnn.lessons import challenges
 from rnn.lessons import gradflow_lab as lab
 from rnn.plots.labs import radius_sweep_figure
-from rnn.ui import engine_errors, lesson_tabs, setup_page, show_figure, show_table
-from rnn.ui.kit import challenge_list, lesson_markdown, run_in_gate
+from rnn.ui import engine_errors, show_figure, show_table
+from rnn.ui.kit import lab_page, lesson_markdown
 from rnn.ui.widgets import URL
 from rnn.ui import gradflow as gradflow_ui
 
-setup_page("Gradient flow", ":material/trending_down:")
-
+page = lab_page("gradflow", prefix="grad")
 settings, arch, budget = gradflow_ui.sidebar()
 T, seed = settings.T, settings.seed
 
@@ -26,10 +24,6 @@ def rnn_view(s: lab.LabSettings):
     return lab.rnn_beta(s), lab.rnn_spectrum(s), lab.radius_sweep(s, lab.SWEEP_RADII)
 
 
-def gated(work):
-    return run_in_gate(work, "gradflow")
-
-
 def flow_chart(data, key: str, title: str | None = None) -> None:
     beta = rnn_view(settings)[0]
     fig = plots.grad_flow_figure(data, beta={"RNN": beta}, **({"title": title} if title else {}))
@@ -37,8 +31,8 @@ def flow_chart(data, key: str, title: str | None = None) -> None:
     show_table(lab.decay_table(data), formats={lab.RATIO: ".2e"})
 
 
-st.header("Gradient flow: why long memories are hard to learn", divider="gray")
-learn, train, try_, inspect, compare = lesson_tabs()
+page.open("Gradient flow: why long memories are hard to learn")
+learn, train, try_, inspect, compare = page.tabs
 
 with learn:
     st.subheader(f"The error is made at step {T}. Does its gradient still reach step 1?")
@@ -46,7 +40,7 @@ with learn:
         flow_chart(curves(settings), "grad_fig_learn")
     st.caption(lab.LEARN_CAPTION)
     lesson_markdown("gradflow_learn")
-    challenge_list(challenges.for_page("6_Gradient_flow.py"), "grad")
+    page.challenges()
 
 with train:
     st.markdown(lab.train_sentence(arch, settings.kind, T, budget))
@@ -54,7 +48,7 @@ with train:
     if st.button("Train", type="primary", key="grad_train", icon=":material/play_arrow:"):
         bar = st.progress(0.0, text="training…")
         with engine_errors():
-            run = gated(lambda: lab.run_training(settings.model(arch), budget, seed=seed,
+            run = page.gated(lambda: lab.run_training(settings.model(arch), budget, seed=seed,
                                                  progress=lambda f: bar.progress(min(f, 1.0))))
             if run is not None:
                 st.session_state["grad_run"] = (signature, run)
@@ -93,7 +87,7 @@ with inspect:
         if data is None and st.button(f"Train each cell for {after} steps and measure",
                                       key="grad_measure", icon=":material/play_arrow:"):
             with st.spinner("Training RNN, GRU and LSTM…"):
-                data = gated(lambda: curves(settings, after))
+                data = page.gated(lambda: curves(settings, after))
             if data is not None:
                 st.session_state[f"grad_measured:{settings}:{after}"] = True
         if data is not None:

@@ -2,23 +2,23 @@
 import streamlit as st
 
 from rnn.lessons import gates as lesson
+from rnn.lessons import gates_learn, gradflow_lab
 from rnn.lessons.common import a_cell
 from rnn.models.config import ModelConfig
 from rnn.plots.gates import (gap_accuracy_figure, plural_after_each_word, unit_scores_figure,
                              unit_story_figure)
 from rnn.train.trainer import TrainConfig
-from rnn.ui import (architecture_sidebar, compare_panel, engine_errors, lesson_tabs, setup_page,
-                    show_figure, show_table, training_panel, training_sidebar)
-from rnn.lessons import gradflow_lab
+from rnn.ui import compare_panel, engine_errors, show_figure, show_table, training_panel
 from rnn.ui import gradflow as gradflow_ui
-from rnn.ui.kit import apply_challenge, challenge_list
-from rnn.ui.task_page import active_experiment, builtin_data, make_factory, pretrained_experiment
-
-setup_page("Memory and gates", ":material/memory:")
+from rnn.ui.kit import apply_challenge, lab_page
+from rnn.ui.lab_models import (depth_table, overwrite_results, shipped_curves, shipped_gate_roles,
+                                shipped_memory_unit)
+from rnn.ui.task_page import builtin_data, make_factory
 
 TASK, EXP_KEY = "agreement", "agreement_exp"
-model_cfg = architecture_sidebar(TASK, ModelConfig(arch="lstm", hidden=64, embed=32))
-train_cfg = training_sidebar(TrainConfig(seconds=90, steps=1500), task=TASK)
+page = lab_page("gates", prefix=TASK)
+model_cfg, train_cfg = page.model_sidebar(ModelConfig(arch="lstm", hidden=64, embed=32),
+                                          TrainConfig(seconds=90, steps=1500))
 dataset = st.sidebar.radio("Data", lesson.DATASETS, key="agreement_dataset", horizontal=True,
                            bind="query-params",
                            help="long: one subject, trained on gaps 0–50, scored on 20–50. short: "
@@ -26,50 +26,18 @@ dataset = st.sidebar.radio("Data", lesson.DATASETS, key="agreement_dataset", hor
 source = {"dataset": dataset, "data": builtin_data(TASK, dataset), "name": dataset}
 make = make_factory(TASK, model_cfg, train_cfg, source)
 signature = repr((model_cfg, train_cfg, dataset))
-exp, model_label = active_experiment(EXP_KEY, lesson.pretrained_for(model_cfg, dataset))
-# widgets forget their value while their tab is closed; session_state keeps it
-st.session_state["agreement_text"] = st.session_state.get("agreement_text", lesson.DEFAULT_TEXT)
-
-
-@st.cache_data(show_spinner="Scoring the shipped models at every gap…")
-def shipped_curves():
-    shipped = {label: pretrained_experiment(name) for label, name in lesson.SHIPPED.items()}
-    return lesson.gap_curves(shipped)
-
-
-@st.cache_data(show_spinner="Scoring the shipped models on several subjects…")
-def overwrite_results():
-    shipped = {label: pretrained_experiment(name) for label, name in lesson.OVERWRITE.items()}
-    return lesson.gap_curves(shipped, dataset="overwrite"), lesson.by_subjects(shipped)
-
-
-@st.cache_data(show_spinner="Reading the gates…", max_entries=16)
-def shipped_gate_roles(name: str, data_name: str):
-    return lesson.gates_by_role(pretrained_experiment(name), builtin_data(TASK, data_name).test[:300])
-
-
-@st.cache_data(show_spinner="Scoring the stacked RNNs…")
-def depth_table():
-    return lesson.depth_rows({n: pretrained_experiment(lesson.depth_checkpoint(n)) for n in lesson.DEPTHS})
-
-
-@st.cache_data(show_spinner="Finding the memory unit…", max_entries=16)
-def shipped_memory_unit(name: str, data_name: str = "long"):
-    return lesson.find_memory_unit(pretrained_experiment(name), builtin_data(TASK, data_name).val[:400])
-
-
-st.header("Memory and gates: carrying a word across a gap", divider="gray")
-st.caption(f"Try and Inspect use {model_label}.")
-if notice := lesson.pretrained_notice(exp, st.session_state.get(EXP_KEY), model_cfg):
-    st.info(notice, icon=":material/info:")
-learn, train, try_, inspect, compare = lesson_tabs()
+exp, model_label = page.model(EXP_KEY, lesson.pretrained_for(model_cfg, dataset))
+page.keep({"agreement_text": lesson.DEFAULT_TEXT})
+page.open("Memory and gates: carrying a word across a gap", caption=f"Try and Inspect use {model_label}.",
+          notice=lesson.pretrained_notice(exp, st.session_state.get(EXP_KEY), model_cfg))
+learn, train, try_, inspect, compare = page.tabs
 
 with learn:
     if learn.open:
         st.markdown(lesson.INTRO + "\n\n" + lesson.TASK_TEXT)
         cell = st.radio("Equations of", ("gru", "lstm", "leaky", "rnn"), horizontal=True, key="agreement_eq",
                         format_func=lesson.LABELS.get)
-        for row in lesson.equation_rows(cell):
+        for row in gates_learn.equation_rows(cell):
             left, right = st.columns(2)
             left.latex(row["latex"])
             right.code(row["code"], language="python")
@@ -86,12 +54,12 @@ with learn:
         a = [c3.slider(f"a⟨t−1⟩[{k}]", -1.0, 1.0, round(0.5 - 0.4 * k, 1), 0.1, key=f"agreement_calc_a{k}",
                        bind="query-params") for k in range(units)]
         with engine_errors():
-            show_table(lesson.calculator_table(lesson.gate_calculator(calc, a, x)))
+            show_table(gates_learn.calculator_table(gates_learn.gate_calculator(calc, a, x)))
             st.caption(lesson.CALC_NOTE)
         st.markdown(lesson.DEPTH_TEXT)
         st.latex(lesson.DEPTH_EQUATION)
         st.markdown(lesson.DEPTH_AFTER)
-        challenge_list(lesson.CHALLENGES, TASK)
+        page.challenges()
 
 with train:
     if train.open:

@@ -8,19 +8,21 @@ Three views of one page:
   ``?presenter=1`` is the projector layout: large type, sidebar folded;
 - **student** (``?room=CODE``): the current question, one vote, then the reveal.
 
-The views are in rnn/ui/classroom.py; the poll views are fragments: no model work per vote.
+The views are in rnn/ui/classroom.py and rnn/ui/classroom_student.py; the poll views are
+fragments: no model work per vote.
 """
 from __future__ import annotations
 
 import streamlit as st
 
 from rnn.classroom import ROOM_PARAM, ClassroomError, normalise_code
+from rnn.lessons.pages import PAGES
 from rnn.ui import setup_page
-from rnn.ui.classroom import (join_form, leave_presenter, navigation, presenter, start_class, step_view, steps,
-                              store_problem, student_id, student_view, teacher_room, teacher_view,
-                              the_store, page_style)
+from rnn.ui.classroom import (leave_presenter, navigation, page_style, presenter, start_class, step_view,
+                              steps, store_problem, teacher_room, teacher_view, the_store)
+from rnn.ui.classroom_student import join_form, student_id, student_view
 
-setup_page("Classroom", ":material/co_present:")
+setup_page(PAGES["classroom"].title, PAGES["classroom"].icon)
 page_style()
 
 # ---- the page ---------------------------------------------------------------------------------

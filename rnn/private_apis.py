@@ -6,9 +6,10 @@ directly. Torch floor: 2.6 (``requirements.txt``), the first release whose funct
 takes ``decoupled_weight_decay`` (the trainer's ``clip_grads_with_norm_`` and ``get_total_norm``
 are public, also from 2.6).
 
-Streamlit's private APIs stay in ``rnn/ui`` (``rnn/`` outside it never imports streamlit):
-``streamlit.config.set_option`` on a hidden option (``rnn/ui/memory.py``, periodic garbage
-collection) and the script-run context (``rnn/ui/setup.py``, a run marker).
+Streamlit's private APIs stay in ``rnn/ui`` (``rnn/`` outside it never imports streamlit), in one
+module of the same kind: ``rnn/ui/streamlit_private.py`` (``streamlit.config.set_option`` on a
+hidden option for rnn/ui/memory.py's periodic garbage collection, and the script-run context for
+rnn/ui/setup.py's run marker).
 """
 from __future__ import annotations
 

@@ -113,23 +113,23 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from rnn.cells import GRUCell  # noqa: E402
-from rnn.lessons import gates  # noqa: E402
+from rnn.lessons import gates, gates_learn  # noqa: E402
 from rnn.plots.gates import gap_accuracy_figure, unit_scores_figure, unit_story_figure  # noqa: E402
 
 
 def test_every_equation_points_at_a_line_of_our_cells():
-    for arch in gates.EQUATIONS:
-        rows = gates.equation_rows(arch)
+    for arch in gates_learn.EQUATIONS:
+        rows = gates_learn.equation_rows(arch)
         assert rows and all(r["code"] and r["latex"] for r in rows)
-    gru = {r["code"].split(" =")[0] for r in gates.equation_rows("gru")}
+    gru = {r["code"].split(" =")[0] for r in gates_learn.equation_rows("gru")}
     assert {"r", "z", "n", "h"} <= gru
     with pytest.raises(LookupError):
-        gates.code_line(gates.gru_step, "q = torch.sigmoid(")
+        gates_learn.code_line(gates_learn.gru_step, "q = torch.sigmoid(")
 
 
 def test_gate_calculator_matches_the_course_equations():
     a, x = [0.5, -0.2, 0.1], [1.0, -0.5]
-    rows = {r["torch"]: np.array(r["values"]) for r in gates.gate_calculator("gru", a, x, seed=3)}
+    rows = {r["torch"]: np.array(r["values"]) for r in gates_learn.gate_calculator("gru", a, x, seed=3)}
     torch.manual_seed(3)
     cell = GRUCell(2, 3)
     w_ih, w_hh, b_ih, b_hh = (p.detach().numpy() for p in (cell.weight_ih, cell.weight_hh,
@@ -141,11 +141,11 @@ def test_gate_calculator_matches_the_course_equations():
     c_tilde = np.tanh(pre_x[6:] + gamma_r * pre_h[6:])
     assert np.allclose(rows["1 − z"], gamma_u, atol=1e-4)
     assert np.allclose(rows["h"], gamma_u * c_tilde + (1 - gamma_u) * np.array(a), atol=1e-4)
-    lstm = {r["torch"]: np.array(r["values"]) for r in gates.gate_calculator("lstm", [0.3, -0.6], x)}
+    lstm = {r["torch"]: np.array(r["values"]) for r in gates_learn.gate_calculator("lstm", [0.3, -0.6], x)}
     assert np.allclose(lstm["c"], lstm["f"] * np.array([0.3, -0.6]) + lstm["i"] * lstm["g"], atol=1e-3)
     assert np.allclose(lstm["h"], lstm["o"] * np.tanh(lstm["c"]), atol=1e-3)
     with pytest.raises(ValueError, match="2 to 4 units"):
-        gates.gate_calculator("gru", [0.1] * 5, x)
+        gates_learn.gate_calculator("gru", [0.1] * 5, x)
 
 
 def test_threshold_accuracy_finds_the_separating_unit():

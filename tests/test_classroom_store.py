@@ -16,7 +16,7 @@ import pytest
 from rnn.classroom import (CapReached, ClassroomError, Limits, NotTeacher, RoomNotFound,
                            SQLiteStore, SQLStore, join_url, new_student_id, normalise_code, qr_svg)
 from services import postgres, wipe_postgres  # noqa: F401 (fixture)
-from rnn.classroom.store import CODE_ALPHABET, CODE_LENGTH
+from rnn.classroom.rooms import CODE_ALPHABET, CODE_LENGTH
 
 Q1, Q2 = "course.onehot", "ner.teddy_unidirectional"
 

@@ -27,7 +27,7 @@ def cookies(monkeypatch):
     the session state's ``_test_cookie`` (the real one is read from ``st.context.cookies``)."""
     import streamlit as st
 
-    from rnn.ui import classroom as ui
+    from rnn.ui import classroom_student as ui
 
     monkeypatch.setattr(ui, "browser_cookies", lambda: (
         {ui.COOKIE: st.session_state["_test_cookie"]} if "_test_cookie" in st.session_state else {}))

@@ -25,3 +25,20 @@ def test_fused_lstm_equals_torch_nn_lstm():
     x, h0, c0 = torch.randn(2, 6, 3), torch.randn(1, 2, 4), torch.randn(1, 2, 4)
     weights = [lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0]
     assert torch.equal(fused_lstm(x, h0, c0, weights, train=False), lstm(x, (h0, c0))[0])
+
+
+STREAMLIT_PRIVATE = re.compile(r"get_script_run_ctx|config\.set_option\(|config\.is_manually_set\(|PlotlyChart|"
+                               r"streamlit\.runtime\.scriptrunner")
+
+
+def test_no_module_outside_streamlit_private_calls_streamlits_private_apis():
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "rnn").rglob("*.py")
+                 if p.name != "streamlit_private.py"
+                 and STREAMLIT_PRIVATE.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_the_run_marker_is_none_outside_a_streamlit_run():
+    from rnn.ui.streamlit_private import script_run_marker
+
+    assert script_run_marker() is None

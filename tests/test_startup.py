@@ -92,9 +92,10 @@ def test_setup_page_draws_the_header_once_per_run_and_again_next_run():
 
 
 def test_run_marker_is_none_outside_a_run():
-    from rnn.ui.setup import _first_call_this_run, _script_run_marker
+    from rnn.ui.setup import _first_call_this_run
+    from rnn.ui.streamlit_private import script_run_marker
 
-    assert _script_run_marker() is None
+    assert script_run_marker() is None
     assert _first_call_this_run() is True
 
 

@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 from urllib.parse import urlencode
 
-from rnn.classroom.store import (CapReached, ClassroomError, Limits, NotTeacher, PollStore, Room,
-                                 RoomNotFound, SQLiteStore, SQLStore, StoreUnavailable, new_student_id, normalise_code,
-                                 pretty_code)
+from rnn.classroom.rooms import (CapReached, ClassroomError, Limits, NotTeacher, PollStore, Room,
+                                 RoomNotFound, new_student_id, normalise_code, pretty_code)
+from rnn.classroom.store import SQLiteStore, SQLStore, StoreUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOM_PARAM = "room"

@@ -11,7 +11,7 @@ import csv
 import io
 from typing import Callable
 
-from rnn.classroom.store import PollStore
+from rnn.classroom.rooms import PollStore
 
 COLUMNS = ["question_key", "question", "correct_answer", "student", "choice", "right",
            "voted_at_utc"]

@@ -17,6 +17,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rnn.lessons.pages import PAGES
+
 QUESTIONS = Path(__file__).resolve().parent / "questions"     # the question banks, as TOML
 
 
@@ -25,7 +27,7 @@ class Challenge:
     """A classroom experiment: answer first, then run it.
 
     key: stable id, "<page>.<name>" (e.g. "ner.teddy_unidirectional"); polls and links use it.
-    page: the page script's file name (e.g. "1_Named_entities.py").
+    page: the page script's file name (e.g. "1_Named_entities.py"; rnn.lessons.pages).
     question: what the class predicts, one sentence.
     hint: what to look for once it has run (the explanation shown after the reveal).
     tab: the tab the button opens ("Learn", "Train", "Try", "Inspect", "Compare").
@@ -62,8 +64,10 @@ class Challenge:
 def load_questions(name: str) -> tuple[Challenge, ...]:
     """The questions of ``rnn/lessons/questions/<name>.toml`` (one ``[[challenge]]`` table each,
     the fields above; ``choices`` an array, ``state`` an inline table; no ``tab`` means the step
-    opens no tab), in file order."""
+    opens no tab), in file order. A question's ``page`` there is a page's key in
+    ``rnn.lessons.pages.PAGES`` ("ner", "home"); without one it is the bank's own page."""
     with open(QUESTIONS / f"{name}.toml", "rb") as f:
         entries = tomllib.load(f).get("challenge", [])
-    return tuple(Challenge(**{"tab": "", **entry, "choices": tuple(entry.get("choices", ())),
+    return tuple(Challenge(**{"tab": "", **entry, "page": PAGES[entry.get("page", name)].file,
+                              "choices": tuple(entry.get("choices", ())),
                               "state": dict(entry.get("state", {}))}) for entry in entries)

@@ -1,7 +1,8 @@
 """What every lesson page computes the same way: which settings the shown model differs in, slices
 of a trace for the Inspect tab (in the course's notation), and rows of the shipped-models tables.
 
-No Streamlit here: rnn/ui/kit.py lays these out.
+No Streamlit here: rnn/ui/kit.py and the modules it uses (inspect_view, shipped, task_training) lay
+these out.
 """
 from __future__ import annotations
 

@@ -18,8 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rnn.lessons.challenge_schema import Challenge, load_questions
-
-HOME = "app.py"
+from rnn.lessons.pages import page_of_file, page_title
 
 
 @dataclass(frozen=True)
@@ -38,19 +37,12 @@ class Step:
 
     @property
     def page_path(self) -> str:
-        """The script st.switch_page opens: "app.py" or "pages/<file>"."""
-        return HOME if self.page == HOME else f"pages/{self.page}"
+        """The script st.switch_page opens: "app.py" or "pages/<file>" (rnn.lessons.pages)."""
+        return page_of_file(self.page).path
 
     @property
     def page_title(self) -> str:
         return page_title(self.page)
-
-
-def page_title(page: str) -> str:
-    """ "Named entities" from "1_Named_entities.py"; "Home" for app.py."""
-    if page == HOME:
-        return "Home"
-    return page.removesuffix(".py").split("_", 1)[-1].replace("_", " ")
 
 
 # ---- the course's own questions (topics no page asks about) -------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from rnn.lessons.challenge_schema import load_questions
 
-PAGE = "7_Memory_and_gates.py"
 
 PYTORCH_NAMES = (
     "PyTorch names things differently from the course: the state a⟨t⟩ is `h`; W_aa and W_ax are "

@@ -2,7 +2,7 @@
 cells differ on the long-range level, why a GRU step is slower on this CPU, and the shipped
 long-level models for each Compare tab.
 
-No Streamlit here: a page reads these values and lays them out (rnn/ui/kit.py ``shipped``).
+No Streamlit here: a page reads these values and lays them out (rnn/ui/shipped.py).
 The data behind each level: rnn/data/long_levels.py (distances) and rnn/data/long_*.py.
 """
 from __future__ import annotations

@@ -114,15 +114,18 @@ def periodic_gc(every: float = GC_EVERY) -> bool:
     """Replace Streamlit's collection after every run by one every ``every`` seconds.
 
     Leaves a ``runner.postScriptGC`` set to true in a config file, the environment or a flag
-    alone. Idempotent; returns True when the per-run collection is off and the collector runs.
+    alone. The option is hidden and set through Streamlit's internals (rnn.ui.streamlit_private).
+    Idempotent; returns True when the per-run collection is off and the collector runs.
     """
     global _gc_thread
     from streamlit import config
 
+    from rnn.ui.streamlit_private import option_set_by_deployer, set_hidden_option
+
     with _gc_lock:
-        if config.is_manually_set(GC_OPTION) and config.get_option(GC_OPTION):
+        if option_set_by_deployer(GC_OPTION) and config.get_option(GC_OPTION):
             return False
-        config.set_option(GC_OPTION, False, where_defined="rnn.ui.memory.periodic_gc")
+        set_hidden_option(GC_OPTION, False, where="rnn.ui.memory.periodic_gc")
         if _gc_thread is None or not _gc_thread.is_alive():
             _gc_thread = threading.Thread(target=_collect_forever, args=(every,), daemon=True,
                                           name="rnn-periodic-gc")

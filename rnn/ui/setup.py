@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from rnn.ui.memory import periodic_gc
+from rnn.ui.streamlit_private import chart_script_name, script_run_marker
 
 if TYPE_CHECKING:                    # only for the annotation: rnn.plots imports plotly itself
     import plotly.graph_objects as go
@@ -60,29 +61,13 @@ def one_torch_thread() -> None:
         torch.set_num_threads(1)
 
 
-def _script_run_marker() -> object | None:
-    """An object that is the same throughout one script run and new in the next, or None
-    outside a Streamlit run (bare mode, ``python app.py``).
-
-    Why private API: Streamlit 1.67 has no public run id (``st.context`` holds cookies, headers,
-    locale, theme, timezone and url only). The script run context is internal; its ``cursors``
-    dict is replaced at the start of each run. On upgrade, if the import moves or ``cursors``
-    goes, this raises and ``tests/test_ui.py`` fails on the first page run: look for the run
-    context's new home, or a public run id.
-    """
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return None if ctx is None else ctx.cursors
-
-
 def _first_call_this_run() -> bool:
     """True once per script run, so the sidebar header is not drawn twice.
 
     Holds a reference to the run's marker (not its id, which Python may reuse) to tell this run
     from the previous one.
     """
-    marker = _script_run_marker()
+    marker = script_run_marker()
     if marker is None:                   # bare mode: nothing to de-duplicate
         return True
     if st.session_state.get(_SETUP_MARK) is marker:
@@ -111,26 +96,6 @@ def setup_page(title: str, icon: str = ":material/all_inclusive:") -> None:
         st.caption("Each page is one lesson: **Learn · Train · Try · Inspect · Compare**.")
 
 
-# Our own navigation (config: client.showSidebarNavigation = false): Streamlit's automatic menu
-# would label the home page "app", the file's name, and cannot number the lessons.
-LESSONS = (("app.py", "Home", ":material/home:"),
-           ("pages/1_Named_entities.py", "1 · Named entities", ":material/person_search:"),
-           ("pages/2_Text_generation.py", "2 · Text generation", ":material/edit_note:"),
-           ("pages/3_Sentiment.py", "3 · Sentiment", ":material/sentiment_satisfied:"),
-           ("pages/4_Translation.py", "4 · Translation", ":material/translate:"),
-           ("pages/5_Bidirectional.py", "5 · Bidirectional", ":material/swap_horiz:"),
-           ("pages/6_Gradient_flow.py", "6 · Gradient flow", ":material/trending_down:"),
-           ("pages/7_Memory_and_gates.py", "7 · Memory and gates", ":material/memory:"),
-           ("pages/8_Classroom.py", "Classroom: the course", ":material/co_present:"))
-
-
-def _chart_script() -> str | None:
-    """The file name of Streamlit's chart-library script (``PlotlyChart.<hash>.js``), if found."""
-    import streamlit
-    found = sorted((Path(streamlit.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
-    return found[0].name if found else None
-
-
 def _preload_charts() -> str:
     """Start loading Streamlit's chart library as the page opens, not at its first chart.
 
@@ -140,7 +105,7 @@ def _preload_charts() -> str:
     module map, so the lazy import finds it loaded (or on its way). Off when ``RNN_PLAYGROUND_
     PRELOAD_CHARTS=0`` (bench/charts.py compares).
     """
-    name = _chart_script()
+    name = chart_script_name()
     if name is None or os.environ.get("RNN_PLAYGROUND_PRELOAD_CHARTS", "1") == "0":
         return ""
     # resolved against Streamlit's own main script, as its lazy import is: the same module URL
@@ -149,15 +114,20 @@ def _preload_charts() -> str:
             f" if (main) import(new URL('{name}', main.src).href).catch(() => null); }})();</script>")
 
 
+# Our own navigation (config: client.showSidebarNavigation = false): Streamlit's automatic menu
+# would label the home page "app", the file's name, and cannot number the lessons. The pages and
+# their labels: rnn.lessons.pages.
 def _lesson_links() -> None:
-    root = Path(__file__).resolve().parents[2]
     from streamlit.errors import StreamlitAPIException
 
-    for path, label, icon in LESSONS:
-        if not (root / path).exists():
+    from rnn.lessons.pages import PAGES
+
+    root = Path(__file__).resolve().parents[2]
+    for page in PAGES.values():
+        if not (root / page.path).exists():
             continue
         try:
-            st.page_link(path, label=label, icon=icon)
+            st.page_link(page.path, label=page.menu, icon=page.icon)
         except StreamlitAPIException:
             # AppTest run on a single page file registers only that page; the menu is
             # decoration there, so a link Streamlit cannot resolve is left out.
