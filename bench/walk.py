@@ -4,8 +4,10 @@ Named entities runs in AppTest. The "Hidden units" slider is set to a value no o
 has (``SENTINEL``), Start is pressed (the web process builds the experiment it hands to a
 worker), and a profile hook notes every call into the project's code (app.py, pages/, rnn/)
 that holds the value: as an argument or local, as a config's ``hidden`` field, or in a dict under
-"hidden". The calls between the slider's widget and the cell's construction are the walk; fewer
-files and calls mean the value is easier to follow. Prints the walk and its counts.
+"hidden". Two counts: *the path*, the project's calls on the stack where the value becomes a
+``ModelConfig`` and where that config builds the cell's layer (what a reader follows from the
+slider to the cell), and every call that *receives* the value on the way (the path's, and the
+lesson text's that shows the settings). Fewer files and calls: easier to follow.
 
     python bench/walk.py            # this checkout
     python bench/walk.py --root /tmp/main-before     # another checkout, for a before/after
@@ -49,13 +51,26 @@ def holds(v, depth=0):
             return True
     return False
 
-walk, seen, reached = [], set(), []
+walk, seen, reached, path = [], set(), [], []
+
+def stack_of(frame):
+    """The project's frames on the stack (outermost first): the calls a reader follows."""
+    out = []
+    while frame is not None:
+        c = frame.f_code
+        if c.co_filename.startswith(roots):
+            out.append((os.path.relpath(c.co_filename, root), c.co_qualname))
+        frame = frame.f_back
+    return out[::-1]
+
 def hook(frame, event, arg):
     if event != "call" or reached:
         return
     code = frame.f_code
     if not code.co_filename.startswith(roots):
         return
+    if code.co_qualname == "ModelConfig.__post_init__" and holds(frame.f_locals.get("self")):
+        path.extend(w for w in stack_of(frame) if w not in path)   # slider -> config
     try:
         found = [k for k, v in list(frame.f_locals.items()) if holds(v)]
     except Exception:
@@ -67,6 +82,7 @@ def hook(frame, event, arg):
             walk.append(where + (",".join(found),))
             if code.co_qualname.endswith("__init__") and "hidden_size" in found:
                 reached.append(where)            # the cell's layer is built: the walk ends
+                path.extend(w for w in stack_of(frame) if w not in path)   # config -> cell
 
 at = AppTest.from_file(os.path.join(root, "pages", "1_Named_entities.py"), default_timeout=300)
 at.session_state["tab"] = "Train"                # the tabs draw lazily: open Train
@@ -83,6 +99,8 @@ threading.setprofile(None)
 assert not at.exception, at.exception
 for f, q, names in walk:
     print(f"{f}\t{q}\t{names}")
+for f, q in path:
+    print(f"PATH\t{f}\t{q}")
 '''
 
 
@@ -96,12 +114,19 @@ def main(argv=None) -> None:
     if out.returncode:
         print(out.stderr[-3000:])
         raise SystemExit(out.returncode)
-    rows = [ln.split("\t") for ln in out.stdout.splitlines() if "\t" in ln]
-    files = sorted({r[0] for r in rows})
+    lines = [ln.split("\t") for ln in out.stdout.splitlines() if "\t" in ln]
+    rows = [r for r in lines if r[0] != "PATH"]
+    path = [r[1:] for r in lines if r[0] == "PATH"]
+    print("The path (the calls on the stack where the widget's value becomes a ModelConfig, and "
+          "where the config builds the cell's layer):")
+    for f, q in path:
+        print(f"  {f}: {q}")
+    print("\nEvery call that receives it (the path's and the lesson text's):")
     for f, q, names in rows:
         print(f"  {f}: {q}  ({names})")
-    print(f"\nhidden size = {SENTINEL}: {len(rows)} functions hold it, in {len(files)} files "
-          f"({args.root})")
+    print(f"\nhidden size = {SENTINEL} ({args.root}):\n  path: {len(path)} calls in "
+          f"{len({f for f, _ in path})} files\n  received by {len(rows)} calls in "
+          f"{len({r[0] for r in rows})} files")
 
 
 if __name__ == "__main__":
