@@ -71,7 +71,7 @@ with page.try_:
             cols = st.columns(len(results)) if short else [st.container()] * len(results)
             for i, (res, col) in enumerate(zip(results, cols)):
                 col.caption(lesson.sample_caption(res, i, seed, stop, length))
-                col.code(prime + res["text"], language=None, wrap_lines=True)
+                col.code(lesson.continued(prime, res), language=None, wrap_lines=True)
             steps = results[0]["steps"]
             if steps:
                 st.subheader("Inside sample 1: what could have come next")

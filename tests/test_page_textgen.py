@@ -121,3 +121,14 @@ def test_word_level_opens_the_shipped_word_model(tab):
                   tg_prime="Simple is better than complex .")
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("pretrained model `textgen-lstm-words`" in c.value for c in at.caption)
+
+
+def test_a_word_level_sample_is_joined_to_its_prime_by_a_space():
+    assert lesson.continued("the cat", {"text": "sat on", "steps": [{"token": "sat"}, {"token": "on"}]}) \
+        == "the cat sat on"
+    assert lesson.continued("Ma", {"text": "ry", "steps": [{"token": "r"}, {"token": "y"}]}) == "Mary"
+    at = _open("Try", textgen_level="word", tg_prime="Simple is better", tg_n_samples=1)
+    assert not at.exception
+    assert any("textgen-lstm-words" in c.value for c in at.caption), [c.value for c in at.caption]
+    shown = at.code[0].value
+    assert shown.startswith("Simple is better ") and not shown.startswith("Simple is better  ")

@@ -50,6 +50,15 @@ def sample_many(exp, prime: str, n: int, seed: int, **options) -> list[dict]:
     return [exp.predict(prime, seed=seed + i, **options) for i in range(max(1, int(n)))]
 
 
+def continued(prime: str, result: dict) -> str:
+    """The priming text and the sample, as one text: a word-level sample is words, so a space
+    joins it to a prime that does not already end in one ("the cat" + "sat" = "the cat sat")."""
+    text = result.get("text", "")
+    sep = "" if (_is_char_level(result) or not prime or not text or prime[-1].isspace()
+                 or text[0].isspace()) else " "
+    return prime + sep + text
+
+
 def stopped_early(result: dict, stop: str | None, length: int) -> bool:
     """True when the sample ended on the stop token (the names corpus: a newline ends a name)."""
     steps = result.get("steps") or []
