@@ -34,6 +34,8 @@ one asyncio process); ``--browsers K`` makes K of the students real headless-Chr
     python bench/classroom.py --quick --n 30 --browsers 0 --baseline /tmp/main-e0d3ed5
                                      # and the same class on an older checkout, side by side
                                      # (``git worktree add /tmp/main-e0d3ed5 e0d3ed5``)
+    python bench/classroom.py --quick --n 90 --browsers 0 --replicas 2 --jobs rq --db postgresql \
+        --baseline /tmp/main-fac35f3 --same-topology   # two versions of the hosted code
 
 Throughput is the class's: every session's steps summed, over the seconds from the first Start to
 the last finish. Memory: the web processes' RSS (before, peak, after) apart from the workers',
@@ -513,10 +515,14 @@ def main(argv=None) -> None:
     ap.add_argument("--baseline", type=Path, default=None,
                     help="also run the class on this checkout's app.py (an older version), "
                          "before this one, with its own defaults")
+    ap.add_argument("--same-topology", action="store_true",
+                    help="run the baseline in the same set-up (--replicas/--jobs/--db) as this "
+                         "checkout, for two versions of the hosted code side by side")
     args = ap.parse_args(argv)
     topo = {"replicas": args.replicas, "jobs": args.jobs, "db": args.db,
             "workers": args.workers if args.workers is not None else (2 if args.jobs == "rq" else 0)}
-    topologies = ([{"app": str(args.baseline.resolve())}] if args.baseline else []) + [topo]
+    base = {**topo} if args.same_topology else {}
+    topologies = ([{**base, "app": str(args.baseline.resolve())}] if args.baseline else []) + [topo]
     out = run(args.quick, args.n, args.seconds, args.browsers, args.arrive, args.streamlit_gc,
               topologies)
     print(f"load average before {out['loadavg_before']}, after {out['loadavg_after']}")

@@ -98,7 +98,8 @@ class Hosted:
             for i in range(self.workers):
                 log = open(OUT / f"{self.tag}_worker{i + 1}.log", "w")  # noqa: SIM115
                 self.worker_procs.append(subprocess.Popen(
-                    [sys.executable, "-m", "rnn", "worker", "--processes", "1"], cwd=ROOT,
+                    [sys.executable, "-m", "rnn", "worker", "--processes", "1"],
+                    cwd=self.app or ROOT,               # the workers run the app's own version
                     env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT))
         elif self.jobs == "local" and self.workers:
             env["RNN_PLAYGROUND_WORKERS"] = str(self.workers)
