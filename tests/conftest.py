@@ -1,0 +1,24 @@
+"""Fixtures several test modules share. (Page and browser helpers: tests/pagetest.py and
+tests/browser.py; PostgreSQL and Redis: tests/services.py.)"""
+from __future__ import annotations
+
+import pytest
+
+MORE_SECONDS = 1.0
+
+
+@pytest.fixture
+def short_more(monkeypatch):
+    """The panel's "Train 30 s more" gives a finished run 30 s more of training, 30 s of wall clock
+    a test would wait for before the run is done again. What the tests of that button check (the
+    run goes on from the step it ended at, in the same experiment, and finishes again) holds for
+    any amount: here the button's extension trains ``MORE_SECONDS`` (patched where the web process
+    calls it, ``Experiment.extend_budget``; the label on the button still says 30 s)."""
+    from rnn.experiment import Experiment
+
+    extend = Experiment.extend_budget
+
+    def extend_budget(self, seconds=None, steps=None):
+        return extend(self, seconds=min(seconds, MORE_SECONDS) if seconds else seconds, steps=steps)
+
+    monkeypatch.setattr(Experiment, "extend_budget", extend_budget)
