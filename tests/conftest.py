@@ -2,7 +2,20 @@
 tests/browser.py; PostgreSQL and Redis: tests/services.py.)"""
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
+
+# torch on one thread here and in every process the tests start (CLI runs, exported scripts,
+# notebook kernels, app servers: they inherit the environment), as the app trains (rnn/jobs,
+# rnn/ui/setup.py). The tests share two cores with training workers, a browser and a server:
+# torch's second thread only spins against them (a test's torch work took 3-4x as long with two).
+# Set before torch is imported (it reads these once); a value already set is kept.
+for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+if "torch" in sys.modules:
+    sys.modules["torch"].set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
 
 MORE_SECONDS = 1.0
 
