@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+from types import SimpleNamespace
+
 import pytest
 
 # torch on one thread here and in every process the tests start (CLI runs, exported scripts,
@@ -35,3 +37,19 @@ def short_more(monkeypatch):
         return extend(self, seconds=min(seconds, MORE_SECONDS) if seconds else seconds, steps=steps)
 
     monkeypatch.setattr(Experiment, "extend_budget", extend_budget)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """One app server for every real-browser test module (tests/test_browser_*.py,
+    tests/test_e2e_browser.py), started when the first of them needs it: ``.url``, and
+    ``.classroom_db``, the classroom polls' database it uses (RNN_PLAYGROUND_CLASSROOM_DB).
+    A server start and its first page (torch, the pretrained models) cost seconds of a busy
+    machine each; each module still has its own Chromium and each test its own browser context,
+    so its own session, as a student has."""
+    from browser import require_browser, streamlit_server
+
+    require_browser()
+    db = tmp_path_factory.mktemp("classroom") / "polls.sqlite3"
+    with streamlit_server({"RNN_PLAYGROUND_CLASSROOM_DB": str(db)}) as url:
+        yield SimpleNamespace(url=url, classroom_db=db)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.browser import pages
-from browser import chromium, require_browser, streamlit_server, wait_ready
+from browser import chromium, wait_ready
 
 pytestmark = pytest.mark.timeout(900)
 PHONE = {"width": 390, "height": 844}
@@ -50,14 +50,12 @@ PAGES = [{"file": "app.py", "url": "", "title": "home"}] + pages()
 
 
 @pytest.fixture(scope="module")
-def phone(tmp_path_factory):
-    require_browser()
-    db = tmp_path_factory.mktemp("classroom") / "polls.sqlite3"
-    with streamlit_server({"RNN_PLAYGROUND_CLASSROOM_DB": str(db)}) as url, chromium() as b:
+def phone(app_server):
+    with chromium() as b:                    # the suite's app server (tests/conftest.py)
         ctx = b.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
         ctx.set_default_timeout(120_000)
         page = ctx.new_page()
-        page.base = url
+        page.base = app_server.url
         yield page
         ctx.close()
 

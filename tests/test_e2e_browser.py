@@ -1,6 +1,6 @@
 """What a person sees, in a real browser: Streamlit serving the app, Debian's Chromium driving it.
 
-One server for the module; each test opens its own page. Selectors are the visible labels a
+One server for the suite (tests/conftest.py app_server); each test opens its own page. Selectors are the visible labels a
 person would use (headings, button and tab names), not CSS internals, where Streamlit allows.
 """
 from __future__ import annotations
@@ -9,16 +9,14 @@ import re
 
 import pytest
 
-from browser import chromium, new_page, require_browser, streamlit_server, wait_ready
+from browser import chromium, new_page, wait_ready
 
 pytestmark = pytest.mark.timeout(900)
 
 
 @pytest.fixture(scope="module")
-def server():
-    require_browser()
-    with streamlit_server() as url:
-        yield url
+def server(app_server):
+    return app_server.url                    # the suite's app server (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
