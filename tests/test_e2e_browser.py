@@ -60,7 +60,10 @@ def test_home_then_named_entities_train_and_try(page):
     page.get_by_role("tab", name="Train").click()
     wait_ready(page)
     page.get_by_role("button", name=re.compile("^(Start|Continue)")).first.click()
-    page.wait_for_timeout(6000)
+    # the worker's first steps have reached the page ("training · step 3 · ..."), however long
+    # that takes on a busy machine (no fixed wait)
+    page.wait_for_function("""() => /training\\s*·\\s*step\\s*[1-9]/.test(
+        (document.querySelector("[data-testid='stMain']") || {}).innerText || "")""", timeout=120_000)
     page.get_by_role("button", name=re.compile("^Stop")).first.click()
     wait_ready(page)
     page.wait_for_timeout(1500)
