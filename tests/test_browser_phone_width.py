@@ -23,6 +23,10 @@ WIDTHS = """() => {
   return {document: document.documentElement.scrollWidth, body: document.body.scrollWidth,
           main: main ? main.scrollWidth : 0, block: box ? box.scrollWidth : 0};
 }"""
+# Every visible Plotly chart on the page has drawn its SVG (they draw after the script run ends;
+# one in a closed expander is not laid out and does not count).
+DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .every(p => p.offsetParent === null || p.querySelector('.main-svg'))"""
 # The widest child of the main container that sticks out: named in a failure, to know what to fix.
 CULPRIT = """() => {
   const out = [];
@@ -68,7 +72,7 @@ def measure(page, path: str, name: str, tab: str | None = None) -> str | None:
     else:
         page.get_by_role("tab", name=tab, exact=True).first.click()
     wait_ready(page, timeout=180_000)
-    page.wait_for_timeout(500)
+    page.wait_for_function(DRAWN, timeout=60_000)     # not a fixed pause: until the charts are drawn
     wait_ready(page, timeout=180_000)
     problems = []
     if tab is not None and page.get_by_role("tab", name=tab, exact=True).first.get_attribute(
