@@ -22,10 +22,10 @@ def require_browser() -> None:
 
 
 @pytest.fixture(scope="module")
-def app_browser():
-    """One app server and one Chromium for a test module; its pages open at ``app_browser.base``.
-    A module uses it as ``browser = app_browser`` beside its imports."""
-    require_browser()
-    with streamlit_server() as url, chromium() as b:
-        b.base = url
+def app_browser(app_server):
+    """One Chromium for a test module; its pages open at ``app_browser.base``, the suite's app
+    server (tests/conftest.py app_server). A module uses it as ``browser = app_browser`` beside
+    its imports."""
+    with chromium() as b:
+        b.base = app_server.url
         yield b

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import chromium, require_browser, streamlit_server, wait_ready
+from browser import chromium, wait_ready
 from rnn.lessons import course
 
 pytestmark = pytest.mark.timeout(600)
@@ -20,15 +20,13 @@ CODE = re.compile(r"\b([A-Z2-9]{4})-([A-Z2-9]{4})\b")
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    return tmp_path_factory.mktemp("classroom") / "polls.sqlite3"
+def db(app_server):
+    return app_server.classroom_db           # the suite's app server's (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def server(db):
-    require_browser()
-    with streamlit_server({"RNN_PLAYGROUND_CLASSROOM_DB": str(db)}) as url:
-        yield url
+def server(app_server):
+    return app_server.url
 
 
 @pytest.fixture(scope="module")

@@ -7,17 +7,15 @@ import re
 
 import pytest
 
-from browser import chromium, new_page, require_browser, streamlit_server, wait_ready
+from browser import chromium, new_page, wait_ready
 from rnn.lessons import gates as lesson
 
 pytestmark = pytest.mark.timeout(900)
 
 
 @pytest.fixture(scope="module")
-def server():
-    require_browser()
-    with streamlit_server() as url:
-        yield url
+def server(app_server):
+    return app_server.url                    # the suite's app server (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

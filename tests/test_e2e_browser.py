@@ -1,6 +1,6 @@
 """What a person sees, in a real browser: Streamlit serving the app, Debian's Chromium driving it.
 
-One server for the module; each test opens its own page. Selectors are the visible labels a
+One server for the suite (tests/conftest.py app_server); each test opens its own page. Selectors are the visible labels a
 person would use (headings, button and tab names), not CSS internals, where Streamlit allows.
 """
 from __future__ import annotations
@@ -9,16 +9,14 @@ import re
 
 import pytest
 
-from browser import chromium, new_page, require_browser, streamlit_server, wait_ready
+from browser import chromium, new_page, wait_ready
 
 pytestmark = pytest.mark.timeout(900)
 
 
 @pytest.fixture(scope="module")
-def server():
-    require_browser()
-    with streamlit_server() as url:
-        yield url
+def server(app_server):
+    return app_server.url                    # the suite's app server (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +60,10 @@ def test_home_then_named_entities_train_and_try(page):
     page.get_by_role("tab", name="Train").click()
     wait_ready(page)
     page.get_by_role("button", name=re.compile("^(Start|Continue)")).first.click()
-    page.wait_for_timeout(6000)
+    # the worker's first steps have reached the page ("training · step 3 · ..."), however long
+    # that takes on a busy machine (no fixed wait)
+    page.wait_for_function("""() => /training\\s*·\\s*step\\s*[1-9]/.test(
+        (document.querySelector("[data-testid='stMain']") || {}).innerText || "")""", timeout=120_000)
     page.get_by_role("button", name=re.compile("^Stop")).first.click()
     wait_ready(page)
     page.wait_for_timeout(1500)

@@ -6,6 +6,7 @@ import torch
 
 from rnn.checkpoint import CheckpointError
 from rnn.experiment import Experiment, ModelConfig, TrainConfig
+from train_helpers import to_the_end
 
 SMALL = dict(hidden=16, embed=8)
 
@@ -21,7 +22,7 @@ def quick(task, steps=30, **model):
 ])
 def test_training_slice_lowers_the_loss_and_records_history(task, model):
     exp = quick(task, **model)
-    records = exp.train_for(60.0)
+    records = to_the_end(exp, 60.0)
     assert records == list(exp.history)                         # the new records, typed
     steps = exp.history.steps
     assert len(steps) == 30 and exp.status == "done"

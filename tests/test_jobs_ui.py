@@ -96,7 +96,7 @@ def test_run_finishes_at_budget_then_offers_downloads(workers):
     assert "t_dl_zip" in keys and len(keys) >= 2          # the model, its metrics (and the export)
 
 
-def test_continue_after_the_budget_trains_on_from_the_same_step(workers):
+def test_continue_after_the_budget_trains_on_from_the_same_step(workers, short_more):
     at = _app(steps=20)
     at.button(key="t_start").click().run()
     _until(at, lambda a: "t" in a.session_state and a.session_state["t"].status == "done")

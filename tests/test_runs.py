@@ -86,7 +86,7 @@ def _until(at, condition, timeout=60.0):
         at.run()
 
 
-def test_more_button_continues_a_finished_run():
+def test_more_button_continues_a_finished_run(short_more):
     at = AppTest.from_function(more_script, default_timeout=30).run()
     at.button(key="t_start").click().run()
     _until(at, lambda a: "t" in a.session_state and a.session_state["t"].status == "done")

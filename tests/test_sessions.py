@@ -14,6 +14,7 @@ import torch
 from rnn.experiment import Experiment, ModelConfig, TrainConfig
 from rnn.pretrained import load_pretrained
 from rnn.train.history import StepRecord
+from train_helpers import to_the_end
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -39,8 +40,8 @@ def test_two_clones_of_one_pretrained_experiment_train_independently(shared):
     a.train_config.steps, a.train_config.seconds, a.train_config.lr = 3, None, 0.05   # one session's settings
     b.train_config = TrainConfig(steps=5, seconds=None, lr=0.01, batch_size=8, eval_every=100, seed=1)
     a.options["teacher_forcing"] = 0.5
-    a.train_for(30)
-    b.train_for(30)
+    to_the_end(a)
+    to_the_end(b)
 
     steps = lambda e: [r.step for r in e.history[len(base_history):] if isinstance(r, StepRecord)]
     assert steps(a) == [1, 2, 3] and steps(b) == [1, 2, 3, 4, 5]
