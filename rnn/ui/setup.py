@@ -29,6 +29,8 @@ _CSS = ("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}"
         ".katex-display{max-width:100%;overflow-x:auto;overflow-y:hidden;padding:0.1em 0}"
         # a touch screen shows plotly's toolbar all the time, on top of the chart's title
         "@media (max-width:640px){.js-plotly-plot .modebar-container{display:none}}"
+        # the chart preload's script-only element takes no row (and no gap) in the page
+        "[data-testid='stElementContainer']:has(#rnn-preload){display:none}"
         "</style>")
 _SETUP_MARK = "_rnn_setup_run"
 
@@ -88,8 +90,10 @@ def setup_page(title: str, icon: str = ":material/all_inclusive:") -> None:
     periodic_gc()             # from the first page on, not only once someone trains (rnn.ui.memory)
     if not _first_call_this_run():
         return
-    # style and script only: Streamlit adds them without taking space on the page
-    st.html(_CSS + _preload_charts(), unsafe_allow_javascript=True)
+    st.html(_CSS)             # style only: Streamlit adds it without taking space on the page
+    preload = _preload_charts()
+    if preload:               # its own call (style-only HTML is Streamlit's special case)
+        st.html(preload, unsafe_allow_javascript=True)
     with st.sidebar:
         st.markdown(f"### :material/all_inclusive: {APP_NAME}")
         _lesson_links()
@@ -109,7 +113,7 @@ def _preload_charts() -> str:
     if name is None or os.environ.get("RNN_PLAYGROUND_PRELOAD_CHARTS", "1") == "0":
         return ""
     # resolved against Streamlit's own main script, as its lazy import is: the same module URL
-    return ("<script>(function () { const main = document.querySelector("
+    return ("<span id=\"rnn-preload\" hidden></span><script>(function () { const main = document.querySelector("
             "'script[type=\"module\"][src*=\"/static/js/index.\"]');"
             f" if (main) import(new URL('{name}', main.src).href).catch(() => null); }})();</script>")
 
