@@ -201,40 +201,31 @@ _V_POS = {"top right": (1, "left", "top"), "top left": (1, "right", "top"),
           "bottom right": (0, "left", "bottom"), "bottom left": (0, "right", "bottom")}
 
 
-def _add(fig: go.Figure, shape: dict, annotation: dict | None) -> None:
+def _reference_line(fig: go.Figure, axis: str, at: float, line: dict, text: str | None,
+                    position: str, font_size: int | None) -> go.Figure:
+    """A line at ``axis`` = ``at`` across the plot's other axis, labelled at ``position``."""
+    other = "x" if axis == "y" else "y"
+    shape = {"type": "line", f"{other}ref": f"{other} domain", f"{other}0": 0, f"{other}1": 1,
+             f"{axis}ref": axis, f"{axis}0": at, f"{axis}1": at, "line": line}
     update = {"shapes": [*fig.layout.shapes, shape]}
-    if annotation is not None:
-        update["annotations"] = [*fig.layout.annotations, annotation]
+    if text is not None:
+        where, xanchor, yanchor = (_H_POS if axis == "y" else _V_POS)[position]
+        note = {"text": text, "showarrow": False, f"{other}ref": f"{other} domain", other: where,
+                f"{axis}ref": axis, axis: at, "xanchor": xanchor, "yanchor": yanchor}
+        if font_size:
+            note["font"] = {"size": font_size}
+        update["annotations"] = [*fig.layout.annotations, note]
     fig.update_layout(**update)
+    return fig
 
 
 def hline(fig: go.Figure, y: float, line: dict, text: str | None = None,
           position: str = "top right", font_size: int | None = None) -> go.Figure:
     """A horizontal line across the plot at ``y`` (``fig.add_hline``'s shape), labelled."""
-    shape = {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
-             "line": line}
-    note = None
-    if text is not None:
-        x, xanchor, yanchor = _H_POS[position]
-        note = {"text": text, "showarrow": False, "xref": "x domain", "x": x, "xanchor": xanchor,
-                "yref": "y", "y": y, "yanchor": yanchor}
-        if font_size:
-            note["font"] = {"size": font_size}
-    _add(fig, shape, note)
-    return fig
+    return _reference_line(fig, "y", y, line, text, position, font_size)
 
 
 def vline(fig: go.Figure, x: float, line: dict, text: str | None = None,
           position: str = "top right", font_size: int | None = None) -> go.Figure:
     """A vertical line up the plot at ``x`` (``fig.add_vline``'s shape), labelled."""
-    shape = {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "y domain", "y0": 0, "y1": 1,
-             "line": line}
-    note = None
-    if text is not None:
-        y, xanchor, yanchor = _V_POS[position]
-        note = {"text": text, "showarrow": False, "xref": "x", "x": x, "xanchor": xanchor,
-                "yref": "y domain", "y": y, "yanchor": yanchor}
-        if font_size:
-            note["font"] = {"size": font_size}
-    _add(fig, shape, note)
-    return fig
+    return _reference_line(fig, "x", x, line, text, position, font_size)
