@@ -61,9 +61,6 @@ async def phone(b, url: str, mbit: float, rtt: float, via_home: bool = False,
             await cdp.send("Network.emulateNetworkConditions", {
                 "offline": False, "latency": rtt, "downloadThroughput": mbit * 125_000,
                 "uploadThroughput": mbit * 125_000 / 2})
-        sizes: list[int] = []
-        page.on("response", lambda r: sizes.append(int(r.headers.get("content-length") or 0))
-                if "PlotlyChart" in r.url else None)
         if via_home:
             # the usual path: the home page (or the class's join page), then a lesson from the menu
             await page.goto(url.rsplit("/", 1)[0] + "/", wait_until="commit", timeout=180_000)

@@ -27,25 +27,6 @@ WORKER_LOST = ("The training worker stopped unexpectedly (it was restarted or ra
                "to train again.")
 
 
-_TITLES = {"DataFormatError": "This data cannot be read",
-           "CheckpointError": "This model file cannot be loaded",
-           "LimitError": "That is more than this server allows"}
-
-
-def error_text(exc: BaseException) -> str:
-    """What the student reads when a job failed in the worker (rnn.ui.errors' wording: the engine's
-    ValueErrors say what was wrong; anything else is a bug, logged by the worker)."""
-    if isinstance(exc, MemoryError):
-        return ("Out of memory: try a smaller model or a smaller file. Other sessions on this "
-                "server were not affected.")
-    if isinstance(exc, ValueError):
-        title = next((t for c in type(exc).__mro__ if (t := _TITLES.get(c.__name__))),
-                     "That input cannot be used")
-        return f"**{title}.** {str(exc).strip() or type(exc).__name__}"
-    return (f"Something went wrong on our side ({type(exc).__name__}). It has been logged; "
-            "try again, or reset this experiment.")
-
-
 def _b64(data: bytes | None) -> str | None:
     return None if data is None else base64.b64encode(data).decode("ascii")
 

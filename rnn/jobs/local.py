@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_for
 
 from rnn.jobs.base import (FAILED, FINISHED, QUEUED, RUNNING, UNKNOWN, WORKER_LOST, JobResult,
-                           JobSpec, JobUpdate, error_text, records_from_wire)
+                           JobSpec, JobUpdate, records_from_wire)
+from rnn.messages import friendly_message
 
 WORKERS_ENV = "RNN_PLAYGROUND_WORKERS"
 KEEP_SECONDS = 600.0          # a finished job nobody reads is forgotten after this long
@@ -81,7 +82,7 @@ def _worker_main(conn) -> None:
         except Exception as exc:  # noqa: BLE001 -- the student reads it; the worker goes on
             import logging
             logging.getLogger(__name__).error("training job failed", exc_info=exc)
-            conn.send(("error", job_id, error_text(exc)))
+            conn.send(("error", job_id, friendly_message(exc)))
 
 
 @contextlib.contextmanager

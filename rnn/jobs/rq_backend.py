@@ -28,7 +28,8 @@ import time
 import uuid
 
 from rnn.jobs.base import (FAILED, FINISHED, QUEUED, RUNNING, UNKNOWN, WORKER_LOST, JobResult,
-                           JobSpec, JobUpdate, error_text, records_from_wire)
+                           JobSpec, JobUpdate, records_from_wire)
+from rnn.messages import friendly_message
 
 QUEUE = "rnn-training"
 KEEP_SECONDS = 3600
@@ -214,7 +215,7 @@ def rq_train(job_id: str) -> str:
     except Exception as exc:  # noqa: BLE001 -- the student reads the message
         log.error("training job %s failed", job_id, exc_info=exc)
         pipe = r.pipeline()
-        pipe.set(_key(job_id, "error"), error_text(exc), ex=KEEP_SECONDS)
+        pipe.set(_key(job_id, "error"), friendly_message(exc), ex=KEEP_SECONDS)
         pipe.set(_key(job_id, "state"), FAILED, ex=KEEP_SECONDS)
         pipe.xadd(stream, {"end": "1"})
         pipe.execute()
