@@ -6,6 +6,8 @@ calls them directly. Streamlit floor: ``requirements.txt``.
 """
 from __future__ import annotations
 
+import functools
+
 
 def script_run_marker() -> object | None:
     """An object that is the same throughout one script run and new in the next, or None
@@ -62,6 +64,7 @@ def set_hidden_option(name: str, value, *, where: str) -> None:
     config.set_option(name, value, where_defined=where)
 
 
+@functools.lru_cache(maxsize=1)
 def chart_script_name() -> str | None:
     """The file name of the script Streamlit's frontend loads for ``st.plotly_chart``
     (``PlotlyChart.<hash>.js`` in its static folder), or None when there is none.
@@ -73,7 +76,7 @@ def chart_script_name() -> str | None:
     tests/test_startup.py (``test_setup_page_starts_loading_the_chart_script_streamlit_has``)
     fails.
     To drop it: once Streamlit preloads or bundles its chart library itself, delete this and
-    ``rnn.ui.setup._preload_charts``.
+    ``rnn.ui.setup._preload_charts``. Looked up once per process (the folder is Streamlit's).
     """
     from pathlib import Path
 
