@@ -17,7 +17,9 @@ after the other, in one run:
 - ``direct``: the same as committed (every page starts loading the chart script as it opens,
   rnn/ui/setup.py; Streamlit serves its scripts uncompressed and leaves that to a proxy);
 - ``proxy, no gzip``: HAProxy in front of 2 replicas as compose.yaml has it, without compression;
-- ``proxy+gzip``: the same with HAProxy's ``compression algo gzip`` (as committed).
+- ``proxy+gzip``: the same with HAProxy's ``compression algo gzip``;
+- ``proxy+gzip+link``: and HAProxy's ``Link: <chart script>; rel=modulepreload`` header on every
+  page, so the browser fetches the chart script with the page's own scripts (as committed).
 
     python bench/charts.py --phones 10 --mbit 20
     python bench/charts.py --phones 30 --mbit 0       # no network emulation (loopback)
@@ -81,10 +83,15 @@ async def phone(b, url: str, mbit: float, rtt: float, via_home: bool = False,
         handle = await page.wait_for_function(DRAWN, timeout=180_000, polling=50)
         row["charts_ms"] = await handle.json_value() - t0
         row["grey_ms"] = max(0.0, row["charts_ms"] - row["ready_ms"])
-        row["encoding"] = await page.evaluate(
+        entry = await page.evaluate(
             """() => { const e = performance.getEntriesByType('resource')
                  .find(r => r.name.includes('PlotlyChart'));
-               return e ? [e.transferSize, e.decodedBodySize] : null; }""")
+               return e ? [e.transferSize, e.decodedBodySize, e.startTime, e.responseEnd] : null; }""")
+        if entry:
+            row["encoding"] = entry[:2]
+            # when the chart script was asked for and had arrived, on the same clock (a script
+            # cached by an earlier page of the visit shows its first fetch, before t0)
+            row["script_start_ms"], row["script_end_ms"] = entry[2] - t0, entry[3] - t0
     except Exception as exc:  # noqa: BLE001 -- a phone that never drew its charts is reported
         row["error"] = f"{type(exc).__name__}: {exc}"[:200]
     finally:
@@ -92,11 +99,13 @@ async def phone(b, url: str, mbit: float, rtt: float, via_home: bool = False,
     return row
 
 
-SETUPS = {   # name: (replicas behind HAProxy or 0 for none, HAProxy gzip, preload the charts)
-    "direct, no preload": (0, False, False),
-    "direct": (0, False, True),
-    "proxy, no gzip": (2, False, True),
-    "proxy+gzip": (2, True, True),
+SETUPS = {   # name: (replicas behind HAProxy or 0 for none, HAProxy gzip, preload the charts,
+             #        HAProxy's Link header)
+    "direct, no preload": (0, False, False, False),
+    "direct": (0, False, True, False),
+    "proxy, no gzip": (2, False, True, False),
+    "proxy+gzip": (2, True, True, False),
+    "proxy+gzip+link": (2, True, True, True),
 }
 
 
@@ -108,8 +117,8 @@ async def one(url: str, page: str, phones: int, mbit: float, rtt: float, via_hom
     ok = [r for r in rows if "error" not in r]
     out = {"path": "home, then the lesson" if via_home else "the lesson first", "phones": phones,
            "ok": len(ok), "errors": [r["error"] for r in rows if "error" in r]}
-    for k in ("ready_ms", "charts_ms", "grey_ms"):
-        vals = [r[k] for r in ok]
+    for k in ("ready_ms", "charts_ms", "grey_ms", "script_start_ms", "script_end_ms"):
+        vals = [r[k] for r in ok if k in r]
         out[k] = {"median": median(vals), "p95": p95(vals), "max": max(vals)} if vals else None
     enc = [r["encoding"] for r in ok if r.get("encoding")]
     out["plotly_bytes_transferred"] = enc[0][0] if enc else None
@@ -127,10 +136,10 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     results = {"args": vars(args), "loadavg_before": loadavg(), "rows": []}
     for name in args.setups:
-        replicas, gzip, preload = SETUPS[name]
+        replicas, gzip, preload, link = SETUPS[name]
         env = {"RNN_PLAYGROUND_PRELOAD_CHARTS": "1" if preload else "0"}
         with Hosted(replicas=max(1, replicas), workers=1, jobs="local", db="sqlite", env=env,
-                    tag="charts", proxy=replicas > 0, compress=gzip) as h:
+                    tag="charts", proxy=replicas > 0, compress=gzip, link=link) as h:
             for path in args.paths:
                 row = asyncio.run(one(h.url, args.page, args.phones, args.mbit, args.rtt,
                                       via_home=path == "home"))

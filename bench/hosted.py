@@ -7,7 +7,8 @@ health checks on /_stcore/health, redispatch when a replica dies).
         h.url                  # the proxy: what the students open
         h.web_pids, h.worker_pids, h.service_pids
 
-``compress=False`` leaves out HAProxy's gzip of Streamlit's scripts (bench/charts.py compares).
+``compress=False`` leaves out HAProxy's gzip of Streamlit's scripts, ``link=False`` its ``Link:
+rel=modulepreload`` header for the chart script on every page (bench/charts.py compares).
 ``jobs="local"`` keeps each replica's own worker processes; ``db="sqlite"`` its own poll file
 (only sensible with one replica). One replica without a proxy when ``replicas == 1`` and
 ``proxy=False``.
@@ -43,7 +44,7 @@ frontend web
   default_backend app
 backend app
   balance leastconn
-{compression}  cookie RNNSRV insert indirect nocache httponly
+{compression}{link}  cookie RNNSRV insert indirect nocache httponly
   option httpchk GET /_stcore/health
   http-check expect status 200
   default-server check inter 2s fall 2 rise 2
@@ -56,17 +57,30 @@ COMPRESSION = """  compression algo gzip
 """
 
 
-def haproxy_config(port: int, backends: list[int], compress: bool = True) -> str:
+def link_header(name: str) -> str:
+    """HAProxy's line that tells the browser, with the page itself, to fetch and compile Streamlit's
+    chart script (``name``: rnn.ui.streamlit_private.chart_script_name) while the app's own scripts
+    load, instead of when the first chart arrives over the websocket (compose.yaml has the same
+    line; tests/test_deploy_config.py checks that its name is this Streamlit's)."""
+    return (f'  http-response add-header Link "</static/js/{name}>; rel=modulepreload" '
+            "if { res.hdr(content-type) -m beg text/html }\n")
+
+
+def haproxy_config(port: int, backends: list[int], compress: bool = True, link: bool = True) -> str:
+    from rnn.ui.streamlit_private import chart_script_name
+
     servers = "\n".join(f"  server app{i + 1} 127.0.0.1:{p} cookie app{i + 1}"
                         for i, p in enumerate(backends))
-    return HAPROXY.format(port=port, servers=servers, compression=COMPRESSION if compress else "")
+    name = chart_script_name() if link else None
+    return HAPROXY.format(port=port, servers=servers, compression=COMPRESSION if compress else "",
+                          link=link_header(name) if name else "")
 
 
 class Hosted:
     def __init__(self, replicas: int = 2, workers: int = 2, jobs: str = "rq", db: str = "postgresql",
                  env: dict | None = None, app: Path | None = None, tag: str = "hosted",
-                 proxy: bool | None = None, compress: bool = True):
-        self.compress = compress
+                 proxy: bool | None = None, compress: bool = True, link: bool = True):
+        self.compress, self.link = compress, link
         self.replicas, self.workers, self.jobs, self.db = replicas, workers, jobs, db
         self.env = dict(env or {})
         self.app = Path(app) if app else None
@@ -111,7 +125,8 @@ class Hosted:
         if self.proxy:
             port = free_port()
             cfg = self.tmp / "haproxy.cfg"
-            cfg.write_text(haproxy_config(port, [s.port for s in self.servers], self.compress))
+            cfg.write_text(haproxy_config(port, [s.port for s in self.servers], self.compress,
+                                          self.link))
             (OUT / f"{self.tag}_haproxy.cfg").write_text(cfg.read_text())
             self.haproxy = subprocess.Popen([shutil.which("haproxy") or "/usr/sbin/haproxy", "-f",
                                              str(cfg), "-db"], stdout=subprocess.DEVNULL,

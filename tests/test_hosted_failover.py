@@ -100,3 +100,24 @@ def test_a_killed_replica_loses_no_vote_and_its_students_reconnect(hosted):
         late.close()
         phone.close()
     store.dispose()
+
+
+def test_every_page_through_the_proxy_names_the_chart_script_to_preload(hosted):
+    """HAProxy's Link header (compose.yaml) on the pages' HTML, pointing at a script the replicas
+    serve, gzipped by the proxy; a phone opening a lesson directly fetches it with the app's own
+    scripts (bench/charts.py measures what that saves)."""
+    import urllib.request
+
+    for path in ("/", "/Gradient_flow"):
+        with urllib.request.urlopen(hosted.url + path, timeout=30) as page:
+            link = page.headers.get("Link", "")
+            assert page.headers.get_content_type() == "text/html"
+        m = re.fullmatch(r"<(/static/js/PlotlyChart\.[\w-]+\.js)>; rel=modulepreload", link)
+        assert m, link
+    request = urllib.request.Request(hosted.url + m.group(1), headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=30) as script:
+        assert script.status == 200
+        assert "javascript" in script.headers.get_content_type()
+        assert script.headers.get("Content-Encoding") == "gzip"
+        assert "Link" not in script.headers             # only pages carry it
+        assert len(script.read()) > 1_000_000

@@ -4,7 +4,8 @@ short run trains a left-to-right and a bidirectional model side by side, bad inp
 
 import pytest
 
-from pagetest import fresh_cache, figures, numbers, open_tab, page_path, tables  # noqa: F401 (fixture)
+from pagetest import (fresh_cache, figures, numbers, open_tab, page_path, tables,  # noqa: F401 (fixture)
+                      wait_for_steps)
 
 PAGE = page_path("5_Bidirectional.py")
 
@@ -70,12 +71,13 @@ def test_compare_splits_ambiguous_words():
 def test_train_tab_trains_both_directions():
     at = _open("Train", bidir_seconds=5, bidir_hidden=8, bidir_embed=4)
     at.button(key="bidir_pair_start").click().run()
-    for _ in range(3):
-        at.run()
+    # the reruns a busy machine needs until the worker's first steps arrive (not a fixed count)
+    uni = wait_for_steps(at, "bidir_pair:unidirectional")
     assert not at.exception
-    uni = at.session_state["bidir_pair:unidirectional"]
     assert not uni.model_config.bidirectional
     assert uni.history.trained
+    bi = wait_for_steps(at, "bidir_pair:bidirectional")      # trained after it, in the same job
+    assert bi.model_config.bidirectional and bi.history.trained
 
 
 def test_inspect_forward_states_agree_at_the_shared_first_word():
