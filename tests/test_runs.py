@@ -70,7 +70,7 @@ def more_script():
     from rnn.train.trainer import TrainConfig
     from rnn.ui import training_panel
 
-    def make():
+    def make(label=None):
         return Experiment.create("sentiment", ModelConfig(hidden=8, embed=8),
                                  TrainConfig(steps=2, seconds=None, eval_every=1, batch_size=8))
 

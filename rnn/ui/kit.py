@@ -42,7 +42,7 @@ from rnn.ui.downloads import export_button
 from rnn.ui.errors import engine_errors
 from rnn.ui.live_training import training_panel
 from rnn.ui.setup import setup_page, ui_settings
-from rnn.ui.task_page import active_experiment, data_sidebar, make_factory
+from rnn.ui.task_page import active_experiment, data_args, data_sidebar
 from rnn.ui.widgets import CELLS, URL, architecture_sidebar, lesson_tabs, training_sidebar
 
 LESSON_TEXT = Path(__file__).resolve().parents[1] / "lessons" / "text"
@@ -233,11 +233,15 @@ class TaskPage(LessonPage):
     def summary(self) -> str:
         return task_training.run_summary(self)
 
-    def factory(self, **changes) -> Callable[[], object]:
-        """Builds the session's Experiment with the sidebar's settings (``changes`` to the model
-        config, e.g. ``arch="gru"`` for a race)."""
+    def new_experiment(self, label: str | None = None, *, train: TrainConfig | None = None,
+                       **changes):
+        """A fresh Experiment with the sidebar's settings and data: what a live panel trains
+        (it calls ``new_experiment(label)`` on Start, with its run's label, e.g. the race's cell).
+        ``changes`` to the model config (e.g. ``arch="gru"``), ``train`` another TrainConfig."""
+        from rnn.experiment import Experiment
         config = dataclasses.replace(self.model_cfg, **changes) if changes else self.model_cfg
-        return make_factory(self.task, config, self.train_cfg, self.source, options=self.options)
+        return Experiment.create(self.task, config, train or self.train_cfg, options=self.options,
+                                 **data_args(self.source))
 
     def example_buttons(self, examples: dict, text_key: str) -> None:
         cols = st.columns(len(examples))
@@ -279,7 +283,7 @@ class TaskPage(LessonPage):
 
     def train_panel(self, metric: str, **kwargs):
         task_training.fit_button(self)
-        return training_panel(self.exp_key, self.factory(), metric, signature=self.signature,
+        return training_panel(self.exp_key, self.new_experiment, metric, signature=self.signature,
                               summary=self.summary, **kwargs)
 
     def compare_cells(self, metric: str, **options) -> dict:
