@@ -10,6 +10,7 @@ A task page (pages 1–4: a task, its data, a model to try):
     text = page.text_box(label, key)      typed text, cleaned, with a warning for what was changed
     page.inspect_states(trace)            the Inspect tab's state heatmaps (rnn.ui.inspect_view)
     page.train_panel(metric)              live training (rnn.ui.task_training, live_training)
+    page.new_experiment(label)            what it trains: an Experiment of the sidebar's settings
     page.compare_cells(metric)            RNN vs GRU vs LSTM, live (rnn.ui.task_training)
     page.shipped(histories, columns, ...) the shipped models' curves and table (rnn.ui.shipped)
 
@@ -235,9 +236,10 @@ class TaskPage(LessonPage):
 
     def new_experiment(self, label: str | None = None, *, train: TrainConfig | None = None,
                        **changes):
-        """A fresh Experiment with the sidebar's settings and data: what a live panel trains
-        (it calls ``new_experiment(label)`` on Start, with its run's label, e.g. the race's cell).
-        ``changes`` to the model config (e.g. ``arch="gru"``), ``train`` another TrainConfig."""
+        """A fresh Experiment with the sidebar's settings and data: what a live panel trains,
+        built on the first tick after Start (``train_panel``'s with the label None; a race's with
+        its cell's label, ``changes`` to the model config such as ``arch="gru"`` and ``train``,
+        its own TrainConfig)."""
         from rnn.experiment import Experiment
         config = dataclasses.replace(self.model_cfg, **changes) if changes else self.model_cfg
         return Experiment.create(self.task, config, train or self.train_cfg, options=self.options,

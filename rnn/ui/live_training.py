@@ -338,9 +338,9 @@ def _draw_single(key: str, metric_name: str, vocab_size: int | None, show_grad: 
         show_figure(figs[2], key=f"{key}_fig_grad")
 
 
-def training_panel(exp_key: str, make_experiment: Callable[[str | None], object], metric_name: str, *,
-                   signature: str | None = None, vocab_size: int | None = None,
-                   show_grad: bool = True, summary: str = ""):
+def training_panel(exp_key: str, make_experiment: Callable[[str | None], object],
+                   metric_name: str, *, signature: str | None = None,
+                   vocab_size: int | None = None, show_grad: bool = True, summary: str = ""):
     """Start/Stop/Reset, live charts and downloads for one experiment; returns it (or None).
 
     ``make_experiment(label)`` builds the session's Experiment (called on the first tick after
