@@ -3,13 +3,14 @@ import streamlit as st
 
 from rnn import plots
 from rnn.data import MINIMAL_PAIRS
+from rnn.experiment import Experiment
 from rnn.lessons import bidirectional as lab
 from rnn.plots.labs import direction_difference_figure, group_accuracy_figure
 from rnn.ui import compare_panel, engine_errors, show_figure, show_table
 from rnn.ui.kit import lab_page, lesson_markdown
 from rnn.ui.widgets import URL
 from rnn.ui.lab_models import active_pair, test_metrics, usual_sense
-from rnn.ui.task_page import data_sidebar, make_factory
+from rnn.ui.task_page import data_args, data_sidebar
 
 page = lab_page("bidirectional", prefix="bidir")
 KEY = "bidir_pair"                       # where compare_panel keeps the session's two models
@@ -42,8 +43,8 @@ with train:
     st.markdown("Train a **left-to-right** and a **bidirectional** tagger with the sidebar's "
                 "settings, one after the other: same cell, size, data, seed and budget. The "
                 "second chart is the accuracy on the ambiguous words of the validation set.")
-    compare_panel(KEY, lambda label: make_factory("ner", lab.config_for(label, model_cfg),
-                                                  train_cfg, source)(),
+    compare_panel(KEY, lambda label: Experiment.create("ner", lab.config_for(label, model_cfg),
+                                                       train_cfg, **data_args(source)),
                   "accuracy_ambiguous", archs=lab.LABELS,
                   signature=repr((model_cfg, train_cfg, source["name"])))
 

@@ -1,6 +1,7 @@
 """Lesson: memory and gates. Subject-verb agreement across a gap: why GRU and LSTM earn their place."""
 import streamlit as st
 
+from rnn.experiment import Experiment
 from rnn.lessons import gates as lesson
 from rnn.lessons import gates_learn, gradflow_lab
 from rnn.lessons.common import a_cell
@@ -13,7 +14,7 @@ from rnn.ui import gradflow as gradflow_ui
 from rnn.ui.kit import apply_challenge, lab_page
 from rnn.ui.lab_models import (depth_table, overwrite_results, shipped_curves, shipped_gate_roles,
                                 shipped_memory_unit)
-from rnn.ui.task_page import builtin_data, make_factory
+from rnn.ui.task_page import builtin_data
 
 TASK, EXP_KEY = "agreement", "agreement_exp"
 page = lab_page("gates", prefix=TASK)
@@ -23,8 +24,15 @@ dataset = st.sidebar.radio("Data", lesson.DATASETS, key="agreement_dataset", hor
                            bind="query-params",
                            help="long: one subject, trained on gaps 0–50, scored on 20–50. short: "
                                 "gaps 0–5. overwrite: 1–3 subjects in a row, the verb of the last.")
-source = {"dataset": dataset, "data": builtin_data(TASK, dataset), "name": dataset}
-make = make_factory(TASK, model_cfg, train_cfg, source)
+data = builtin_data(TASK, dataset)
+
+
+def new_experiment(arch: str | None = None):
+    """A fresh experiment with the sidebar's settings (``arch``: the race's cell), on Start."""
+    config = model_cfg if arch is None else ModelConfig.from_dict({**model_cfg.to_dict(), "arch": arch})
+    return Experiment.create(TASK, config, train_cfg, dataset=dataset, data=data)
+
+
 signature = repr((model_cfg, train_cfg, dataset))
 exp, model_label = page.model(EXP_KEY, lesson.pretrained_for(model_cfg, dataset))
 page.keep({"agreement_text": lesson.DEFAULT_TEXT})
@@ -66,7 +74,7 @@ with train:
         article, _ = a_cell(model_cfg.arch).split(" ", 1)
         st.markdown(f"Train {article} **{lesson.LABELS[model_cfg.arch]}** on **{dataset}**. Accuracy: the share "
                     f"of validation verbs it gets right ({lesson.SCORED_ON[dataset]}).")
-        training_panel(EXP_KEY, make, "accuracy", signature=signature)
+        training_panel(EXP_KEY, new_experiment, "accuracy", signature=signature)
         if (own := st.session_state.get(EXP_KEY)) is not None and own.status == "done":
             with engine_errors():
                 mine = lesson.gap_curves({lesson.LABELS[own.model_config.arch]: own})
@@ -146,9 +154,8 @@ with compare:
                 show_table(depth_table())
                 st.caption(lesson.DEPTH_CHALLENGE.hint + lesson.DEPTH_OWN)
         st.subheader("Race them yourself")
-        runs = compare_panel(f"{TASK}_cmp", lambda arch: make_factory(
-            TASK, ModelConfig.from_dict({**model_cfg.to_dict(), "arch": arch}), train_cfg, source)(),
-            "accuracy", archs=lesson.CELLS, signature=signature)
+        runs = compare_panel(f"{TASK}_cmp", new_experiment, "accuracy", archs=lesson.CELLS,
+                             signature=signature)
         done = {lesson.LABELS[a]: e for a, e in runs.items() if e is not None and e.status == "done"}
         if done:
             show_figure(gap_accuracy_figure(lesson.gap_curves(done), "Your runs: accuracy against the gap"),

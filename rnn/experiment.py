@@ -71,8 +71,12 @@ class Experiment:
     @classmethod
     def create(cls, task: str, model_config: ModelConfig | None = None,
                train_config: TrainConfig | None = None, dataset: str | None = None, data=None,
-               data_name: str | None = None, options: dict | None = None) -> "Experiment":
-        """A fresh, untrained experiment on a built-in dataset (by name) or on loaded ``data``."""
+               data_name: str | None = None, options: dict | None = None,
+               data_file: tuple[str, bytes] | None = None) -> "Experiment":
+        """A fresh, untrained experiment on a built-in dataset (by name) or on loaded ``data``.
+
+        ``data_file``: the (name, bytes) ``data`` was read from, kept as ``exp.data_file`` for a
+        training worker, which parses the file itself (rnn.jobs.runner.spec_for)."""
         spec = get_task(task)
         model_config = model_config or ModelConfig()
         train_config = train_config or TrainConfig()
@@ -83,7 +87,10 @@ class Experiment:
             dataset = f"file:{data_name or 'upload'}"
         options = {**spec.default_options(dataset, model_config), **(options or {})}
         vocabs = spec.build_vocabs(data, model_config)
-        return cls(task, model_config, train_config, vocabs, dataset, data, options)
+        exp = cls(task, model_config, train_config, vocabs, dataset, data, options)
+        if data_file is not None:
+            exp.data_file = data_file
+        return exp
 
     def clone(self) -> "Experiment":
         """An independent copy (its own weights and history) sharing the read-only data and vocabularies."""

@@ -85,6 +85,23 @@ def test_a_users_file_travels_as_its_bytes():
     assert spec.dataset is None and spec.file_bytes == rows
 
 
+def test_the_sidebars_upload_gives_the_worker_its_bytes():
+    """A page's experiment on an uploaded file (data_sidebar's source, rnn.ui.task_page.data_args)
+    keeps the file's bytes, so a worker can train it; on a built-in set it sends the set's name."""
+    from rnn.tasks import get_task
+    from rnn.ui.task_page import data_args
+    rows = ("text,label\n" + "".join(f"word{i} film,{i % 2}\n" for i in range(40))).encode()
+    task = get_task("sentiment")
+    upload = {"dataset": None, "data": task.load_file(rows, name="mine.csv"), "name": "mine.csv",
+              "raw": rows}
+    builtin = {"dataset": "reviews", "data": task.load_builtin("reviews", seed=0), "name": "reviews"}
+    config, train = ModelConfig(hidden=8, embed=8), TrainConfig(steps=3, seconds=None, batch_size=8)
+    spec = spec_for(Experiment.create("sentiment", config, train, **data_args(upload)))
+    assert (spec.dataset, spec.file_name, spec.file_bytes) == (None, "mine.csv", rows)
+    spec = spec_for(Experiment.create("sentiment", config, train, **data_args(builtin)))
+    assert (spec.dataset, spec.file_bytes) == ("reviews", None)
+
+
 # ---------------------------------------------------------------- the local backend
 @pytest.fixture(scope="module")
 def local():

@@ -28,7 +28,7 @@ def panel_script(steps=None, seconds=None, lr=3e-3, fail=False, clip=1.0):
     from rnn.train.trainer import TrainConfig
     from rnn.ui import training_panel
 
-    def make():
+    def make(label=None):
         if fail:
             from rnn.data import DataFormatError
             raise DataFormatError("expected 2 columns, got 1", file="x.conll", line=3)

@@ -24,6 +24,8 @@ def test_a_setting_change_keeps_the_old_run_and_it_can_be_picked_and_restored():
     assert any("Your runs, side by side" in s.value for s in at.subheader)
     choices = at.selectbox(key="ner_exp_use").options
     assert any(c.startswith("run 1:") for c in choices), choices
+    run1 = next(c for c in choices if c.startswith("run 1:"))        # its settings, in words
+    assert "hidden units 16" in run1 and "embedding size 8" in run1, run1
     # Try uses the earlier run (it is the newest trained one), and says so
     at.query_params["tab"] = "Try"
     at.run()
@@ -70,7 +72,7 @@ def more_script():
     from rnn.train.trainer import TrainConfig
     from rnn.ui import training_panel
 
-    def make():
+    def make(label=None):
         return Experiment.create("sentiment", ModelConfig(hidden=8, embed=8),
                                  TrainConfig(steps=2, seconds=None, eval_every=1, batch_size=8))
 

@@ -43,6 +43,17 @@ def _shown(value) -> str:
     return str(value).upper() if isinstance(value, str) and value in ("rnn", "gru", "lstm") else str(value)
 
 
+def changed_settings(config: ModelConfig, base: ModelConfig, names) -> list[str]:
+    """The fields ``names`` in which ``config`` differs from ``base``, as people say them:
+    ``["hidden units 128", "spelling features off"]``."""
+    out = []
+    for name in names:
+        value = getattr(config, name)
+        if value != getattr(base, name):
+            out.append(f"{SETTING_NAMES.get(name, name)} {_shown(value)}")
+    return out
+
+
 def setting_differences(model_config: ModelConfig, sidebar_config: ModelConfig,
                         model_dataset: str | None = None, sidebar_dataset: str | None = None,
                         relevant: tuple[str, ...] | None = None) -> list[str]:

@@ -7,7 +7,7 @@
     training_sidebar(defaults, task="")         -> TrainConfig, clamped to the server's limits
     apply_fitted(task, model, train)            "Fit to my data": a fit's choices into the sidebar
     lesson_tabs()                               Learn / Train / Try / Inspect / Compare (in the URL)
-    training_panel(exp_key, make, metric)       live training with Start/Stop/Reset + downloads
+    training_panel(exp_key, make(label), metric) live training with Start/Stop/Reset + downloads
     compare_panel(exp_key, make(arch), metric)  RNN vs GRU vs LSTM, one after the other, one chart
     download_buttons(exp)                       model zip + metrics CSV
     show_table(rows, formats=None)              a small table as Markdown (no pandas)

@@ -10,6 +10,7 @@ A task page (pages 1–4: a task, its data, a model to try):
     text = page.text_box(label, key)      typed text, cleaned, with a warning for what was changed
     page.inspect_states(trace)            the Inspect tab's state heatmaps (rnn.ui.inspect_view)
     page.train_panel(metric)              live training (rnn.ui.task_training, live_training)
+    page.new_experiment(label)            what it trains: an Experiment of the sidebar's settings
     page.compare_cells(metric)            RNN vs GRU vs LSTM, live (rnn.ui.task_training)
     page.shipped(histories, columns, ...) the shipped models' curves and table (rnn.ui.shipped)
 
@@ -42,7 +43,7 @@ from rnn.ui.downloads import export_button
 from rnn.ui.errors import engine_errors
 from rnn.ui.live_training import training_panel
 from rnn.ui.setup import setup_page, ui_settings
-from rnn.ui.task_page import active_experiment, data_sidebar, make_factory
+from rnn.ui.task_page import active_experiment, data_args, data_sidebar
 from rnn.ui.widgets import CELLS, URL, architecture_sidebar, lesson_tabs, training_sidebar
 
 LESSON_TEXT = Path(__file__).resolve().parents[1] / "lessons" / "text"
@@ -233,11 +234,16 @@ class TaskPage(LessonPage):
     def summary(self) -> str:
         return task_training.run_summary(self)
 
-    def factory(self, **changes) -> Callable[[], object]:
-        """Builds the session's Experiment with the sidebar's settings (``changes`` to the model
-        config, e.g. ``arch="gru"`` for a race)."""
+    def new_experiment(self, label: str | None = None, *, train: TrainConfig | None = None,
+                       **changes):
+        """A fresh Experiment with the sidebar's settings and data: what a live panel trains,
+        built on the first tick after Start (``train_panel``'s with the label None; a race's with
+        its cell's label, ``changes`` to the model config such as ``arch="gru"`` and ``train``,
+        its own TrainConfig)."""
+        from rnn.experiment import Experiment
         config = dataclasses.replace(self.model_cfg, **changes) if changes else self.model_cfg
-        return make_factory(self.task, config, self.train_cfg, self.source, options=self.options)
+        return Experiment.create(self.task, config, train or self.train_cfg, options=self.options,
+                                 **data_args(self.source))
 
     def example_buttons(self, examples: dict, text_key: str) -> None:
         cols = st.columns(len(examples))
@@ -279,7 +285,7 @@ class TaskPage(LessonPage):
 
     def train_panel(self, metric: str, **kwargs):
         task_training.fit_button(self)
-        return training_panel(self.exp_key, self.factory(), metric, signature=self.signature,
+        return training_panel(self.exp_key, self.new_experiment, metric, signature=self.signature,
                               summary=self.summary, **kwargs)
 
     def compare_cells(self, metric: str, **options) -> dict:

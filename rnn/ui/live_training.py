@@ -338,12 +338,14 @@ def _draw_single(key: str, metric_name: str, vocab_size: int | None, show_grad: 
         show_figure(figs[2], key=f"{key}_fig_grad")
 
 
-def training_panel(exp_key: str, make_experiment: Callable[[], object], metric_name: str, *,
-                   signature: str | None = None, vocab_size: int | None = None,
-                   show_grad: bool = True, summary: str = ""):
+def training_panel(exp_key: str, make_experiment: Callable[[str | None], object],
+                   metric_name: str, *, signature: str | None = None,
+                   vocab_size: int | None = None, show_grad: bool = True, summary: str = ""):
     """Start/Stop/Reset, live charts and downloads for one experiment; returns it (or None).
 
-    ``make_experiment()`` builds the session's Experiment (called on the first tick after Start).
+    ``make_experiment(label)`` builds the session's Experiment (called on the first tick after
+    Start, with the label None: this panel trains one run; ``compare_panel`` passes each of its
+    labels to the same kind of function).
     The experiment is kept in ``st.session_state[exp_key]``. ``metric_name`` is the eval
     record's key to chart (e.g. "f1"). ``signature``: anything that names the sidebar settings
     (e.g. ``repr((model_cfg, train_cfg))``); when it changes a new run starts and the old one is
@@ -352,8 +354,8 @@ def training_panel(exp_key: str, make_experiment: Callable[[], object], metric_n
     """
     job = job_state(exp_key, [None], signature, summary)
     run_buttons(exp_key, job, "Start")
-    live_fragment(exp_key, job, lambda _label: make_experiment(),
-          lambda: _draw_single(exp_key, metric_name, vocab_size, show_grad))
+    live_fragment(exp_key, job, make_experiment,
+                  lambda: _draw_single(exp_key, metric_name, vocab_size, show_grad))
     exp = st.session_state.get(exp_key)
     download_buttons(exp, name=exp_key, key=f"{exp_key}_dl")
     earlier_runs(exp_key, metric_name)

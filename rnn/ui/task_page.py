@@ -123,16 +123,12 @@ def _parse_upload(task, raw: bytes, name: str, max_bytes: int):
         return None, friendly_message(exc)
 
 
-def make_factory(task: str, model_config, train_config, source: dict, options: dict | None = None):
-    """A zero-argument function that builds the session's fresh Experiment for the live panel."""
-    def make():
-        from rnn.experiment import Experiment
-        exp = Experiment.create(task, model_config, train_config, dataset=source["dataset"],
-                                data=source["data"], data_name=source["name"], options=options)
-        if source.get("raw") is not None:
-            exp.data_file = (source["name"], source["raw"])     # for the worker that trains it
-        return exp
-    return make
+def data_args(source: dict) -> dict:
+    """``data_sidebar``'s choice as ``Experiment.create``'s data arguments (an upload's bytes go
+    with it: the worker that trains the experiment parses the file itself, rnn.jobs)."""
+    raw = source.get("raw")
+    return {"dataset": source["dataset"], "data": source["data"], "data_name": source["name"],
+            "data_file": (source["name"], raw) if raw is not None else None}
 
 
 def _best_step(exp) -> str:

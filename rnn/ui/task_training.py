@@ -12,7 +12,6 @@ import streamlit as st
 from rnn.lessons import common
 from rnn.ui.compare import compare_panel
 from rnn.ui.setup import ui_settings
-from rnn.ui.task_page import make_factory
 from rnn.ui.widgets import URL, apply_fitted
 
 RACE_STEPS = (100, 200, 300, 500, 1000, 1500)
@@ -24,8 +23,7 @@ def run_summary(page) -> str:
     model, train = page.defaults or (page.model_cfg, page.train_cfg)
     cfg, tcfg = page.model_cfg, page.train_cfg
     parts = [ARCH_LABELS.get(cfg.arch, cfg.arch)]
-    parts += [f"{common.SETTING_NAMES.get(f, f)} {common._shown(getattr(cfg, f))}"
-              for f in page.relevant if f != "arch" and getattr(cfg, f) != getattr(model, f)]
+    parts += common.changed_settings(cfg, model, [f for f in page.relevant if f != "arch"])
     parts += [f"{f.replace('_', ' ')} {getattr(tcfg, f):g}" if isinstance(
               getattr(tcfg, f), float) else f"{f.replace('_', ' ')} {getattr(tcfg, f)}"
               for f in ("lr", "batch_size", "optimizer", "clip", "seed", "seconds", "steps")
@@ -77,9 +75,7 @@ def compare_cells(page, metric: str, archs: Sequence[str] = common.RACE_CELLS,
     train = dataclasses.replace(page.train_cfg, steps=steps, seconds=float(ui_settings().max_seconds))
     changes = changes or (lambda label: {"arch": label})
 
-    def make(label: str):
-        config = dataclasses.replace(page.model_cfg, **changes(label))
-        return make_factory(page.task, config, train, page.source, options=page.options)()
-
-    return compare_panel(key or f"{page.task}_cmp", make, metric, archs=archs,
+    return compare_panel(key or f"{page.task}_cmp",
+                         lambda label: page.new_experiment(label, train=train, **changes(label)),
+                         metric, archs=archs,
                          signature=repr((page.signature, steps)))

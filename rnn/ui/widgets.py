@@ -27,7 +27,7 @@ RADII = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.1, 1.5)
 
 
 def _build(cls, values: dict):
-    """``cls(**values)`` keeping only its fields (a page's defaults may carry more)."""
+    """``cls(**values)`` keeping only its fields (a page's training defaults may carry more)."""
     known = {f.name for f in dataclasses.fields(cls)}
     return cls(**{k: v for k, v in values.items() if k in known})
 
@@ -58,9 +58,10 @@ def _nearest(options, value):
 
 def _size_slider(label: str, key: str, default: int, limit: int, help: str) -> int:
     options = _size_options(int(limit))
-    value = st.select_slider(label, options, value=_nearest(options, default), key=key,
-                             bind=URL, help=help)
-    return int(clamp(int(value), 1, int(limit)))
+    # the slider returns one of its options, all in [1, limit] (a stale or hand-made URL value
+    # is reset to the default by Streamlit)
+    return int(st.select_slider(label, options, value=_nearest(options, default), key=key,
+                                bind=URL, help=help))
 
 
 def architecture_sidebar(task: str, defaults: Any = None):
@@ -69,11 +70,12 @@ def architecture_sidebar(task: str, defaults: Any = None):
     ``defaults``: a ModelConfig, a dict of its fields, or None. After the cell, sizes and layers
     come the fields the task declares (``rnn.models.config.sidebar_fields``: e.g. ``attention``
     for translation, ``level`` and no ``bidirectional`` for textgen), each drawn by its entry in
-    ``FIELD_RENDERERS``.
+    ``FIELD_RENDERERS``. The result is the defaults with the drawn fields replaced.
     """
     lim, d = ui_settings(), _as_dict(defaults)
+    base = defaults if isinstance(defaults, ModelConfig) else ModelConfig.from_dict(d)
     st.sidebar.header("Architecture")
-    values = dict(d)
+    values = {}
     with st.sidebar:
         # Options are the display names because a bound selectbox writes the shown label into
         # the URL: ?ner_arch=GRU reads better than an index.
@@ -94,7 +96,7 @@ def architecture_sidebar(task: str, defaults: Any = None):
             "Stacked layers", 1, lim.max_layers, int(clamp(int(d.get("layers", 1)), 1, lim.max_layers)),
             key=f"{task}_layers", bind=URL), 1, lim.max_layers))
         values.update(_task_specific(task, values["arch"], d))
-    return _build(ModelConfig, values)
+    return dataclasses.replace(base, **values)
 
 
 def _bidirectional(task: str, arch: str, d: dict) -> dict:
