@@ -42,7 +42,7 @@ def holds(v, depth=0):
         return False
     if isinstance(v, dict):
         return holds(v.get("hidden"), depth + 1) or holds(v.get("hidden_size"), depth + 1)
-    for name in ("hidden", "hidden_size", "model_config", "config"):
+    for name in ("hidden", "hidden_size", "model_config", "model_cfg", "config"):
         try:
             inner = object.__getattribute__(v, name)
         except Exception:
