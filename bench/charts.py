@@ -34,6 +34,7 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -56,6 +57,16 @@ async def phone(b, url: str, mbit: float, rtt: float, via_home: bool = False,
                               has_touch=True)
     page = await new_page(ctx, 180_000)
     row: dict = {}
+    # what happened to this phone, in seconds from its start: websockets opened and closed, failed
+    # requests, console errors (kept in charts.json; printed for a phone that took over 30 s)
+    start, trace = time.monotonic(), []
+    note = lambda *e: trace.append((round(time.monotonic() - start, 2),) + e)  # noqa: E731
+    page.on("websocket", lambda ws: (note("ws open", ws.url[-40:]),
+                                     ws.on("close", lambda _ws: note("ws close"))))
+    page.on("requestfailed", lambda r: note("failed", r.url[-60:], r.failure))
+    page.on("console", lambda m: m.type == "error" and note("console", m.text[:160]))
+    page.on("crash", lambda _p: note("crash"))
+    row["trace"] = trace
     try:
         if mbit > 0:
             cdp = await ctx.new_cdp_session(page)
@@ -114,6 +125,9 @@ async def one(url: str, page: str, phones: int, mbit: float, rtt: float, via_hom
         await phone(b, f"{url}/{page}", 0, 0)          # the server's first run of the page
         rows = await asyncio.gather(*(phone(b, f"{url}/{page}", mbit, rtt, via_home)
                                       for _ in range(phones)))
+    for r in rows:
+        if "error" in r or r.get("ready_ms", 0) > 30_000:
+            print("slow or failed phone:", json.dumps(r, default=str)[:2000], flush=True)
     ok = [r for r in rows if "error" not in r]
     out = {"path": "home, then the lesson" if via_home else "the lesson first", "phones": phones,
            "ok": len(ok), "errors": [r["error"] for r in rows if "error" in r]}
