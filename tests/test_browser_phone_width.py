@@ -1,6 +1,7 @@
 """Every page and every tab on a 390×844 phone in Chromium: no exception, and nothing wider than
 the screen: neither the document nor Streamlit's main container scrolls sideways by more than a
-few pixels (a wide table may scroll inside its own box: that is not the page's width).
+few pixels (a wide table may scroll inside its own box: that is not the page's width), and no
+chart's legend covers its title.
 
 Set RNN_PLAYGROUND_SHOTS=<folder> to keep a screenshot of each view."""
 from __future__ import annotations
@@ -41,11 +42,26 @@ CULPRIT = """() => {
   return out.slice(0, 3);
 }"""
 
+# A chart's legend that covers its own title (a horizontal legend wraps onto more rows on a phone
+# than on a screen): the chart's title and the legends it overlaps.
+COVERED = """() => {
+  const out = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    if (plot.offsetParent === null) continue;
+    const title = plot.querySelector('.gtitle'), legend = plot.querySelector('g.legend');
+    if (!title || !legend) continue;
+    const a = title.getBoundingClientRect(), b = legend.getBoundingClientRect();
+    if (a.width && b.width && a.left < b.right && b.left < a.right && a.top < b.bottom - 1
+        && b.top < a.bottom - 1) out.push(title.textContent.slice(0, 60));
+  }
+  return out;
+}"""
+
 
 def views(page: dict) -> list[tuple[str, str]]:
     """(name, path+query) for each tab of a lesson page, or the page alone."""
     text = (Path(__file__).resolve().parents[1] / "pages" / page["file"]).read_text()
-    if "lesson_tabs(" in text or "task_page(" in text or "TaskPage" in text:
+    if any(frame in text for frame in ("lesson_tabs(", "task_page(", "lab_page(", "TaskPage")):
         return [(f"{page['url']}?tab={t}", f"/{page['url']}?tab={t}") for t in TABS]
     return [(page["url"], f"/{page['url']}")]
 
@@ -84,6 +100,9 @@ def measure(page, path: str, name: str, tab: str | None = None) -> str | None:
     w = page.evaluate(WIDTHS)
     if max(w["document"], w["main"]) > LIMIT:
         problems.append(f"too wide: {w} ({page.evaluate(CULPRIT)})")
+    covered = page.evaluate(COVERED)
+    if covered:
+        problems.append(f"a legend covers its chart's title: {covered}")
     folder = os.environ.get("RNN_PLAYGROUND_SHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)

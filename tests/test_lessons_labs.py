@@ -77,6 +77,10 @@ def test_group_accuracy_rows_and_figure():
     fig = group_accuracy_figure(rows, bl.GROUPS, usual_sense=0.49)
     assert len(fig.data) == 3 and "49%" in fig.data[2].name and list(fig.data[0].y) == [0.45, 1.0]
     assert "no data" in group_accuracy_figure([], bl.GROUPS).layout.annotations[0].text
+    # each group's name on lines of about 14 characters (upright on a phone), nothing lost
+    names = list(fig.data[0].x)
+    assert [n.replace("<br>", " ") for n in names] == list(bl.GROUPS.values())
+    assert all(len(line) <= 16 for n in names for line in n.split("<br>"))
 
 
 def test_direction_difference_figure():

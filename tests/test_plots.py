@@ -157,7 +157,8 @@ def test_token_figures():
 def test_gradflow_figures():
     norms = {"rnn": 0.5 ** np.arange(10)[::-1], "lstm": np.ones(10)}
     fig = plots.grad_flow_figure(norms, beta={"rnn": 0.5})
-    assert [t.name for t in fig.data][:2] == ["rnn", "bound (βWβh = 0.5)"]
+    assert [t.name for t in fig.data][:2] == ["rnn", "rnn bound"]
+    assert "β<sub>W</sub>β<sub>h</sub> = 0.5" in fig.data[1].hovertemplate
     np.testing.assert_allclose(fig.data[1].y, fig.data[0].y)    # this run sits on its bound
     fig = plots.eigenvalue_figure(np.array([0.5 + 0.5j, 1.5]))
     assert "1.50" in fig.layout.title.text and len(fig.data) == 2
@@ -217,3 +218,19 @@ def test_reference_lines_are_plotlys_own_shapes_and_labels(position, text):
         ours(got, 0.9, line)                        # a second line is added, not swapped in
         getattr(expected, theirs)(**{at: 0.9}, line=line)
         assert got.to_dict() == expected.to_dict()
+
+
+def test_a_top_legend_is_pinned_under_the_title_and_a_placed_one_is_left_alone():
+    from rnn.plots.theme import place_legend, title_margin
+
+    norms = {"rnn": 0.5 ** np.arange(10)[::-1], "lstm": np.ones(10)}
+    fig = place_legend(plots.grad_flow_figure(norms, beta={"rnn": 0.5}))
+    legend, title = fig.layout.legend, fig.layout.title.text
+    assert (legend.yref, legend.yanchor) == ("container", "top")
+    # its top edge, in pixels from the top, is where the title's lines end: on a screen its one
+    # row sits where the template put it, just above the plot (margin.t keeps 30 px for it)
+    top_px = (1 - legend.y) * fig.layout.height
+    assert top_px == pytest.approx(title_margin(title, legend=False))
+    assert fig.layout.margin.t - top_px == pytest.approx(30)
+    placed = go.Figure(layout=dict(legend=dict(y=-0.3, yanchor="top", orientation="h")))
+    assert place_legend(placed).layout.legend.yref is None

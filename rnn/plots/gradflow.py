@@ -36,8 +36,11 @@ def grad_flow_figure(norms: Mapping[str, object], beta: float | Mapping[str, flo
         b = beta.get(label) if isinstance(beta, Mapping) else beta
         if b is not None and np.isfinite(y[-1]) and y[-1] > 0:
             bound = y[-1] * float(b) ** (y.size - t)
-            fig.add_trace(go.Scatter(x=t, y=bound, mode="lines", name=f"bound (βWβh = {b:.2g})",
-                                     line=dict(color=colour, width=2, dash="dash")))
+            # a short name (the legend wraps on a phone); the product β_W·β_h on hover
+            fig.add_trace(go.Scatter(x=t, y=bound, mode="lines", name=f"{label} bound",
+                                     line=dict(color=colour, width=2, dash="dash"),
+                                     hovertemplate=f"bound, β<sub>W</sub>β<sub>h</sub> = {b:.2g}"
+                                                   "<br>t = %{x}: %{y:.3g}<extra></extra>"))
     if not fig.data:
         return empty_figure(title)
     fig.update_yaxes(type="log", exponentformat="power")

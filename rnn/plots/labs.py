@@ -10,7 +10,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from rnn.plots.theme import PALETTE, empty_figure, new_figure, hline, short_labels, vline
+from rnn.plots.theme import PALETTE, empty_figure, new_figure, hline, short_labels, vline, wrap_title
 
 DIRECTION_COLOURS = {"unidirectional": PALETTE[0], "bidirectional": PALETTE[2]}
 
@@ -32,7 +32,10 @@ def group_accuracy_figure(rows: Sequence[Mapping], groups: Mapping[str, str],
         label = str(row["model"])
         colour = next((c for k, c in DIRECTION_COLOURS.items() if k in label), PALETTE[i % 8])
         ys = [float(row.get(k, float("nan"))) for k in groups]
-        fig.add_trace(go.Bar(x=list(groups.values()), y=ys, name=label, marker_color=colour,
+        # the groups' names on short lines: a long one is turned on its side on a phone, and
+        # its length, taken from the plot's height, left no plot (phone screenshots)
+        fig.add_trace(go.Bar(x=[wrap_title(g, 14) for g in groups.values()], y=ys, name=label,
+                             marker_color=colour,
                              text=[f"{y:.0%}" if _finite(y) else "–" for y in ys],
                              textposition="outside", textfont=dict(size=18)))
     if _finite(usual_sense):

@@ -146,6 +146,30 @@ def title_margin(wrapped_title: str, legend: bool = True) -> int:
     return 56 + 26 * (wrapped_title.count("<br>") + 1) + (30 if legend else 0)
 
 
+def place_legend(fig: go.Figure) -> go.Figure:
+    """Pin a chart's top legend under its title, growing down towards the plot, not up.
+
+    The template's legend sits on the plot's top edge and grows upwards as it wraps. On a
+    screen it is one row, in the space ``title_margin`` keeps for it; on a phone the same
+    entries wrap onto several rows and covered the title (tests/test_browser_phone_width.py).
+    Anchored at the top in the figure's own pixels (``yref="container"``), it starts where the
+    title ends, and Plotly's automatic margin moves the plot down below every row. One row
+    lands at the height it always did, now under the title's first letter. A legend a figure
+    places itself is left alone.
+    """
+    legend = fig.layout.legend
+    if legend.y is not None or legend.yref is not None or legend.orientation is not None:
+        return fig
+    height = fig.layout.height or 450
+    title = fig.layout.title.text or ""
+    top = title_margin(title, legend=False) if title else 20
+    # from the figure's left edge, as the title: on a phone the plot's own width (less the axis
+    # labels) fitted one short entry a row
+    fig.update_layout(legend=dict(yref="container", yanchor="top", y=max(0.0, 1 - top / height),
+                                  xref="container", x=0.0, xanchor="left"))
+    return fig
+
+
 def empty_figure(title: str, message: str = "no data yet", height: int = 320) -> go.Figure:
     """A figure with no traces and a centred note, shown instead of raising on empty input."""
     layout = _layout(title, "", "", height)

@@ -144,7 +144,9 @@ def show_figure(fig: go.Figure, key: str | None = None) -> None:
     ``theme=None`` because Streamlit's theme would replace our projector-sized fonts and the
     colour-blind-safe palette.
     """
-    st.plotly_chart(fig, theme=None, key=key, width="stretch",
+    from rnn.plots.theme import place_legend
+
+    st.plotly_chart(place_legend(fig), theme=None, key=key, width="stretch",
                     config={"displaylogo": False, "responsive": True})
 
 
