@@ -239,3 +239,20 @@ def test_batch_size_of():
     assert batch_size_of((torch.zeros(4, 2), torch.zeros(4))) == 4
     assert batch_size_of({"x": torch.zeros(6, 2)}) == 6
     assert batch_size_of([1, 2, 3]) == 3
+
+
+def test_a_continuation_carries_on_counting_from_the_first_trainers_progress():
+    """rnn.jobs.runner continues a run in another process: a new trainer resumed from the first
+    one's progress() numbers its steps and evaluations on from there and keeps its budget."""
+    first = make(steps=6, eval_every=4, eval_fn=lambda m: {"acc": 0.5})
+    list(first.run())
+    done = first.progress()
+    assert set(done) == set(Trainer.PROGRESS)
+    assert (done["step_count"], done["last_eval_step"], done["examples"]) == (6, 6, 6 * 16)
+    second = make(steps=10, eval_every=4, eval_fn=lambda m: {"acc": 0.5})
+    second.resume(done)
+    assert second.progress() == done
+    records = list(second.run())
+    assert [r["step"] for r in records if r["kind"] == "step"] == [7, 8, 9, 10]
+    assert [r["step"] for r in records if r["kind"] == "eval"] == [8, 10]
+    assert second.elapsed >= done["elapsed"] and second.examples == 10 * 16

@@ -141,10 +141,7 @@ def _make_trainer(exp, done_steps: int):
 def _resume(trainer, resume: Resume | None) -> None:
     if resume is None:
         return
-    trainer.step_count, trainer.elapsed = resume.step_count, resume.elapsed
-    trainer.examples, trainer._step_seconds = resume.examples, resume.step_seconds
-    trainer._last_eval_step = resume.last_eval_step
-    trainer._evals_since_best = resume.evals_since_best
+    trainer.resume({k: getattr(resume, k) for k in trainer.PROGRESS})
     if resume.optimizer:
         _load_optimizer(trainer.optimizer, resume.optimizer)
     if resume.best_step is not None and resume.best_value is not None:
@@ -155,11 +152,8 @@ def _resume(trainer, resume: Resume | None) -> None:
 def _resume_of(trainer) -> Resume:
     best = trainer.best or {}
     value = best.get("value")
-    return Resume(step_count=trainer.step_count, elapsed=trainer.elapsed, examples=trainer.examples,
-                  step_seconds=trainer._step_seconds, last_eval_step=trainer._last_eval_step,
-                  best_step=best.get("step"),
+    return Resume(**trainer.progress(), best_step=best.get("step"),
                   best_value=float(value) if value is not None and math.isfinite(value) else None,
-                  evals_since_best=trainer._evals_since_best,
                   optimizer=_optimizer_bytes(trainer.optimizer),
                   best_weights=_to_bytes(best["state"]) if best.get("state") else None)
 

@@ -6,8 +6,8 @@ The names below are imported on first use (PEP 562 module ``__getattr__``): the 
 the trainer (and torch) for a page that only draws."""
 from importlib import import_module
 
-_HOMES = {"TrainConfig": "trainer", "Trainer": "trainer", "batch_size_of": "trainer",
-          "extend_budget": "trainer", "History": "history", "StepRecord": "history",
+_HOMES = {"TrainConfig": "config", "Trainer": "trainer", "batch_size_of": "trainer",
+          "extend_budget": "config", "History": "history", "StepRecord": "history",
           "EvalRecord": "history", "BestRecord": "history", "StopRecord": "history",
           "record_from_dict": "history", "select": "history", "split_records": "history"}
 __all__ = list(_HOMES)

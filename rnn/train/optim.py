@@ -132,3 +132,11 @@ class SGD(_Optimizer):
         if group["momentum"] != 0:
             for p, buf in zip(params, buffers):
                 self.state.setdefault(p, {})["momentum_buffer"] = buf
+
+
+def make_optimizer(parameters: list, config) -> Adam | SGD:
+    """Adam or plain SGD over ``parameters`` with a TrainConfig's lr and weight decay: torch.optim's
+    numbers, without the torch._dynamo import that torch.optim's classes bring into the server."""
+    if config.optimizer == "adam":
+        return Adam(parameters, lr=config.lr, weight_decay=config.weight_decay)
+    return SGD(parameters, lr=config.lr, weight_decay=config.weight_decay)

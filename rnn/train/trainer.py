@@ -45,75 +45,12 @@ import copy
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 
 import torch
 
-from rnn.train import optim
+from rnn.train.config import OPTIMIZERS, TrainConfig, extend_budget  # noqa: F401 (also imported from here)
+from rnn.train.optim import make_optimizer
 from rnn.train.history import budget_text
-
-OPTIMIZERS = ("adam", "sgd")
-
-
-@dataclass
-class TrainConfig:
-    """How to train. The budget ends at `steps` steps or `seconds` of training, whichever comes
-    first; at least one of them must be set.
-
-    optimizer:      "adam" or "sgd"
-    lr:             learning rate
-    batch_size:     examples per batch (read by whoever builds `batches`; the trainer counts
-                    the examples of each batch itself)
-    clip:           global gradient-norm limit, or None for no clipping
-    seed:           torch.manual_seed at construction; the trainer then keeps its own RNG
-                    state (dropout, batches drawn with torch) across steps
-    eval_every:     run eval_fn every this many steps (and at the end)
-    weight_decay:   L2 penalty passed to the optimizer
-    snapshot_every: copy the known-good weights every this many steps (for divergence)
-    max_loss:       a loss above this counts as divergence
-    keep_best:      restore the weights of the best evaluation at the end (needs a monitor)
-    patience:       stop after this many evaluations without a new best (None = never)
-    """
-
-    optimizer: str = "adam"
-    lr: float = 3e-3
-    batch_size: int = 32
-    clip: float | None = 1.0
-    seed: int = 0
-    steps: int | None = None
-    seconds: float | None = 60.0
-    eval_every: int = 100
-    weight_decay: float = 0.0
-    snapshot_every: int = 50
-    max_loss: float = 1e6
-    keep_best: bool = True
-    patience: int | None = None
-
-    def __post_init__(self):
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, not {self.optimizer!r}")
-        if self.steps is None and self.seconds is None:
-            raise ValueError("set a budget: steps, seconds or both")
-        for name in ("lr", "batch_size", "clip", "steps", "seconds", "eval_every", "snapshot_every", "max_loss",
-                     "patience"):
-            value = getattr(self, name)
-            if value is not None and not value > 0:
-                raise ValueError(f"{name} must be greater than 0, not {value!r}")
-
-
-def extend_budget(config: TrainConfig, done_steps: int, spent: float, seconds: float | None = None,
-                  steps: int | None = None) -> TrainConfig:
-    """``config`` (changed in place and returned) with a budget that goes ``seconds`` and/or
-    ``steps`` past a run that made ``done_steps`` steps in ``spent`` seconds. Extra seconds on a
-    run whose step budget is used up make the time the budget (the step limit is lifted)."""
-    if seconds:
-        config.seconds = max(config.seconds or 0.0, spent) + float(seconds)
-        if config.steps is not None and done_steps >= config.steps:
-            config.steps = None                    # the time is the budget now
-    if steps:
-        config.steps = max(config.steps or 0, done_steps) + int(steps)
-    return config
-
 
 def batch_size_of(batch) -> int:
     """Examples in a batch: `batch.size` if it is an int, else the first dimension of a tensor
@@ -130,13 +67,6 @@ def batch_size_of(batch) -> int:
         return int(first.shape[0]) if first.dim() else 1
     return len(batch)
 
-
-def make_optimizer(parameters: list, config: TrainConfig) -> optim.Adam | optim.SGD:
-    """Adam or plain SGD over `parameters` (rnn.train.optim: torch.optim's numbers, without
-    the torch._dynamo import that torch.optim's classes bring into the server)."""
-    if config.optimizer == "adam":
-        return optim.Adam(parameters, lr=config.lr, weight_decay=config.weight_decay)
-    return optim.SGD(parameters, lr=config.lr, weight_decay=config.weight_decay)
 
 
 class Trainer:
@@ -162,6 +92,23 @@ class Trainer:
         self.monitor = monitor           # (metric key, higher is better) for keeping the best
         self.best: dict | None = None    # {"step", "value", "state"} of the best evaluation
         self._evals_since_best = 0
+
+    # the counters a run's continuation in another process starts from (rnn.jobs.runner)
+    PROGRESS = ("step_count", "elapsed", "examples", "step_seconds", "last_eval_step",
+                "evals_since_best")
+
+    def progress(self) -> dict:
+        """Where this run stands (``PROGRESS``); its weights and optimizer state travel apart."""
+        return {"step_count": self.step_count, "elapsed": self.elapsed, "examples": self.examples,
+                "step_seconds": self._step_seconds, "last_eval_step": self._last_eval_step,
+                "evals_since_best": self._evals_since_best}
+
+    def resume(self, progress: dict) -> None:
+        """Carry on counting from ``progress()`` of an earlier trainer of the same run."""
+        self.step_count, self.elapsed = progress["step_count"], progress["elapsed"]
+        self.examples, self._step_seconds = progress["examples"], progress["step_seconds"]
+        self._last_eval_step, self._evals_since_best = (progress["last_eval_step"],
+                                                        progress["evals_since_best"])
 
     @property
     def examples_per_s(self) -> float:
