@@ -1,7 +1,7 @@
 """Every page and every tab on a 390×844 phone in Chromium: no exception, and nothing wider than
 the screen: neither the document nor Streamlit's main container scrolls sideways by more than a
-few pixels (a wide table may scroll inside its own box: that is not the page's width), and no
-chart's legend covers its title.
+few pixels (a wide table may scroll inside its own box: that is not the page's width), no
+displayed equation is cut off at the screen's edge, and no chart's legend covers its title.
 
 Set RNN_PLAYGROUND_SHOTS=<folder> to keep a screenshot of each view."""
 from __future__ import annotations
@@ -57,6 +57,12 @@ COVERED = """() => {
   return out;
 }"""
 
+# Displayed equations wider than the phone: the box scrolls sideways (rnn/ui/setup.py), but a
+# phone hides the scroll bar and the student sees an equation cut off: (page text, width).
+WIDE_EQUATIONS = """() => [...document.querySelectorAll('.katex-display')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 2)
+  .map(e => [e.textContent.slice(0, 40), e.scrollWidth - e.clientWidth])"""
+
 
 def views(page: dict) -> list[tuple[str, str]]:
     """(name, path+query) for each tab of a lesson page, or the page alone."""
@@ -100,6 +106,9 @@ def measure(page, path: str, name: str, tab: str | None = None) -> str | None:
     w = page.evaluate(WIDTHS)
     if max(w["document"], w["main"]) > LIMIT:
         problems.append(f"too wide: {w} ({page.evaluate(CULPRIT)})")
+    wide = page.evaluate(WIDE_EQUATIONS)
+    if wide:
+        problems.append(f"equations cut off at the right edge (text, px hidden): {wide}")
     covered = page.evaluate(COVERED)
     if covered:
         problems.append(f"a legend covers its chart's title: {covered}")
