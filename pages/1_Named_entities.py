@@ -6,7 +6,7 @@ import streamlit as st
 from rnn import diagrams, plots
 from rnn.lessons import ner as lesson
 from rnn.models.config import ModelConfig
-from rnn.train.trainer import TrainConfig
+from rnn.train.config import TrainConfig
 from rnn.ui import engine_errors, show_diagram, show_figure, show_table
 from rnn.ui.kit import lesson_markdown, link_to_page, task_page
 

@@ -8,7 +8,7 @@ from rnn.lessons import textgen as lesson
 from rnn.lessons.common import a_cell
 from rnn.models.config import ModelConfig
 from rnn.plots.textgen_page import unit_text_figure
-from rnn.train.trainer import TrainConfig
+from rnn.train.config import TrainConfig
 from rnn.ui import engine_errors, show_diagram, show_figure
 from rnn.ui.kit import lesson_markdown, task_page
 from rnn.ui.widgets import URL

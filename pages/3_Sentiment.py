@@ -7,7 +7,7 @@ from rnn import diagrams, plots
 from rnn.lessons import sentiment as lesson
 from rnn.lessons.common import a_cell
 from rnn.models.config import ModelConfig
-from rnn.train.trainer import TrainConfig
+from rnn.train.config import TrainConfig
 from rnn.ui import engine_errors, show_diagram, show_figure
 from rnn.ui.kit import lesson_markdown, task_page
 

@@ -7,7 +7,7 @@ from rnn import diagrams, plots
 from rnn.lessons import translation as lesson
 from rnn.models.config import ModelConfig
 from rnn.plots.translation_page import exact_match_by_length_figure
-from rnn.train.trainer import TrainConfig
+from rnn.train.config import TrainConfig
 from rnn.ui import engine_errors, show_diagram, show_figure, show_table
 from rnn.ui.kit import lesson_markdown, task_page
 from rnn.ui.task_page import pretrained_experiment

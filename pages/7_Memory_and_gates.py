@@ -1,4 +1,6 @@
 """Lesson: memory and gates. Subject-verb agreement across a gap: why GRU and LSTM earn their place."""
+import dataclasses
+
 import streamlit as st
 
 from rnn.experiment import Experiment
@@ -8,7 +10,7 @@ from rnn.lessons.common import a_cell
 from rnn.models.config import ModelConfig
 from rnn.plots.gates import (gap_accuracy_figure, plural_after_each_word, unit_scores_figure,
                              unit_story_figure)
-from rnn.train.trainer import TrainConfig
+from rnn.train.config import TrainConfig
 from rnn.ui import compare_panel, engine_errors, show_figure, show_table, training_panel
 from rnn.ui import gradflow as gradflow_ui
 from rnn.ui.kit import apply_challenge, lab_page
@@ -29,7 +31,7 @@ data = builtin_data(TASK, dataset)
 
 def new_experiment(arch: str | None = None):
     """A fresh experiment with the sidebar's settings (``arch``: the race's cell), on Start."""
-    config = model_cfg if arch is None else ModelConfig.from_dict({**model_cfg.to_dict(), "arch": arch})
+    config = model_cfg if arch is None else dataclasses.replace(model_cfg, arch=arch)
     return Experiment.create(TASK, config, train_cfg, dataset=dataset, data=data)
 
 

@@ -15,7 +15,7 @@ from rnn.settings import clamp_budget, get_settings, validate_model_size
 from rnn.tasks import get_task
 from rnn.train.history import EvalRecord, StepRecord
 from rnn.train.metrics import finite
-from rnn.train.trainer import TrainConfig
+from rnn.train.config import TrainConfig
 
 
 def print_json(obj: dict) -> None:

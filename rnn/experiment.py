@@ -24,9 +24,10 @@ from rnn.data import DataFormatError, Vocab
 from rnn.models.config import ModelConfig
 from rnn.settings import check_text_length, validate_model_size
 from rnn.tasks import get_task
+from rnn.train.config import TrainConfig, extend_budget
 from rnn.train.history import History, Record
 from rnn.train.metrics import finite
-from rnn.train.trainer import TrainConfig, Trainer, extend_budget
+from rnn.train.trainer import Trainer
 
 FORMAT = "rnn-playground/1"
 EVAL_ITEMS = 500            # validation examples scored during training (keeps ticks short)

@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import torch
 
-from rnn.train.config import OPTIMIZERS, TrainConfig, extend_budget  # noqa: F401 (also imported from here)
+from rnn.train.config import TrainConfig, extend_budget
 from rnn.train.optim import make_optimizer
 from rnn.train.history import budget_text
 
@@ -66,7 +66,6 @@ def batch_size_of(batch) -> int:
     if isinstance(first, torch.Tensor):
         return int(first.shape[0]) if first.dim() else 1
     return len(batch)
-
 
 
 class Trainer:
@@ -93,22 +92,21 @@ class Trainer:
         self.best: dict | None = None    # {"step", "value", "state"} of the best evaluation
         self._evals_since_best = 0
 
-    # the counters a run's continuation in another process starts from (rnn.jobs.runner)
-    PROGRESS = ("step_count", "elapsed", "examples", "step_seconds", "last_eval_step",
-                "evals_since_best")
+    # the counters a run's continuation in another process starts from (rnn.jobs.runner):
+    # progress() name -> the attribute that holds it
+    _PROGRESS = {"step_count": "step_count", "elapsed": "elapsed", "examples": "examples",
+                 "step_seconds": "_step_seconds", "last_eval_step": "_last_eval_step",
+                 "evals_since_best": "_evals_since_best"}
+    PROGRESS = tuple(_PROGRESS)
 
     def progress(self) -> dict:
         """Where this run stands (``PROGRESS``); its weights and optimizer state travel apart."""
-        return {"step_count": self.step_count, "elapsed": self.elapsed, "examples": self.examples,
-                "step_seconds": self._step_seconds, "last_eval_step": self._last_eval_step,
-                "evals_since_best": self._evals_since_best}
+        return {name: getattr(self, attr) for name, attr in self._PROGRESS.items()}
 
     def resume(self, progress: dict) -> None:
         """Carry on counting from ``progress()`` of an earlier trainer of the same run."""
-        self.step_count, self.elapsed = progress["step_count"], progress["elapsed"]
-        self.examples, self._step_seconds = progress["examples"], progress["step_seconds"]
-        self._last_eval_step, self._evals_since_best = (progress["last_eval_step"],
-                                                        progress["evals_since_best"])
+        for name, attr in self._PROGRESS.items():
+            setattr(self, attr, progress[name])
 
     @property
     def examples_per_s(self) -> float:

@@ -37,7 +37,7 @@ from streamlit.errors import StreamlitAPIException
 from rnn.lessons import common
 from rnn.lessons.pages import PAGES
 from rnn.models.config import ModelConfig
-from rnn.train.trainer import TrainConfig
+from rnn.train.config import TrainConfig
 from rnn.ui import inspect_view, shipped, task_training
 from rnn.ui.downloads import export_button
 from rnn.ui.errors import engine_errors

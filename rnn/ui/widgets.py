@@ -12,7 +12,7 @@ from typing import Any, Mapping
 import streamlit as st
 
 from rnn.models.config import ARCHS, ATTENTIONS, CELL_LABELS, CELL_SHORT, LEVELS, ModelConfig, sidebar_fields
-from rnn.train.trainer import OPTIMIZERS, TrainConfig
+from rnn.train.config import OPTIMIZERS, TrainConfig
 from rnn.ui.setup import ui_settings
 
 URL = "query-params"              # bind= value of every widget whose value belongs in the link
