@@ -23,8 +23,8 @@ QUEUED, RUNNING, FINISHED, FAILED, UNKNOWN = "queued", "running", "finished", "f
 DONE, DIVERGED, PAUSED = "done", "diverged", "paused"
 
 WORKER_LOST = ("The training worker stopped unexpectedly (it was restarted or ran out of "
-               "memory), so this training ended early. Nothing you had is lost: press Start "
-               "to train again.")
+               "memory), so this training ended early. Its weights did not come back, so the "
+               "run is as it was when you pressed Start: press Start to train again.")
 
 
 def _b64(data: bytes | None) -> str | None:
